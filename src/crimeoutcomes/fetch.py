@@ -1,0 +1,150 @@
+"""Obtain a raw file named in the sources manifest, verified by sha256.
+
+Order: data/raw/ (if its sha256 matches) → a local mirror folder → download from the file's URL.
+Copies and downloads are written to a temporary name and renamed only when complete and verified;
+a mismatch keeps nothing. A file whose bytes differ from the manifest is never used silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import paths
+from .atomic import atomic_path
+from .errors import SourceError
+from .manifest import SourceFile
+
+CHUNK = 1 << 20
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _mismatch(src: SourceFile, where: str, found_sha: str, found_bytes: int) -> str:
+    return (
+        f"{where}: sha256 {found_sha} ({found_bytes:,} bytes) does not match the manifest "
+        f"(expected sha256 {src.sha256}, {src.bytes:,} bytes)"
+    )
+
+
+_REISSUE_HINT = (
+    "If the publisher has reissued this file, that is a new vintage: add it to config/sources.yaml as a new "
+    "entry (new id, file, bytes, sha256, vintage) and put it in an edition; it is never used silently."
+)
+
+
+def find_in_mirror(src: SourceFile, mirror: Path) -> Path | None:
+    if src.mirror_path and (mirror / src.mirror_path).is_file():
+        return mirror / src.mirror_path
+    direct = mirror / src.file
+    if direct.is_file():
+        return direct
+    return next((p for p in sorted(mirror.rglob(src.file)) if p.is_file()), None)
+
+
+def _copy_verified(src: SourceFile, source_path: Path, target: Path) -> str | None:
+    """Copy source_path to target atomically if its hash matches; return a problem description otherwise."""
+    h = hashlib.sha256()
+    size = 0
+    try:
+        with atomic_path(target) as tmp:
+            with open(source_path, "rb") as fin, open(tmp, "wb") as fout:
+                for block in iter(lambda: fin.read(CHUNK), b""):
+                    h.update(block)
+                    size += len(block)
+                    fout.write(block)
+            if h.hexdigest() != src.sha256:
+                raise SourceError(_mismatch(src, f"mirror file {source_path}", h.hexdigest(), size))  # keeps nothing
+            shutil.copystat(source_path, tmp)
+    except SourceError as exc:
+        return str(exc)
+    return None
+
+
+def download(src: SourceFile, target: Path, *, timeout: float = 60.0, progress: bool = True) -> None:
+    """Download src.url to target, verifying length and sha256; raise SourceError and keep nothing on failure."""
+    h = hashlib.sha256()
+    size = 0
+    with atomic_path(target) as tmp:
+        try:
+            request = urllib.request.Request(src.url, headers={"User-Agent": "crimeoutcomes/0.1"})
+            with urllib.request.urlopen(request, timeout=timeout) as resp, open(tmp, "wb") as out:
+                announced = resp.headers.get("Content-Length")
+                total = int(announced) if announced and announced.isdigit() else src.bytes
+                with tqdm(total=total, unit="B", unit_scale=True, desc=src.file, disable=not progress,
+                          file=sys.stderr, leave=False) as bar:
+                    for block in iter(lambda: resp.read(CHUNK), b""):
+                        h.update(block)
+                        out.write(block)
+                        size += len(block)
+                        bar.update(len(block))
+        except urllib.error.HTTPError as exc:
+            raise SourceError(f"download of {src.url} failed: HTTP {exc.code} {exc.reason}") from None
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise SourceError(f"download of {src.url} failed after {size:,} bytes: {reason}") from None
+        if announced and announced.isdigit() and size != int(announced):
+            raise SourceError(
+                f"download of {src.url} was interrupted: received {size:,} of {int(announced):,} bytes; "
+                "nothing was kept, run again to retry"
+            )
+        if h.hexdigest() != src.sha256:
+            raise SourceError(_mismatch(src, f"downloaded file {src.url}", h.hexdigest(), size) + ". " + _REISSUE_HINT)
+
+
+def obtain(
+    src: SourceFile,
+    raw_dir: Path | None = None,
+    mirror: Path | None = None,
+    *,
+    allow_download: bool = True,
+    progress: bool = True,
+) -> Path:
+    """Return the path in raw_dir of a verified copy of `src`, fetching it if needed."""
+    raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
+    target = raw_dir / src.file
+    problems: list[str] = []
+    if target.is_file():
+        size = target.stat().st_size
+        found = sha256_of(target) if size == src.bytes else "(not computed: size differs)"
+        if found == src.sha256:
+            return target
+        problems.append(_mismatch(src, f"{paths.relative(target)}", found, size) + "; it will be replaced by a verified copy")
+    if mirror is not None:
+        mirror = Path(mirror)
+        candidate = find_in_mirror(src, mirror) if mirror.is_dir() else None
+        if candidate is None:
+            problems.append(f"not in the mirror folder {mirror}" + ("" if mirror.is_dir() else " (folder does not exist)"))
+        else:
+            problem = _copy_verified(src, candidate, target)
+            if problem is None:
+                return target
+            problems.append(problem)
+    else:
+        problems.append("no mirror folder given")
+    if allow_download:
+        try:
+            download(src, target, progress=progress)
+            return target
+        except SourceError as exc:
+            problems.append(str(exc))
+    else:
+        problems.append("download not allowed (offline)")
+    raise SourceError(
+        f"could not obtain {src.file} ({src.id}, financial year {src.financial_year}):\n  - "
+        + "\n  - ".join(problems)
+        + f"\nWhat to do: put the file (sha256 {src.sha256}) in {paths.relative(raw_dir)}/ or in a mirror folder "
+        "(MIRROR=/path/to/folder), or run with internet access. " + _REISSUE_HINT
+    )
