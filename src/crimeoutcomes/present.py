@@ -71,3 +71,83 @@ def thousands(df: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
             out[col] = s.map(lambda v: "" if pd.isna(v) else (f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"))
     return out
+
+
+PAGE_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.6em}
+table{border-collapse:collapse;width:100%;font-size:.9em;margin:1em 0}
+th,td{border:1px solid #ccc;padding:.35em .5em;text-align:left;vertical-align:top}
+th{background:#f1f1f1;cursor:default}th.sortable{cursor:pointer}th.sortable:after{content:' \\2195';color:#999}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.synthetic{background:#fff3cd;border:2px solid #d39e00;padding:.6em;font-size:1.05em}
+.meta{background:#f7f7f7;border-left:4px solid #888;padding:.5em 1em}
+.v-reproduced{background:#e6f4ea}.v-revised{background:#fff8e1}.v-differs{background:#fde7e9}
+.v-not-verifiable{background:#eef1f5}.v-not-from-this-dataset{background:#f5f5f5;color:#555}
+footer{margin-top:3em;font-size:.85em;color:#555}
+"""
+
+SORT_JS = """
+document.querySelectorAll('table.sortable').forEach(function(t){
+  t.querySelectorAll('th').forEach(function(th,i){
+    th.classList.add('sortable');
+    th.addEventListener('click',function(){
+      var body=t.tBodies[0],rows=Array.from(body.rows),asc=th.dataset.dir!=='asc';
+      rows.sort(function(a,b){
+        var x=a.cells[i].dataset.v||a.cells[i].textContent,y=b.cells[i].dataset.v||b.cells[i].textContent;
+        var nx=parseFloat(x),ny=parseFloat(y);
+        var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);
+        return asc?c:-c;});
+      rows.forEach(function(r){body.appendChild(r);});
+      th.dataset.dir=asc?'asc':'desc';});});});
+"""
+
+ATTRIBUTION = ("Source: Home Office, Police recorded crime and outcomes open data tables (Crown copyright, "
+               "Open Government Licence v3.0). Analysis: crimeoutcomes.")
+
+
+def page(title: str, body: str, build: dict | None = None, *, sortable: bool = False) -> str:
+    """A self-contained HTML page: inline CSS (and inline sort script), no external scripts or fonts."""
+    banner = f'<div class="meta">{edition_banner_html(build)}</div>' if build else ""
+    script = f"<script>{SORT_JS}</script>" if sortable else ""
+    return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>\n<body>\n"
+            f"<h1>{html.escape(title)}</h1>\n{banner}\n{body}\n"
+            f"<footer>{html.escape(ATTRIBUTION)}</footer>{script}\n</body></html>\n")
+
+
+def html_table(df: pd.DataFrame, *, sortable: bool = False, row_class=None, numeric=(), links: dict | None = None,
+               sort_values: dict | None = None) -> str:
+    """Escape every cell. links: column -> column holding the href; sort_values: column -> column with the raw
+    value to sort by; row_class: function(row) -> CSS class."""
+    links = links or {}
+    sort_values = sort_values or {}
+    hidden = set(links.values()) | set(sort_values.values())
+    cols = [c for c in df.columns if c not in hidden]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)
+    rows = []
+    for _, r in df.iterrows():
+        cells = []
+        for c in cols:
+            v = "" if pd.isna(r[c]) else str(r[c])
+            text = html.escape(v)
+            if c in links and not pd.isna(r[links[c]]):
+                text = f'<a href="{html.escape(str(r[links[c]]))}">{text}</a>'
+            attrs = ' class="num"' if c in numeric else ""
+            if c in sort_values and not pd.isna(r[sort_values[c]]):
+                attrs += f' data-v="{html.escape(str(r[sort_values[c]]))}"'
+            cells.append(f"<td{attrs}>{text}</td>")
+        cls = f' class="{html.escape(row_class(r))}"' if row_class else ""
+        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    table_class = ' class="sortable"' if sortable else ""
+    body = "".join(rows)
+    return f"<table{table_class}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def setup_display() -> None:
+    """pandas display options used by every notebook (wide tables, long text, no truncation surprises)."""
+    pd.set_option("display.max_columns", 30)
+    pd.set_option("display.width", 200)
+    pd.set_option("display.max_colwidth", 400)
+    pd.set_option("display.max_rows", 120)

@@ -189,3 +189,34 @@ def write_edition(frames: dict[str, pd.DataFrame], folder: Path, *, edition: str
     path = folder / "sources.yaml"
     manifest_mod.write(doc, path)
     return path
+
+
+def from_calendar_totals(targets: dict[tuple[str, int], tuple[int, int, int]], financial_years: list[str],
+                         filler: tuple[int, int, int] = (400, 40, 20)) -> dict[str, pd.DataFrame]:
+    """SYNTHETIC frames (one per financial year, every police force, one offence) whose calendar-year totals are
+    exactly `targets`: (force, calendar year) -> (offences closed, outcome types 14+16, outcome type 16).
+
+    Each calendar-year total is spread over its four quarters (financial Q4 of the year before, then Q1-Q3);
+    outcome 16 = suspect, 14 = vdns - suspect, 1 (charge) = closed - vdns. Force-quarters outside every target
+    year get `filler` totals. Closed and recorded counts are equal."""
+    quarter_values: dict[tuple[str, str, int], tuple[int, int, int]] = {}
+    for (force, year), totals in targets.items():
+        quarters = [(f"{year - 1}/{year % 100:02d}", 4)] + [(f"{year}/{(year + 1) % 100:02d}", q) for q in (1, 2, 3)]
+        for i, (fy, q) in enumerate(quarters):
+            quarter_values[(force, fy, q)] = tuple(t // 4 + (t % 4 if i == 0 else 0) for t in totals)
+    rows = []
+    for fy in financial_years:
+        for force in [f.name for f in forces_mod.POLICE_FORCES]:
+            for q in (1, 2, 3, 4):
+                closed, vdns, suspect = quarter_values.get((force, fy, q), filler)
+                for code, value in (("0", None), ("1", closed - vdns), ("14", vdns - suspect), ("16", suspect)):
+                    rows.append((fy, q, force, code, value, 0 if code == "0" else value))
+    frame = pd.DataFrame(rows, columns=["financial_year", "financial_quarter", "force_name", "outcome_type", "closed", "recorded"])
+    off = offences(1).iloc[0]
+    for col in ("offence_code", "offence_description", "offence_group", "offence_subgroup"):
+        frame[col] = off[col]
+    frame["offence_code_expired"] = ""
+    frame["outcome_description"] = frame["outcome_type"].map(outcomes.OUTCOME_TYPES)
+    frame["outcome_group"] = "Synthetic group"
+    frame["closed"] = frame["closed"].astype(object)
+    return {fy: part.reset_index(drop=True) for fy, part in frame.groupby("financial_year")}
