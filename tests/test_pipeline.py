@@ -28,7 +28,8 @@ def test_build_writes_all_outputs_and_marks_synthetic(tmp_path):
     result = build(tmp_path, frames_two_years(), layout="xlsx-current")
     out = result.out_dir
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        ["outcomes.parquet", "aggregate.parquet", "aggregate.csv", "coverage.csv", "quality.csv", "build.json"])
+        ["outcomes.parquet", "aggregate.parquet", "aggregate.csv", "offence_groups.parquet", "coverage.csv", "quality.csv",
+         "build.json"])
     info = pipeline.load_build("synthetic-test", tmp_path / "processed")
     assert info["synthetic"] is True
     assert [f["financial_year"] for f in info["files"]] == ["2018/19", "2019/20"]

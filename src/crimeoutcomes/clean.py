@@ -188,6 +188,19 @@ def aggregate(tidy: pd.DataFrame) -> pd.DataFrame:
     return agg
 
 
+def offence_group_aggregate(tidy: pd.DataFrame) -> pd.DataFrame:
+    """Force × financial quarter × offence group × outcome type (closed and recorded), for offence-group
+    breakdowns and the with/without-fraud sensitivity."""
+    keys = ["force", "force_kind", "financial_year", "fin_quarter", "offence_group", "outcome_type", "in_totals"]
+    grouped = tidy.groupby(keys, observed=True, sort=True)
+    out = grouped[["closed", "recorded"]].sum(min_count=1).reset_index()
+    for col in ("force", "force_kind", "financial_year", "offence_group", "outcome_type"):
+        out[col] = out[col].astype(str)
+    out["closed"] = out["closed"].astype("Int64")
+    out["recorded"] = out["recorded"].astype("Int64")
+    return out
+
+
 COVERAGE_COMPLETE = "present"
 COVERAGE_MISSING = "missing"
 COVERAGE_NO_COUNTS = "no closed counts"

@@ -10,8 +10,11 @@ from . import manifest as manifest_mod
 from . import paths
 from .errors import DataError, SourceError
 
-#: the notebooks of the collection, in the order a reader takes them
+#: the notebooks `make run` renders for an edition (force reports are rendered by `make reports`)
 NOTEBOOKS = ("00_dataset_guide", "01_clean", "02_claims", "04_sensitivity")
+TITLES = {"00_dataset_guide": "Dataset guide: the Home Office outcomes table and its traps",
+          "01_clean": "Cleaning: raw files to tidy data", "02_claims": "Claims audit notebook",
+          "04_sensitivity": "How robust is the headline rate?"}
 
 
 def _mirror(arg: str | None) -> Path | None:
@@ -53,19 +56,36 @@ def cmd_build(args) -> int:
 def cmd_notebook(args) -> int:
     from . import notebooks
 
+    from . import pipeline
+
     if args.commit:
-        for name in args.names:
-            path = notebooks.regenerate_committed(name)
+        for stem in args.names or list(notebooks.COMMITTED):
+            path = notebooks.regenerate(stem)
             print(f"regenerated {paths.relative(path)}")
         return 0
     m = manifest_mod.load(args.manifest)
     edition = m.edition(args.edition).name
     out_dir = paths.reports_dir(edition) / "notebooks"
-    for name in args.names:
-        nb = notebooks.execute(name, out_dir / f"{name}.ipynb", {"edition": edition})
-        html = notebooks.to_html(nb, paths.reports_dir(edition) / f"{name}.html", hide_code=False)
+    build = pipeline.load_build(edition)
+    for name in args.names or NOTEBOOKS:
+        nb = notebooks.execute(name, out_dir / f"{name}.ipynb", {"edition": edition}, strip=False)
+        html = notebooks.to_html(nb, paths.reports_dir(edition) / f"{name}.html",
+                                 title=f"{TITLES.get(name, name)} ({edition} edition)", build=build, hide_code=False)
         print(f"ran {name} on {edition}: {paths.relative(nb)}, {paths.relative(html)}")
     return 0
+
+
+def cmd_reports(args) -> int:
+    from . import reports
+
+    m = manifest_mod.load(args.manifest)
+    edition = m.edition(args.edition).name
+    force = None
+    if args.force:
+        from . import forces
+
+        force = forces.resolve(args.force).name  # unknown names: a clear error listing close matches
+    return reports.main_reports(edition, force, args.jobs)
 
 
 def cmd_bench(args) -> int:
@@ -93,13 +113,19 @@ def build_parser() -> argparse.ArgumentParser:
     edition_args(sp)
     sp.set_defaults(func=cmd_build)
     sp = sub.add_parser("notebook", help="run notebooks with papermill")
-    sp.add_argument("names", nargs="*", default=list(NOTEBOOKS))
+    sp.add_argument("names", nargs="*", help="notebooks (default: all)")
     sp.add_argument("--edition")
     sp.add_argument("--commit", action="store_true",
                     help="regenerate the committed notebooks in place on the default edition")
     sp.set_defaults(func=cmd_notebook)
+    sp = sub.add_parser("reports", help="render per-force HTML reports and the index")
+    sp.add_argument("--edition")
+    sp.add_argument("--force", help="one force (any common spelling); default: every force in the data")
+    sp.add_argument("--jobs", type=int, default=None, help="parallel renders (default: number of cores)")
+    sp.set_defaults(func=cmd_reports)
     sp = sub.add_parser("bench", help="print speed and memory figures")
     sp.add_argument("--skip-workbook", action="store_true", help="skip the generated 40 MB workbook")
+    sp.add_argument("--skip-reports", action="store_true", help="skip rendering all force reports")
     sp.set_defaults(func=cmd_bench)
     return p
 

@@ -25,6 +25,7 @@ from .manifest import Edition, Manifest, SourceFile
 TIDY_FILE = "outcomes.parquet"
 AGGREGATE_FILE = "aggregate.parquet"
 AGGREGATE_CSV = "aggregate.csv"
+OFFENCE_GROUPS_FILE = "offence_groups.parquet"
 COVERAGE_FILE = "coverage.csv"
 QUALITY_FILE = "quality.csv"
 BUILD_FILE = "build.json"
@@ -139,6 +140,7 @@ def build_edition(
     tidy = clean.categorise(pd.concat(tidy_parts, ignore_index=True))
     del tidy_parts
     agg = clean.aggregate(tidy)
+    groups = clean.offence_group_aggregate(tidy)
     cov = clean.coverage(tidy, ed.financial_years)
     qual = clean.quality(tidy, empty_rows)
     timings["derive tables"] = time.perf_counter() - t
@@ -150,6 +152,7 @@ def build_edition(
         tidy.to_parquet(tmp / TIDY_FILE, index=False, compression="zstd")
         agg.to_parquet(tmp / AGGREGATE_FILE, index=False)
         agg.to_csv(tmp / AGGREGATE_CSV, index=False)
+        groups.to_parquet(tmp / OFFENCE_GROUPS_FILE, index=False)
         cov.to_csv(tmp / COVERAGE_FILE, index=False)
         qual.to_csv(tmp / QUALITY_FILE, index=False)
         (tmp / BUILD_FILE).write_text(json.dumps(result.to_json(), indent=2) + "\n")
@@ -173,6 +176,10 @@ def load_tidy(edition: str, processed_dir: Path | None = None, columns: list[str
 
 def load_aggregate(edition: str, processed_dir: Path | None = None) -> pd.DataFrame:
     return pd.read_parquet(_edition_path(edition, AGGREGATE_FILE, processed_dir))
+
+
+def load_offence_groups(edition: str, processed_dir: Path | None = None) -> pd.DataFrame:
+    return pd.read_parquet(_edition_path(edition, OFFENCE_GROUPS_FILE, processed_dir))
 
 
 def load_coverage(edition: str, processed_dir: Path | None = None) -> pd.DataFrame:

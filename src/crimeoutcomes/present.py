@@ -85,6 +85,8 @@ td.num{text-align:right;font-variant-numeric:tabular-nums}
 .v-reproduced{background:#e6f4ea}.v-revised{background:#fff8e1}.v-differs{background:#fde7e9}
 .v-not-verifiable{background:#eef1f5}.v-not-from-this-dataset{background:#f5f5f5;color:#555}
 footer{margin-top:3em;font-size:.85em;color:#555}
+.anchor-link{display:none}img{max-width:100%}pre{background:#f7f7f7;padding:.5em;overflow-x:auto;font-size:.85em}
+.highlight pre{background:#eef3f8}
 """
 
 SORT_JS = """
@@ -106,14 +108,16 @@ ATTRIBUTION = ("Source: Home Office, Police recorded crime and outcomes open dat
                "Open Government Licence v3.0). Analysis: crimeoutcomes.")
 
 
-def page(title: str, body: str, build: dict | None = None, *, sortable: bool = False) -> str:
-    """A self-contained HTML page: inline CSS (and inline sort script), no external scripts or fonts."""
-    banner = f'<div class="meta">{edition_banner_html(build)}</div>' if build else ""
+def page(title: str, body: str, build: dict | None = None, *, sortable: bool = False, heading: bool = True) -> str:
+    """A self-contained HTML page: inline CSS (and inline sort script), no external scripts or fonts.
+    heading=False when the body brings its own title and edition banner (rendered notebooks)."""
+    banner = f'<div class="meta">{edition_banner_html(build)}</div>' if build and heading else ""
+    h1 = f"<h1>{html.escape(title)}</h1>" if heading else ""
     script = f"<script>{SORT_JS}</script>" if sortable else ""
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>\n<body>\n"
-            f"<h1>{html.escape(title)}</h1>\n{banner}\n{body}\n"
+            f"{h1}\n{banner}\n{body}\n"
             f"<footer>{html.escape(ATTRIBUTION)}</footer>{script}\n</body></html>\n")
 
 
