@@ -209,10 +209,13 @@ class Measures:
         return pd.DataFrame(rows)
 
     def ranking(self, period: Period | str, measure: str = "vdns_rate") -> pd.DataFrame:
-        """Every police force for a period (complete ones ranked, 1 = highest), highest first."""
+        """Every police force for a period (complete ones ranked, 1 = highest), highest first; British Transport
+        Police only when include_btp."""
         period = period if isinstance(period, Period) else Period.parse(period)
         rows = []
         for f in forces_mod.POLICE_FORCES:
+            if f.kind == forces_mod.BTP and not self.include_btp:
+                continue
             fig = self.figures(f.name, period)
             rows.append({**fig.as_row(), "force": f.name, "value": fig.value(measure)})
         table = pd.DataFrame(rows)
