@@ -42,3 +42,16 @@ def test_changing_one_stored_number_fails_nbval(tmp_path):
     bad = run_nbval(tampered)
     assert bad.returncode == 1
     assert "1,072,193" in bad.stdout and "1,072,192" in bad.stdout
+
+
+@pytest.mark.parametrize("stem,expected", [
+    ("00_dataset_guide", {"edition", "example_force", "compare_edition"}),
+    ("01_clean", {"edition", "mirror", "allow_download"}),
+    ("02_claims", {"edition", "claims_file", "trace_claim"}),
+    ("03_force_report", {"force", "edition"}),
+    ("04_sensitivity", {"edition"}),
+])
+def test_papermill_sees_every_parameter(stem, expected):
+    import papermill
+
+    assert set(papermill.inspect_notebook(str(notebooks.committed(stem)))) == expected

@@ -34,6 +34,7 @@ def test_report_html_shows_the_package_numbers(rendered, sample_processed, force
     assert re.search(r"Edition:</strong> <code>sample</code>", page)
     assert "Period covered:</strong> financial years 2017/18 to 2018/19" in page and "Data vintage:" in page
     assert page.count("<h1") == 1 and page.count("Period covered:") == 1
+    assert '<a href="../index.html">' in page
     # no code cells, images embedded, nothing loaded from elsewhere
     assert "jp-InputArea" not in page and "reports.headline" not in page and "import " not in page
     assert page.count("data:image/png;base64") == 5

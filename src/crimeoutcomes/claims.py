@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from . import forces as forces_mod
 from . import paths
+from .config import read_yaml
 from .errors import DataError
 from .measures import EW, Measures, Period, quarters_label
 
@@ -104,12 +104,7 @@ class Registry:
 
 def load(path: Path | str | None = None) -> Registry:
     path = Path(path) if path else default_path()
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(f"claims registry not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise DataError(f"{path}: not valid YAML: {exc}") from None
+    doc = read_yaml(path, "claims registry", DataError)
     defaults = doc.get("defaults") or {}
     articles = doc.get("articles") or {}
     claims, seen = [], set()
@@ -316,5 +311,6 @@ def write_outputs(table: pd.DataFrame, edition: str, build: dict, registry: Regi
                   "verdict", "explanation"]],
             row_class=lambda r: "v-" + str(r["verdict"]).replace(" ", "-")))
     body.append('<p><a href="index.html">All forces</a> · <a href="00_dataset_guide.html">Dataset guide</a></p>')
-    write_text(html_path, present.page(f"Claims audit: {edition} edition", "\n".join(body), build))
+    write_text(html_path, present.page(f"Claims audit: {edition} edition", "\n".join(body), build,
+                                       nav='<a href="index.html">← All forces and reports</a>'))
     return csv_path, html_path

@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from . import paths
+from .config import read_yaml
 from .errors import SourceError
 
 LAYOUTS = ("xlsx", "ods", "csv", "csv.gz")
@@ -63,12 +64,7 @@ class Manifest:
 
 def load(path: Path | str | None = None) -> Manifest:
     path = Path(path) if path else paths.sources_manifest()
-    try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SourceError(f"sources manifest not found: {path}") from None
-    except yaml.YAMLError as exc:
-        raise SourceError(f"{path}: not valid YAML: {exc}") from None
+    doc = read_yaml(path, "sources manifest", SourceError)
     files: dict[str, SourceFile] = {}
     for i, entry in enumerate(doc.get("files") or [], start=1):
         missing = [k for k in _REQUIRED if entry.get(k) in (None, "")]

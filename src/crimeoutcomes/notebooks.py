@@ -55,7 +55,8 @@ def execute(name: str, output: Path, parameters: dict | None = None, *, log_outp
     return output
 
 
-def to_html(notebook: Path, html: Path, *, title: str, build: dict | None = None, hide_code: bool = True) -> Path:
+def to_html(notebook: Path, html: Path, *, title: str, build: dict | None = None, hide_code: bool = True,
+            index_href: str = "index.html") -> Path:
     """A self-contained HTML page: nbconvert's `basic` template (the `lab` one loads require.js and MathJax from
     a CDN) inside the project's page with inline CSS; images embedded; code cells hidden when hide_code."""
     import nbformat
@@ -69,7 +70,8 @@ def to_html(notebook: Path, html: Path, *, title: str, build: dict | None = None
     body, _ = exporter.from_notebook_node(nb)
     with atomic_path(html, suffix=".html") as tmp:
         # the notebooks show their own title and edition banner (present.edition_banner), so no page heading
-        tmp.write_text(present.page(title, body, build, heading=False), encoding="utf-8")
+        nav = f'<a href="{index_href}">← All forces and reports</a>'
+        tmp.write_text(present.page(title, body, build, heading=False, nav=nav), encoding="utf-8")
     return html
 
 

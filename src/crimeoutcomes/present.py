@@ -108,16 +108,18 @@ ATTRIBUTION = ("Source: Home Office, Police recorded crime and outcomes open dat
                "Open Government Licence v3.0). Analysis: crimeoutcomes.")
 
 
-def page(title: str, body: str, build: dict | None = None, *, sortable: bool = False, heading: bool = True) -> str:
+def page(title: str, body: str, build: dict | None = None, *, sortable: bool = False, heading: bool = True,
+         nav: str = "") -> str:
     """A self-contained HTML page: inline CSS (and inline sort script), no external scripts or fonts.
     heading=False when the body brings its own title and edition banner (rendered notebooks)."""
     banner = f'<div class="meta">{edition_banner_html(build)}</div>' if build and heading else ""
     h1 = f"<h1>{html.escape(title)}</h1>" if heading else ""
+    nav = f'<nav class="meta">{nav}</nav>' if nav else ""
     script = f"<script>{SORT_JS}</script>" if sortable else ""
     return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title><style>{PAGE_CSS}</style></head>\n<body>\n"
-            f"{h1}\n{banner}\n{body}\n"
+            f"{nav}{h1}\n{banner}\n{body}\n"
             f"<footer>{html.escape(ATTRIBUTION)}</footer>{script}\n</body></html>\n")
 
 

@@ -264,7 +264,7 @@ def chart_data(ctx: Context, force: str) -> dict[str, pd.DataFrame]:
             "offence_groups_14_16": groups, "place_among_forces": place}
 
 
-def _finish(fig, ax_title: str, ctx: Context, title: str):
+def _finish(fig, ctx: Context, title: str):
     import textwrap
 
     text = ("SYNTHETIC DATA – " if ctx.synthetic else "") + title
@@ -308,7 +308,7 @@ def draw_charts(ctx: Context, force: str, data: dict[str, pd.DataFrame], out_dir
     ax.set_xlabel("quarter (first month)")
     ax.legend(loc="best", fontsize=8)
     ax.set_ylim(bottom=0)
-    _finish(fig, "", ctx, f"{name}: % of offences closed where the victim did not support action, by quarter")
+    _finish(fig, ctx, f"{name}: % of offences closed where the victim did not support action, by quarter")
     save(fig, "rate_by_quarter")
 
     y = data["rate_by_year"]
@@ -329,7 +329,7 @@ def draw_charts(ctx: Context, force: str, data: dict[str, pd.DataFrame], out_dir
         ax.set_title(f"{basis} years (complete only)", fontsize=9)
         ax.set_xlabel("")
         ax.set_ylabel("% of offences closed")
-    _finish(fig, "", ctx, f"{name}: victim-did-not-support rate by year")
+    _finish(fig, ctx, f"{name}: victim-did-not-support rate by year")
     save(fig, "rate_by_year", left=0.08)
 
     mix = data["outcome_mix"]
@@ -347,7 +347,7 @@ def draw_charts(ctx: Context, force: str, data: dict[str, pd.DataFrame], out_dir
         ax.set_ylabel("")
         ax.tick_params(axis="y", labelsize=7)
         ax.legend(fontsize=8)
-    _finish(fig, "", ctx, f"{name}: the mix of outcomes")
+    _finish(fig, ctx, f"{name}: the mix of outcomes")
     save(fig, "outcome_mix", left=0.36)
 
     groups = data["offence_groups_14_16"]
@@ -359,7 +359,7 @@ def draw_charts(ctx: Context, force: str, data: dict[str, pd.DataFrame], out_dir
         ax.set_ylabel("")
         for i, r in enumerate(groups.itertuples()):
             ax.text(r.vdns, i, f"  {r.share_of_force_vdns_pct:.0f}%", va="center", fontsize=7)
-    _finish(fig, "", ctx, f"{name}: which offence groups drive outcomes 14 and 16")
+    _finish(fig, ctx, f"{name}: which offence groups drive outcomes 14 and 16")
     save(fig, "offence_groups_14_16", left=0.3)
 
     place = data["place_among_forces"].dropna(subset=["rate_pct"]).sort_values("rate_pct", ascending=True)
@@ -371,7 +371,7 @@ def draw_charts(ctx: Context, force: str, data: dict[str, pd.DataFrame], out_dir
         ax.text(float(ew_rate.iloc[0]), -0.9, " England and Wales", fontsize=7, color="#34495e")
     ax.tick_params(axis="y", labelsize=6.5)
     ax.set_xlabel(f"% of offences closed: victim did not support action, {place['period'].iloc[0] if not place.empty else ''}")
-    _finish(fig, "", ctx, f"{name}: place among all forces")
+    _finish(fig, ctx, f"{name}: place among all forces")
     save(fig, "place_among_forces", left=0.24)
     return pngs
 
@@ -413,7 +413,8 @@ def render_force(edition: str, force: str, *, fingerprint: str | None = None, ke
             kernel.restart()  # never reuse a kernel whose run failed
         raise
     build = pipeline.load_build(edition)
-    page = notebooks.to_html(out_nb, html_path(edition, name), title=f"{name}: crime outcomes report", build=build)
+    page = notebooks.to_html(out_nb, html_path(edition, name), title=f"{name}: crime outcomes report", build=build,
+                             index_href="../index.html")
     fp = fingerprint or input_fingerprint(edition, name)
     write_text(Path(str(page) + FINGERPRINT_SUFFIX), json.dumps({"force": name, "inputs": fp}))
     return page
