@@ -49,7 +49,9 @@ def _map_unique(series: pd.Series, fn, what: str, raw: RawTable) -> pd.Series:
                 + (f" ({len(bad):,} rows have it)" if len(bad) > 1 else "")
             )
         mapped.append(out)
-    return pd.Series(np.asarray(mapped, dtype=object)[codes], index=series.index)
+    # a categorical built from the codes: no per-row Python objects, whatever the column's length
+    mapped_codes, categories = pd.factorize(pd.Series(mapped, dtype=object))
+    return pd.Series(pd.Categorical.from_codes(mapped_codes[codes], categories=categories), index=series.index)
 
 
 def _quarter(value: str) -> int | None:
