@@ -53,7 +53,7 @@ class Claimed:
     since: int | None = None
 
     @classmethod
-    def parse(cls, text: str, measure: str, where: str) -> "Claimed":
+    def parse(cls, text: str, measure: str, where: str) -> Claimed:
         t = str(text).strip()
         if measure == "external":
             return cls(t, "text")

@@ -54,7 +54,7 @@ class Period:
         return [(fy_label(self.year), q) for q in (1, 2, 3, 4)]
 
     @classmethod
-    def parse(cls, text: str | int) -> "Period":
+    def parse(cls, text: str | int) -> Period:
         t = str(text).strip().lower()
         m = re.fullmatch(r"(?:calendar(?: year)?\s+)?(\d{4})", t)
         if m:
@@ -226,7 +226,7 @@ class Measures:
         table["forces_ranked"] = int(ranked.sum())
         return table.sort_values(["rank", "force"], na_position="last").reset_index(drop=True)
 
-    def record(self, area: str, year: int, since: int, metric: str = "rate", basis: str = "calendar") -> "RecordCheck":
+    def record(self, area: str, year: int, since: int, metric: str = "rate", basis: str = "calendar") -> RecordCheck:
         """Is `year` the highest since `since` (inclusive) on the rate or on the count? Only years with complete
         data are compared; the claim year and the first year must be complete for a verdict."""
         values, incomplete = {}, {}

@@ -40,7 +40,7 @@ class Context:
     m: Measures
 
     @classmethod
-    def load(cls, edition: str, processed_dir: Path | None = None) -> "Context":
+    def load(cls, edition: str, processed_dir: Path | None = None) -> Context:
         agg = pipeline.load_aggregate(edition, processed_dir)
         cov = pipeline.load_coverage(edition, processed_dir)
         return cls(edition, pipeline.load_build(edition, processed_dir), agg, cov,
