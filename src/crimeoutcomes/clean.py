@@ -35,6 +35,13 @@ TEXT_COLUMNS = (
 )
 
 
+def calendar_of(fy_start, fin_quarter):
+    """(calendar year, calendar quarter) of financial quarters, for scalars or arrays: financial Q1 (April-June)
+    is calendar Q2 of fy_start; financial Q4 (January-March) is calendar Q1 of fy_start + 1."""
+    q = np.asarray(fin_quarter)
+    return np.where(q == 4, np.asarray(fy_start) + 1, fy_start), np.where(q == 4, 1, q + 1)
+
+
 def _map_unique(series: pd.Series, fn, what: str, raw: RawTable) -> pd.Series:
     """Apply fn to each distinct value (the columns have few); a value fn rejects (returns None) is an error
     naming file and row."""
@@ -114,9 +121,9 @@ def normalise(raw: RawTable, *, financial_year: str, source_file: str, edition: 
     fy_start = int(financial_year[:4])
     out["fy_start"] = fy_start
     out["fin_quarter"] = _map_unique(f["financial_quarter"], _quarter, "financial quarter", raw).astype("int8")
-    # financial Q1 = April-June = calendar Q2 of fy_start; financial Q4 = January-March = calendar Q1 of fy_start + 1
-    out["calendar_year"] = np.where(out["fin_quarter"] == 4, fy_start + 1, fy_start).astype("int16")
-    out["calendar_quarter"] = np.where(out["fin_quarter"] == 4, 1, out["fin_quarter"] + 1).astype("int8")
+    cal_year, cal_quarter = calendar_of(fy_start, out["fin_quarter"])
+    out["calendar_year"] = cal_year.astype("int16")
+    out["calendar_quarter"] = cal_quarter.astype("int8")
     out["quarter_start"] = pd.to_datetime(
         {"year": out["calendar_year"], "month": (out["calendar_quarter"] - 1) * 3 + 1, "day": 1}
     )
@@ -183,7 +190,7 @@ def aggregate(tidy: pd.DataFrame) -> pd.DataFrame:
     agg["closed"] = agg["closed"].astype("Int64")
     agg["recorded"] = agg["recorded"].astype("Int64")
     agg["outcome_description"] = agg["outcome_type"].map(outcomes.OUTCOME_TYPES)
-    agg["_o"] = agg["outcome_type"].map({c: i for i, c in enumerate(outcomes.OUTCOME_TYPES)})
+    agg["_o"] = agg["outcome_type"].map(outcomes.sort_key)
     agg = agg.sort_values(["force", "financial_year", "fin_quarter", "_o"]).drop(columns="_o").reset_index(drop=True)
     for col in ("force", "force_kind", "financial_year", "outcome_type", "outcome_description"):
         agg[col] = agg[col].astype(str)
@@ -238,8 +245,7 @@ def coverage(tidy: pd.DataFrame, financial_years: list[str]) -> pd.DataFrame:
         [cov["rows"].eq(0), cov["closed_values"].eq(0)], [COVERAGE_MISSING, COVERAGE_NO_COUNTS], COVERAGE_COMPLETE
     )
     fy_start = cov["financial_year"].str[:4].astype(int)
-    cov["calendar_year"] = np.where(cov["fin_quarter"] == 4, fy_start + 1, fy_start)
-    cov["calendar_quarter"] = np.where(cov["fin_quarter"] == 4, 1, cov["fin_quarter"] + 1)
+    cov["calendar_year"], cov["calendar_quarter"] = calendar_of(fy_start, cov["fin_quarter"])
     cov["quarter_label"] = cov["financial_year"] + " Q" + cov["fin_quarter"].astype(str)
     cov = cov[cov["force_kind"].ne(forces_mod.FRAUD_BODY) | cov["rows"].gt(0)]
     cols = ["force", "force_kind", "financial_year", "fin_quarter", "quarter_label", "calendar_year", "calendar_quarter",

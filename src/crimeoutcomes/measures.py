@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import forces as forces_mod
 from . import outcomes
-from .clean import COVERAGE_COMPLETE
+from .clean import COVERAGE_COMPLETE, calendar_of
 
 EW = "England and Wales"
 DEFAULT_EXCLUDE: tuple[str, ...] = ("Greater Manchester",)
@@ -199,8 +199,7 @@ class Measures:
             idx = pd.MultiIndex.from_tuples([(f, fy, q) for f in members], names=self.totals.index.names)
             s = self.totals.reindex(idx).fillna(0).sum()
             absent = [f for f in members if self.status.get((f, fy, q)) != COVERAGE_COMPLETE]
-            start = int(fy[:4])
-            cal_year, cal_q = (start + 1, 1) if q == 4 else (start, q + 1)
+            cal_year, cal_q = (int(v) for v in calendar_of(int(fy[:4]), q))
             rows.append({"area": area, "financial_year": fy, "fin_quarter": q, "quarter": f"{fy} Q{q}",
                          "quarter_start": pd.Timestamp(year=cal_year, month=3 * (cal_q - 1) + 1, day=1),
                          "closed": int(s["closed"]), "vdns": int(s["vdns"]), "suspect": int(s["suspect"]),

@@ -43,9 +43,12 @@ VICTIM_DID_NOT_SUPPORT = ("14", "16")
 SUSPECT_IDENTIFIED_VICTIM_DID_NOT_SUPPORT = ("16",)
 
 
-def sort_key(code: str) -> tuple[int, str]:
-    digits = "".join(ch for ch in code if ch.isdigit())
-    return (int(digits) if digits else -1, code)
+_POSITION = {code: i for i, code in enumerate(OUTCOME_TYPES)}
+
+
+def sort_key(code: str) -> int:
+    """Position in the Home Office order (0, 1, 1a, 2, 2a, …, 22); unknown codes last."""
+    return _POSITION.get(str(code), len(_POSITION))
 
 
 def normalise_code(value: str) -> str | None:

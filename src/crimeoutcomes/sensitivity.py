@@ -69,7 +69,7 @@ def run(agg: pd.DataFrame, groups: pd.DataFrame, coverage: pd.DataFrame, scenari
         ranking = m.ranking(period)
         for r in ranking.itertuples():
             force_rows.append({"scenario": s.key, "period": period.label, "force": r.force,
-                               "rate_pct": None if r.rate_pct is None else round(100 * r.value, 2) if r.value is not None else None,
+                               "rate_pct": None if r.value is None else round(100 * r.value, 2),
                                "rank": r.rank, "complete": r.complete})
     national = pd.DataFrame(national)
     base = national[national["scenario"] == BASELINE.key].set_index("year")["rate_pct"]
