@@ -1,14 +1,26 @@
-"""Shared fixtures. No test touches the internet: downloads go to a server on 127.0.0.1."""
+"""Shared fixtures. No test touches the internet (downloads go to a server on 127.0.0.1) or the user's data/ and
+reports/: every test runs in a temporary project root, and the tests on the real sample edition share one prepared
+root (`make test` prepares it once; run alone, pytest prepares its own)."""
 
 from __future__ import annotations
 
 import http.server
+import os
 import threading
 from pathlib import Path
 
 import pytest
 
-from crimeoutcomes import paths, pipeline, synthetic
+from crimeoutcomes import paths, testing
+from crimeoutcomes.data import manifest, synthetic
+
+
+@pytest.fixture(autouse=True)
+def project_root(tmp_path_factory, monkeypatch) -> Path:
+    """Every test starts in an empty temporary project root (config and notebooks linked from the checkout)."""
+    root = testing.make_root(tmp_path_factory.mktemp("root"))
+    monkeypatch.setenv("CRIMEOUTCOMES_ROOT", str(root))
+    return root
 
 
 @pytest.fixture(scope="session")
@@ -20,22 +32,64 @@ def mirror() -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample_processed(mirror, tmp_path_factory) -> Path:
-    """The processed sample edition: data/processed/sample when built (make test builds it first), else built
-    into a temporary folder from the mirror."""
-    default = paths.processed_dir()
-    if (default / "sample" / pipeline.BUILD_FILE).is_file():
-        return default
-    out = tmp_path_factory.mktemp("processed")
-    pipeline.build_edition("sample", raw_dir=tmp_path_factory.mktemp("raw"), processed_dir=out, mirror=mirror,
-                           allow_download=False, progress=False, log=lambda *a: None)
-    return out
+def prepared_root(mirror, tmp_path_factory) -> Path:
+    """A root with the real sample edition built, the claims audit, sensitivity and two forces' report files."""
+    given = os.environ.get("CRIMEOUTCOMES_TEST_ROOT")
+    if given and (Path(given) / "data" / "processed" / "sample" / "build.json").is_file():
+        return Path(given)
+    return testing.prepare_root(tmp_path_factory.mktemp("prepared"), log=lambda *a: None)
+
+
+@pytest.fixture
+def sample_root(prepared_root, monkeypatch) -> Path:
+    """Use the prepared sample root (read only) for this test."""
+    monkeypatch.setenv("CRIMEOUTCOMES_ROOT", str(prepared_root))
+    return prepared_root
+
+
+@pytest.fixture(scope="session")
+def sample(prepared_root):
+    """The real sample edition's Dataset (loaded once)."""
+    from crimeoutcomes.analysis import measures
+
+    before = os.environ.get("CRIMEOUTCOMES_ROOT")
+    os.environ["CRIMEOUTCOMES_ROOT"] = str(prepared_root)
+    try:
+        ds = measures.Dataset.load("sample")
+        ds.tidy  # noqa: B018 (load the tidy table while the root is set)
+        return ds
+    finally:
+        if before is None:
+            os.environ.pop("CRIMEOUTCOMES_ROOT", None)
+        else:
+            os.environ["CRIMEOUTCOMES_ROOT"] = before
 
 
 @pytest.fixture
 def small_frame():
     """A small SYNTHETIC frame: 3 forces, 4 quarters, 2 offences, outcome types 0-18 and 20-21."""
     return synthetic.grid("2018/19", force_names=["Cheshire", "London, City of", "Derbyshire"], n_offences=2, seed=1)
+
+
+def build_synthetic(
+    tmp_path: Path, frames: dict, *, layout: str = "csv-2019", edition: str = "synthetic-test", jobs: int = 1
+):
+    """Write SYNTHETIC raw files (one per financial year) into a mirror folder with their manifest, and build them
+    into the current project root. Returns (BuildResult, manifest path, mirror folder)."""
+    from crimeoutcomes.data import build
+
+    mirror_dir = tmp_path / "mirror"
+    manifest_path = synthetic.write_edition(frames, mirror_dir, edition=edition, layout=layout)
+    result = build.build_edition(
+        edition,
+        manifest=manifest.load(manifest_path),
+        mirror=mirror_dir,
+        allow_download=False,
+        progress=False,
+        jobs=jobs,
+        log=lambda *a: None,
+    )
+    return result, manifest_path, mirror_dir
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
@@ -58,14 +112,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.flush()
             self.close_connection = True
             return
+        if behaviour == "stall":
+            self.wfile.write(body[:100_000])
+            self.wfile.flush()
+            threading.Event().wait(3)
+            return
         self.wfile.write(body)
 
 
 @pytest.fixture
 def http_server():
-    """A local HTTP server; add routes with server.routes[path] = (bytes, 'ok' | 'interrupt')."""
+    """A local HTTP server; add routes with server.routes[path] = (bytes, 'ok' | 'interrupt' | 'stall')."""
     handler = type("Handler", (_Handler,), {"routes": {}})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.base_url = f"http://127.0.0.1:{server.server_address[1]}"

@@ -1,55 +1,85 @@
-"""The claims engine, proven on a SYNTHETIC raw dataset whose quarters make the articles' figures true, then on
-the real sample edition. The synthetic data prove the engine, not the articles."""
+"""The claims audit: printed precision, the articles' registry proven on SYNTHETIC data that make its figures true,
+the general claim form, bad registries, and the real sample edition (the shared examples file, the project's
+registries)."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from crimeoutcomes import claims, forces, manifest, measures, pipeline, synthetic
+from crimeoutcomes import paths, steps
+from crimeoutcomes.analysis import claims, measures
+from crimeoutcomes.analysis.periods import fy_label
+from crimeoutcomes.data import forces, manifest, synthetic
 from crimeoutcomes.errors import DataError
+from tests.conftest import build_synthetic
 
+EXAMPLES = paths.CHECKOUT.parent / "shared" / "published-claims" / "examples-2018-2020.yaml"
+
+
+# ------------------------------------------------------------------------------------- printed precision
+@pytest.mark.parametrize(
+    "text,value,yes,no",
+    [
+        ("82%", 82, [81.5, 82.0, 82.49], [81.49, 82.5]),
+        ("4.2%", 4.2, [4.15, 4.2, 4.2499], [4.149, 4.25]),
+        ("1 in 24", 24, [100 / 24, 100 / 24.4, 100 / 23.5], [100 / 24.5, 100 / 23.4]),
+        ("one in 5", 5, [20.0], [100 / 5.6]),
+        ("5,523", 5523, [5523], [5522, 5524]),
+    ],
+)
+def test_printed_precision(text, value, yes, no):
+    c = claims.Claimed.parse(text)
+    assert c.value == value
+    assert all(c.matches(x) for x in yes) and not any(c.matches(x) for x in no)
+
+
+@pytest.mark.parametrize("text", ["43.1", "forty", "1 in 0", "12.5 (approx)", ""])
+def test_unreadable_claimed_values(text):
+    with pytest.raises(ValueError):
+        claims.Claimed.parse(text)
+
+
+# ------------------------------------------------------------------------------------- the articles, proven
 YEARS = range(2015, 2021)
-FYS = [measures.fy_label(y) for y in range(2014, 2021)]  # 2014/15 .. 2020/21 cover calendar 2015-2020
+FYS = [fy_label(y) for y in range(2014, 2021)]
+CHESHIRE = {
+    2015: (70_000, 9_100, 7_000),
+    2016: (72_000, 14_400, 12_000),
+    2017: (74_000, 18_500, 15_000),
+    2018: (76_000, 25_080, 21_000),
+    2019: (80_000, 30_720, 26_000),
+    2020: (81_842, 35_301, 30_758),
+}
+DERBYSHIRE = {
+    2015: (70_000, 2_800, 2_000),
+    2016: (72_000, 5_760, 4_500),
+    2017: (74_000, 11_100, 9_000),
+    2018: (76_000, 15_200, 12_500),
+    2019: (78_000, 20_514, 17_000),
+    2020: (80_204, 23_489, 20_189),
+}
+EW = {
+    2015: (3_000_000, 384_000, 300_000),
+    2016: (3_100_000, 558_000, 440_000),
+    2017: (3_200_000, 672_000, 530_000),
+    2018: (3_300_000, 759_000, 600_000),
+    2019: (3_400_000, 853_400, 680_000),
+    2020: (3_500_000, 959_000, 786_380),
+}
 
-# (offences closed, outcome types 14+16, outcome type 16) per calendar year, as printed where the articles give them
-CHESHIRE = {2015: (70_000, 9_100, 7_000), 2016: (72_000, 14_400, 12_000), 2017: (74_000, 18_500, 15_000),
-            2018: (76_000, 25_080, 21_000), 2019: (80_000, 30_720, 26_000), 2020: (81_842, 35_301, 30_758)}
-DERBYSHIRE = {2015: (70_000, 2_800, 2_000), 2016: (72_000, 5_760, 4_500), 2017: (74_000, 11_100, 9_000),
-              2018: (76_000, 15_200, 12_500), 2019: (78_000, 20_514, 17_000), 2020: (80_204, 23_489, 20_189)}
-# England and Wales without GMP: 12.8% (2015), 25.1% (2019), 27.4% (2020), 82% with a suspect identified (2020)
-EW = {2015: (3_000_000, 384_000, 300_000), 2016: (3_100_000, 558_000, 440_000), 2017: (3_200_000, 672_000, 530_000),
-      2018: (3_300_000, 759_000, 600_000), 2019: (3_400_000, 853_400, 680_000), 2020: (3_500_000, 959_000, 786_380)}
 
-
-def article_targets() -> dict:
+def article_frames(gmp_gap=True):
+    """SYNTHETIC quarters whose calendar-year totals are the articles' figures (every police force)."""
     targets = {}
     rest = [f.name for f in forces.POLICE_FORCES if f.name not in ("Cheshire", "Derbyshire", "Greater Manchester")]
-    assert len(rest) == 41
     for y in YEARS:
-        targets[("Cheshire", y)] = CHESHIRE[y]
-        targets[("Derbyshire", y)] = DERBYSHIRE[y]
+        targets[("Cheshire", y)], targets[("Derbyshire", y)] = CHESHIRE[y], DERBYSHIRE[y]
         targets[("Greater Manchester", y)] = (100_000, 90_000, 80_000)  # wildly different: must be excluded
         remainder = [e - c - d for e, c, d in zip(EW[y], CHESHIRE[y], DERBYSHIRE[y])]
         for i, force in enumerate(rest):
             targets[(force, y)] = tuple(r // len(rest) + (r % len(rest) if i == 0 else 0) for r in remainder)
-    return targets
-
-
-def run_audit(tmp_path, frames) -> pd.DataFrame:
-    """Full pipeline on synthetic raw files: raw (csv layout of the 2019 vintage) → processed → audit."""
-    mirror = tmp_path / "mirror"
-    manifest_path = synthetic.write_edition(frames, mirror, edition="synthetic-articles", layout="csv-2019")
-    pipeline.build_edition("synthetic-articles", manifest=manifest.load(manifest_path), raw_dir=tmp_path / "raw",
-                           processed_dir=tmp_path / "processed", mirror=mirror, allow_download=False, progress=False,
-                           log=lambda *a: None)
-    agg = pipeline.load_aggregate("synthetic-articles", tmp_path / "processed")
-    cov = pipeline.load_coverage("synthetic-articles", tmp_path / "processed")
-    return claims.audit(claims.load(), agg, cov).set_index("claim_id")
-
-
-def article_frames(gmp_gap=True):
-    frames = synthetic.from_calendar_totals(article_targets(), FYS)
+    frames = synthetic.from_calendar_totals(targets, FYS)
     if gmp_gap:  # GMP could not supply July 2019 - March 2020
         f = frames["2019/20"]
         frames["2019/20"] = f[~((f.force_name == "Greater Manchester") & f.financial_quarter.isin([2, 3, 4]))]
@@ -63,99 +93,174 @@ def shift(frames, amount, fy="2020/21", quarter=2, force="Cheshire", outcome="16
     return {**frames, fy: f}
 
 
-@pytest.fixture(scope="module")
-def true_audit(tmp_path_factory):
-    return run_audit(tmp_path_factory.mktemp("true"), article_frames())
+def article_audit(tmp_path, frames) -> pd.DataFrame:
+    _result, manifest_path, _ = build_synthetic(tmp_path, frames, edition="synthetic-articles")
+    regs = claims.load_all([paths.claims_dir() / "articles-2021.yaml"])
+    ds = measures.Dataset.load("synthetic-articles")
+    return claims.audit(regs, ds, manifest.load(manifest_path)).table.set_index("id")
 
 
-def test_every_dataset_claim_is_reproduced_when_the_data_make_them_true(true_audit):
-    registry = claims.load()
-    dataset = [c.id for c in registry.claims if c.source == "dataset"]
-    assert len(dataset) == 31
-    assert true_audit.loc[dataset, "verdict"].eq("reproduced").all(), true_audit.loc[dataset, ["verdict", "explanation"]]
-    external = [c.id for c in registry.claims if c.source == "other"]
-    assert true_audit.loc[external, "verdict"].eq("not from this dataset").all()
-    assert true_audit.loc["cheshire-vdns-rate-2020", "computed"] == "43.1%"
-    assert true_audit.loc["derbyshire-suspect-share-2020", "computed"] == "86%"
-    assert "2019/20 Q2: Greater Manchester (missing)" in true_audit.loc["cheshire-ew-gmp-excluded", "explanation"]
+def test_every_article_claim_is_reproduced_when_the_data_make_it_true(tmp_path):
+    audit = article_audit(tmp_path, article_frames())
+    registry = claims.load(paths.claims_dir() / "articles-2021.yaml")
+    dataset = [c.id for c in registry.claims if c.kind != "external"]
+    assert len(dataset) == 31 and len(registry.claims) == 36
+    assert audit.loc[dataset, "verdict"].eq("reproduced").all(), audit.loc[dataset, ["verdict", "reason"]]
+    assert (
+        audit.loc[[c.id for c in registry.claims if c.kind == "external"], "verdict"].eq("not from this dataset").all()
+    )
+    assert audit.loc["cheshire-vdns-rate-2020", "computed_text"] == "43.1%"
+    assert audit.loc["cheshire-vdns-rate-2020", "computed"] == 43.13
+    assert audit.loc["derbyshire-suspect-share-2020", "computed_text"] == "86%"
+    assert "2019/20 Q2: Greater Manchester (missing)" in audit.loc["cheshire-ew-gmp-excluded", "reason"]
 
 
-def test_a_small_shift_is_revised_and_a_large_one_differs(tmp_path):
-    small = run_audit(tmp_path / "small", shift(article_frames(), 500))
-    revised = ["cheshire-closed-2020", "cheshire-vdns-count-2020", "cheshire-vdns-rate-2020", "cheshire-suspect-count-2020"]
-    assert small.loc[revised, "verdict"].eq("revised").all(), small.loc[revised, ["verdict", "explanation"]]
-    assert small.loc["cheshire-vdns-rate-2020", "computed"] == "43.5%"
-    assert small.loc["cheshire-closed-2020", "difference"] == "+500 (+0.61%)"
-    unchanged = small.index.difference(revised)
-    assert small.loc[unchanged, "verdict"].isin(["reproduced", "not from this dataset"]).all()
-
-    large = run_audit(tmp_path / "large", shift(article_frames(), 5_000))
+def test_a_small_shift_is_revised_a_large_one_differs_and_a_gap_is_not_verifiable(tmp_path):
+    revised = [
+        "cheshire-closed-2020",
+        "cheshire-vdns-count-2020",
+        "cheshire-vdns-rate-2020",
+        "cheshire-suspect-count-2020",
+    ]
+    small = article_audit(tmp_path / "small", shift(article_frames(), 500))
+    assert small.loc[revised, "verdict"].eq("revised").all(), small.loc[revised, ["verdict", "reason"]]
+    assert small.loc["cheshire-vdns-rate-2020", "computed_text"] == "43.5%"
+    assert small.loc["cheshire-closed-2020", "difference"] == 500
+    large = article_audit(tmp_path / "large", shift(article_frames(), 5_000))
     assert large.loc[revised, "verdict"].eq("differs").all()
-    assert large.loc["cheshire-suspect-share-2020", "verdict"] == "differs"  # 88.7% printed as 87%
-
-
-def test_a_record_that_is_not_a_record_differs(tmp_path):
-    audit = run_audit(tmp_path, shift(article_frames(), 20_000, fy="2018/19", quarter=1))  # Cheshire 2018 soars
-    assert audit.loc["cheshire-record-rate-2020", "verdict"] == "differs"
-    assert audit.loc["cheshire-record-count-2020", "verdict"] == "differs"
-    assert audit.loc["derbyshire-record-rate-2020", "verdict"] == "reproduced"
-
-
-def test_a_removed_quarter_is_not_verifiable(tmp_path):
     frames = article_frames()
     f = frames["2020/21"]
     frames["2020/21"] = f[~((f.force_name == "Cheshire") & (f.financial_quarter == 2))]
-    audit = run_audit(tmp_path, frames)
-    for cid in ["cheshire-closed-2020", "cheshire-vdns-rate-2020", "cheshire-ew-vdns-rate-2020", "derbyshire-ew-suspect-share-2020"]:
-        assert audit.loc[cid, "verdict"] == "not verifiable"
-        assert "2020/21 Q2: Cheshire (missing)" in audit.loc[cid, "explanation"]
-    assert audit.loc["cheshire-record-rate-2020", "verdict"] == "not verifiable"
-    assert audit.loc["cheshire-vdns-rate-2019", "verdict"] == "reproduced"
-    assert audit.loc["derbyshire-vdns-rate-2020", "verdict"] == "reproduced"
+    gap = article_audit(tmp_path / "gap", frames)
+    assert gap.loc["cheshire-closed-2020", "verdict"] == "not verifiable"
+    assert "2020/21 Q2: Cheshire (missing)" in gap.loc["cheshire-closed-2020", "reason"]
+    assert gap.loc["cheshire-closed-2020", "nearest_period"] == "calendar 2019"  # the nearest computable figure
+    assert gap.loc["cheshire-vdns-rate-2019", "verdict"] == "reproduced"
 
 
-def test_sample_edition_says_not_verifiable_with_the_missing_quarters(sample_processed):
-    agg = pipeline.load_aggregate("sample", sample_processed)
-    cov = pipeline.load_coverage("sample", sample_processed)
-    audit = claims.audit(claims.load(), agg, cov).set_index("claim_id")
-    assert (audit["verdict"].value_counts().to_dict() == {"not verifiable": 31, "not from this dataset": 5})
-    assert audit.loc["cheshire-vdns-rate-2019", "explanation"].endswith(
-        "2019/20 Q1 (not in this edition); 2019/20 Q2 (not in this edition); 2019/20 Q3 (not in this edition).")
+# ------------------------------------------------------------------------------------- bad registries
+GOOD = """
+articles: {a: {title: t, url: 'https://example.org/a'}}
+claims:
+  - {id: x, article: a, quote: q, area: Cheshire, period: calendar 2018, numerator: [14, 16], denominator: all,
+     claimed: '36.5%'}
+"""
 
 
-def test_sample_edition_calendar_2018_exact_values(sample_processed):
-    m = measures.Measures(pipeline.load_aggregate("sample", sample_processed), pipeline.load_coverage("sample", sample_processed))
-    assert m.latest_complete() == measures.Period("calendar", 2018)
-    ch = m.figures("Cheshire", "calendar 2018")
-    assert (ch.closed, ch.vdns, round(100 * ch.rate, 1)) == (92_811, 33_872, 36.5)
-    assert ch.suspect == 28_866
-    de = m.figures("Derbyshire", "calendar 2018")
-    assert (de.closed, de.vdns, de.suspect) == (51_099, 6_690, 4_634)
-    ew = m.figures(measures.EW, "calendar 2018")
-    assert (ew.closed, ew.vdns, ew.suspect) == (4_679_628, 1_106_472, 864_719)
-    assert "Greater Manchester" not in ew.forces and len(ew.forces) == 43
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (("claimed: '36.5%'", "claimed: '36.5%', colour: red"), r"claim 'x': unknown field\(s\) 'colour'"),
+        (("claimed: '36.5%'", "claimed: '36.5%', peroid: x"), r"'peroid' \(did you mean 'period'\?\)"),
+        (
+            ("area: Cheshire", "area: Chesire"),
+            r"claim 'x', field 'area': unknown police force 'Chesire'\. Close matches: Cheshire",
+        ),
+        (
+            ("period: calendar 2018", "period: spring 2018"),
+            r"claim 'x', field 'period': period 'spring 2018' not understood",
+        ),
+        (
+            ("claimed: '36.5%'", "claimed: 'about a third'"),
+            r"claim 'x', field 'claimed': claimed figure 'about a third'",
+        ),
+        ((", denominator: all", ""), r"claim 'x', field 'denominator': the claimed '36\.5%' is a rate or share"),
+        (("numerator: [14, 16]", "numerator: [14, 99]"), r"field 'numerator': 99 is not an outcome type \(0 to 22"),
+        (("article: a,", "article: b,"), r"claim 'x', field 'article': 'b' is not listed under articles"),
+        (("area: Cheshire", "area: Action Fraud"), r"'Action Fraud' is a central fraud reporting body"),
+    ],
+)
+def test_bad_registries_name_file_claim_and_field_and_write_nothing(tmp_path, sample_root, change, message):
+    path = tmp_path / "mine.yaml"
+    path.write_text(GOOD.replace(*change))
+    out = tmp_path / "out"
+    with pytest.raises(DataError, match=message):
+        steps.claims("sample", registries=[path], out=out, log=lambda *a: None)
+    assert not out.exists()
 
 
-def test_registry_errors_name_the_claim(tmp_path):
-    bad = tmp_path / "claims.yaml"
-    bad.write_text("articles: {a: {title: t}}\nclaims:\n  - {id: x, article: a, quote: q, area: Cheshire, "
-                   "period: calendar 2020, measure: vdns_rate, claimed: '43.1', source: dataset}\n")
-    with pytest.raises(DataError, match=r"claim 1 \(x\): vdns_rate needs a percentage, got '43.1'"):
-        claims.load(bad)
-    bad.write_text("articles: {a: {title: t}}\nclaims:\n  - {id: y, article: a, quote: q, area: Chesire, "
-                   "period: calendar 2020, measure: closed, claimed: '1', source: dataset}\n")
-    with pytest.raises(DataError, match="Unknown police force 'Chesire'.*Cheshire"):
-        claims.load(bad)
+def test_duplicate_ids_and_offences_not_in_the_edition(tmp_path, sample_root):
+    path = tmp_path / "dup.yaml"
+    path.write_text(
+        GOOD + "  - {id: x, article: a, quote: q, area: Kent, period: calendar 2018, numerator: all, claimed: '5'}\n"
+    )
+    with pytest.raises(DataError, match=r"dup\.yaml: claim 'x', field 'id': duplicate id 'x'"):
+        steps.claims("sample", registries=[path], out=tmp_path / "o", log=lambda *a: None)
+    for scope, message in (
+        (["code", "28X"], r"offence code '28X' is not in the sample edition; close matches: 28, 28H"),
+        (
+            ["group", "Robery"],
+            r"offence group 'Robery' is not in the sample edition; close "
+            r"matches: Robbery",
+        ),
+        (["subgroup", "Rap"], r"offence subgroup 'Rap' is not in the sample edition"),
+    ):
+        path.write_text(GOOD.replace("numerator:", f"offences: {{{scope[0]}: {scope[1]}}}, numerator:"))
+        with pytest.raises(DataError, match=r"claim 'x', field 'offences': " + message):
+            steps.claims("sample", registries=[path], out=tmp_path / "o", log=lambda *a: None)
+        assert not (tmp_path / "o").exists()
 
 
-def test_a_new_article_needs_only_registry_entries(tmp_path, sample_processed):
-    reg = tmp_path / "claims.yaml"
-    reg.write_text(
-        "defaults: {exclude: [Greater Manchester], tolerance: {count: {relative: 0.02}, percent: {points: 0.5}}}\n"
-        "articles: {kent-2019: {title: 'A made-up test article'}}\n"
-        "claims:\n"
-        "  - {id: kent-rate-2018, article: kent-2019, quote: 'q', area: kent, period: calendar 2018,"
-        "     measure: vdns_rate, claimed: '99.9%', source: dataset}\n")
-    audit = claims.audit(claims.load(reg), pipeline.load_aggregate("sample", sample_processed),
-                         pipeline.load_coverage("sample", sample_processed))
-    assert audit.loc[0, "verdict"] == "differs" and audit.loc[0, "area"] == "Kent"
+# ------------------------------------------------------------------------------------- the real sample edition
+def test_the_shared_examples_on_the_real_mirror(tmp_path, sample_root):
+    """The 39 example claims (6 stories) on the real 2017/18 and 2018/19 data."""
+    if not EXAMPLES.is_file():
+        pytest.skip("../shared/published-claims is not available")
+    out = steps.claims("sample", registries=[EXAMPLES], out=tmp_path / "examples", log=lambda *a: None)
+    audit = pd.read_csv(out / "claims_audit.csv", keep_default_na=False, dtype=str).set_index("id")
+    assert audit["verdict"].value_counts().to_dict() == {"reproduced": 29, "revised": 8, "differs": 2}
+    expected = {
+        "kentonline-2018-09-burglary-1": ("reproduced", "6742"),
+        "kentonline-2018-09-burglary-2": ("revised", "5534"),
+        "kentonline-2018-09-burglary-7": ("reproduced", "13586"),
+        "west-mercia-2018-10-rape-charge-1": ("revised", "262"),
+        "west-mercia-2018-10-rape-charge-2": ("reproduced", "17"),
+        "lancashire-2019-02-victim-no-support-2": ("reproduced", "42.61"),
+        "cambridgeshire-2019-rape-1": ("differs", "697"),
+        "cambridgeshire-2019-rape-2": ("differs", "17"),
+        "cambridgeshire-2019-rape-3": ("reproduced", "34.58"),
+        "west-mercia-2019-06-community-resolutions-1": ("reproduced", "1.92"),
+        "west-mercia-2019-06-community-resolutions-6": ("revised", "812"),
+        "humberside-2020-02-burglary-2": ("reproduced", "75.87"),
+        "humberside-2020-02-burglary-6": ("reproduced", "5.8"),
+    }
+    for cid, (verdict, computed) in expected.items():
+        assert (audit.loc[cid, "verdict"], audit.loc[cid, "computed"]) == (verdict, computed), cid
+    # every computed claim's rows re-add to its numerator (and denominator)
+    for cid, row in audit.iterrows():
+        rows = pd.read_csv(out / row["rows_file"])
+        count = rows.filter(like="_count").iloc[:, 0]
+        assert (count * rows["in_numerator"]).sum() == int(row["numerator_value"]), cid
+        if row["denominator_value"]:
+            assert (count * rows["in_denominator"]).sum() == int(row["denominator_value"]), cid
+
+
+def test_the_projects_registries_on_the_sample_edition(sample_root):
+    out = paths.reports_dir("sample") / "claims"
+    audit = pd.read_csv(out / "claims_audit.csv", keep_default_na=False)
+    assert {"id", "article", "verdict", "computed", "claimed", "difference", "reason"} <= set(audit.columns)
+    articles = audit[audit["registry"] == "articles-2021.yaml"]
+    assert articles["verdict"].value_counts().to_dict() == {"not verifiable": 31, "not from this dataset": 5}
+    nearest = articles.set_index("id")
+    assert nearest.loc["cheshire-closed-2020", ["nearest_period", "nearest_text"]].tolist() == [
+        "calendar 2018",
+        "92,811",
+    ]
+    assert nearest.loc["cheshire-vdns-rate-2020", "nearest_text"] == "36.5%"
+    assert nearest.loc["derbyshire-closed-2020", "nearest_text"].startswith("51,099")
+    assert "current edition" in nearest.loc["cheshire-closed-2020", "edition_to_check"]
+    published = audit[audit["registry"] == "published-2018-2020.yaml"]
+    assert len(published) >= 60 and (published["verdict"] == "reproduced").sum() >= 30
+    assert published["quote"].str.len().gt(20).all() and not published["verdict"].eq("not verifiable").any()
+    page = (out / "index.html").read_text()
+    assert page.count('class="verdict v-') >= len(audit) and "What the verdicts mean" in page
+    assert 'href="rows/' in page and "nearest: calendar 2018" in page
+
+
+def test_a_users_own_registry_goes_to_its_own_folder(tmp_path, sample_root):
+    path = tmp_path / "mine.yaml"
+    path.write_text(GOOD)
+    out = steps.claims("sample", registries=[path], out=tmp_path / "mine", log=lambda *a: None)
+    audit = pd.read_csv(out / "claims_audit.csv").set_index("id")
+    assert audit.loc["x", "verdict"] == "reproduced" and audit.loc["x", "computed"] == 36.5
+    assert not (paths.reports_dir("sample") / "claims-mine").exists()

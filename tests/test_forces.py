@@ -1,6 +1,6 @@
 import pytest
 
-from crimeoutcomes import forces
+from crimeoutcomes.data import forces
 from crimeoutcomes.errors import DataError
 
 
@@ -23,5 +23,19 @@ def test_home_office_spellings():
 
 
 def test_unknown_force_lists_close_matches():
-    with pytest.raises(DataError, match=r"Unknown police force 'Cheshyre'.*Close matches: Cheshire"):
+    with pytest.raises(DataError, match=r"unknown police force 'Cheshyre'\. Close matches: Cheshire"):
         forces.resolve("Cheshyre")
+    with pytest.raises(DataError, match=r"'Action Fraud' is a central fraud reporting body, not a police force"):
+        forces.resolve("Action Fraud", police_only=True)
+
+
+@pytest.mark.parametrize("typed", ["the Met", "Met", "the Metropolitan Police", "Hampshire and Isle of Wight"])
+def test_names_people_use(typed):
+    assert forces.resolve(typed).name in ("Metropolitan Police", "Hampshire")
+
+
+def test_every_force_has_its_own_name_for_prose():
+    assert forces.BY_NAME["Metropolitan Police"].prose == "the Metropolitan Police"
+    assert forces.BY_NAME["Cheshire"].prose == "Cheshire Constabulary"
+    assert forces.BY_NAME["British Transport Police"].prose == "British Transport Police"
+    assert all(f.official for f in forces.POLICE_FORCES)

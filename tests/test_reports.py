@@ -1,115 +1,150 @@
-"""Per-force reports: rendered HTML shows the package's numbers, no code, nothing external; index; skipping."""
+"""Force reports, charts, the story paragraph and the index on the REAL sample edition."""
 
 from __future__ import annotations
 
+import json
 import re
 
+import pandas as pd
 import pytest
 
-from crimeoutcomes import cli, forces, manifest, measures, pipeline, present, reports, synthetic
+from crimeoutcomes import paths, steps, testing
+from crimeoutcomes.analysis import caveats as caveats_mod
+from crimeoutcomes.analysis import force_figures as ff
+from crimeoutcomes.data import forces
+from crimeoutcomes.publish import charts, reports, story, style
 
 
 @pytest.fixture(scope="module")
-def rendered(sample_processed, tmp_path_factory):
-    out = tmp_path_factory.mktemp("reports")
-    mp = pytest.MonkeyPatch()
-    mp.setenv("CRIMEOUTCOMES_REPORTS_DIR", str(out))
-    mp.setenv("CRIMEOUTCOMES_PROCESSED_DIR", str(sample_processed))
-    first = reports.render_all("sample", jobs=2, only=["cheshire", "Derbyshire Constabulary"], log=lambda *a: None)
-    second = reports.render_all("sample", jobs=2, only=["Cheshire", "Derbyshire"], log=lambda *a: None)
-    yield out / "sample", first, second
-    mp.undo()
+def rendered(prepared_root, tmp_path_factory):
+    """A fresh root reading the prepared sample edition, with two forces' pages and the index rendered."""
+    import os
+
+    root = testing.make_root(tmp_path_factory.mktemp("rendered"))
+    (root / "data" / "processed" / "sample").symlink_to(prepared_root / "data" / "processed" / "sample")
+    before = os.environ.get("CRIMEOUTCOMES_ROOT")
+    os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
+    try:
+        first = reports.render_all("sample", only=["kent", "Metropolitan Police Service"], jobs=2, log=lambda *a: None)
+        second = reports.render_all("sample", only=["Kent", "the Met"], jobs=2, log=lambda *a: None)
+        steps.site("sample", log=lambda *a: None)
+    finally:
+        os.environ["CRIMEOUTCOMES_ROOT"] = before or ""
+    return root / "reports" / "sample", first, second
 
 
-@pytest.mark.parametrize("force", ["Cheshire", "Derbyshire"])
-def test_report_html_shows_the_package_numbers(rendered, sample_processed, force):
-    folder, _, _ = rendered
-    page = (folder / "forces" / f"{forces.resolve(force).slug}.html").read_text()
-    m = measures.Measures(pipeline.load_aggregate("sample", sample_processed), pipeline.load_coverage("sample", sample_processed))
-    fig = m.figures(force, "calendar 2018")
-    fy = m.figures(force, "financial year 2018/19")
-    assert f"<title>{force}: crime outcomes report</title>" in page
-    for text in (f"{fig.closed:,}", f"{fig.vdns:,}", f"{100 * fig.rate:.1f}%", f"{fy.closed:,}", f"{100 * fy.rate:.1f}%"):
-        assert text in page, text
-    assert re.search(r"Edition:</strong> <code>sample</code>", page)
-    assert "Period covered:</strong> financial years 2017/18 to 2018/19" in page and "Data vintage:" in page
-    assert page.count("<h1") == 1 and page.count("Period covered:") == 1
-    assert '<a href="../index.html">' in page
-    # no code cells, images embedded, nothing loaded from elsewhere
-    assert "jp-InputArea" not in page and "reports.headline" not in page and "import " not in page
-    assert page.count("data:image/png;base64") == 5
-    assert not re.findall(r'(?:src|href)="https?://', page)
-    assert "SYNTHETIC" not in page
-    csvs = sorted(p.name for p in (folder / "forces" / forces.resolve(force).slug).glob("*.csv"))
-    assert csvs == ["offence_groups_14_16.csv", "outcome_mix.csv", "place_among_forces.csv", "rate_by_quarter.csv",
-                    "rate_by_year.csv"]
+def test_the_force_files_hold_the_measures(sample_root):
+    data = json.loads((paths.reports_dir("sample") / "forces" / "cheshire" / "figures.json").read_text())
+    head = pd.DataFrame(data["headline"]).set_index(["Period", "Measure"])["Cheshire"]
+    assert head[("Calendar 2018", "Offences closed")] == "92,811"
+    assert head[("Calendar 2018", "Rate: 14 + 16 as % of offences closed")] == "36.5%"
+    assert head[("Calendar 2018", "Rank by rate (1 = highest)")] == "1 of 44"
+    assert head[("Calendar 2018", "Complete data")] == "yes"
+    assert [c["key"] for c in data["charts"]] == [
+        "rate_by_quarter",
+        "rate_by_year",
+        "outcome_mix",
+        "offence_groups_14_16",
+        "place_among_forces",
+    ]
+    place = next(c for c in data["charts"] if c["key"] == "place_among_forces")
+    assert place["title"] == "Cheshire had the highest rate of the 44 forces in 2018"
+    assert "Cheshire: 36.5%, ranked 1 of 44; England and Wales 23.6%" in place["alt"]
+    de = json.loads((paths.reports_dir("sample") / "forces" / "derbyshire" / "figures.json").read_text())
+    assert (
+        pd.DataFrame(de["headline"])
+        .set_index(["Period", "Measure"])
+        .loc[("Calendar 2018", "Complete data"), "Derbyshire"]
+        .startswith("with caveats")
+    )
+    assert not de["story"]["ready"] and "7,966 offences closed" in de["story"]["text"]
 
 
-def test_cheshire_values_in_the_page(rendered):
-    folder, _, _ = rendered
-    page = (folder / "forces" / "cheshire.html").read_text()
-    assert "92,811" in page and "33,872" in page and "36.5%" in page and "1 of 44" in page
+def test_chart_csvs_have_human_headers_and_complete_periods(sample_root):
+    folder = paths.reports_dir("sample") / "forces" / "cheshire"
+    by_year = pd.read_csv(folder / "rate_by_year.csv")
+    assert list(by_year.columns) == ["Area", "Year type", "Year", ff.CLOSED, ff.VDNS, ff.RATE, "Data"]
+    assert set(by_year["Year"]) == {"2018", "2017/18", "2018/19"}  # only years with every quarter present
+    for csv in folder.glob("*.csv"):
+        text = csv.read_text()
+        assert not re.search(r"\b(nan|NaN|<NA>)\b", text), csv.name
+        assert not text.startswith(","), csv.name  # no index column
 
 
-def test_index_links_every_force(rendered):
+def test_a_rendered_page_links_its_charts_and_has_no_code(rendered):
+    folder, first, second = rendered
+    assert (first["rendered"], second["rendered"], second["skipped"]) == (2, 0, 2)  # unchanged forces are skipped
+    page = (folder / "forces" / "kent.html").read_text()
+    data = json.loads((folder / "forces" / "kent" / "figures.json").read_text())
+    for row in data["headline"]:
+        assert row["Kent"] in page
+    assert "<title>Kent: crime outcomes report</title>" in page and page.count("<h1") == 1
+    imgs = re.findall(r"<img ([^>]*)>", page)
+    assert len(imgs) == 5 and "data:image" not in page and "No description has been provided" not in page
+    for attrs in imgs:
+        src = re.search(r'src="([^"]+)"', attrs).group(1)
+        assert (folder / "forces" / src).is_file() and src.startswith("kent/")
+        assert re.search(r'alt="[^"]{40,}"', attrs)
+    for href in re.findall(r'href="([^"#]+)"', page):
+        if not href.startswith("http"):
+            assert (folder / "forces" / href).resolve().is_file() or href == "../claims/index.html", href
+    assert not re.findall(r'(?:src|href)="https?://', page.split("About the data")[0])
+    assert "import " not in page and "ForceReport" not in page  # no code cells
+    assert page.count("<caption>") >= 2 and page.index('id="about-the-data"') > page.index("Data notes")
+    assert not list((folder / "forces").rglob("*.ipynb"))  # no kept notebooks unless asked for
+    met = (folder / "forces" / "metropolitan-police.html").read_text()
+    assert "closed by the Metropolitan Police" in met
+
+
+def test_the_index_links_every_force_and_sorts_by_keyboard(rendered):
     folder, _, _ = rendered
     index = (folder / "index.html").read_text()
     links = set(re.findall(r'href="forces/([a-z0-9-]+)\.html"', index))
     assert links == {f.slug for f in forces.POLICE_FORCES}
-    assert 'href="claims.html"' in index and 'href="00_dataset_guide.html"' in index
-    assert "<script>" in index and "src=" not in index  # inline sort script only
+    assert index.count('aria-sort="none"><button type="button">') >= 7 and "<caption>" in index
+    assert 'href="claims/index.html"' in index and 'href="00_dataset_guide.html"' in index
+    assert "<script>" in index and " src=" not in index  # an inline sort script only
 
 
-def test_unchanged_reports_are_skipped(rendered):
-    _, first, second = rendered
-    assert (first["rendered"], first["skipped"]) == (2, 0)
-    assert (second["rendered"], second["skipped"]) == (0, 2)
-    assert not reports.is_current("sample", "Cheshire", "a-different-fingerprint")
+def test_every_chart_of_every_force_is_laid_out_cleanly(sample):
+    """No text outside the figure and no overlapping text, for all 5 charts of all 44 forces."""
+    cav = caveats_mod.load()
+    problems = {}
+    for force in forces.POLICE_FORCES:
+        figs = ff.build(sample, force.name, cav)
+        for drawn in charts.force_charts(figs, "2018 and 2019 releases", False):
+            found = style.layout_problems(drawn.fig)
+            style.plt.close(drawn.fig)
+            if found:
+                problems[(force.name, drawn.key)] = found
+            assert len(drawn.alt) > 60 and any(ch.isdigit() for ch in drawn.alt)
+    assert problems == {}
 
 
-def test_text_from_the_data_is_escaped():
-    import pandas as pd
-
-    table = present.html_table(pd.DataFrame({"offence": ["<script>alert(1)</script> & more"]}))
-    assert "<script>alert" not in table and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; more" in table
-    page = present.page("A & <b>", "", {"edition": "e<", "description": "d&", "financial_years": ["2018/19"],
-                                         "files": [], "synthetic": True})
-    assert "<title>A &amp; &lt;b&gt;</title>" in page and "e&lt;" in page and "SYNTHETIC DATA" in page
-
-
-def test_force_names_resolve_or_fail_clearly(capsys):
-    assert forces.resolve("cheshire").name == forces.resolve("Cheshire Constabulary").name == "Cheshire"
-    assert cli.main(["reports", "--force", "Chesire"]) == 2
-    err = capsys.readouterr().err
-    assert "Unknown police force 'Chesire'" in err and "Cheshire" in err
-
-
-def test_story_words_follow_the_data():
-    assert reports._trend_words(0.431, 0.384, "2019") == "up from 38.4% in 2019"
-    assert reports._trend_words(0.30, 0.35, "2019") == "down from 35.0% in 2019"
-    assert reports._trend_words(0.3001, 0.3004, "2019") == "unchanged from 2019"
-    assert reports._highest_since({2015: .1, 2016: .2, 2017: .3}, 2017) == "the highest since 2015"
-    assert reports._highest_since({2015: .4, 2016: .2, 2017: .3}, 2017) == "the highest since 2015"
-    assert reports._highest_since({2014: .5, 2015: .4, 2016: .2, 2017: .3}, 2017) == "the highest since 2015"
-    assert reports._highest_since({2015: .2, 2016: .4, 2017: .3}, 2017) is None
+@pytest.mark.parametrize("force", [f.name for f in forces.POLICE_FORCES])
+def test_the_story_paragraph_of_every_force(sample, force):
+    figs = ff.build(sample, force, [])
+    text = story.paragraph(figs, reports.release_of(sample.build)).text
+    prose = forces.BY_NAME[force].prose
+    assert f"closed by {prose} in the year to March 2019" in text
+    assert f"dropped by {prose} after" in text
+    assert not re.search(r"(by|in) (Metropolitan|Greater Manchester Police's)", text)
+    assert "(the two years come from different releases of the data, 2018 release and 2019 release" in text
+    share, ew_share = (
+        round(100 * figs.years["financial"][-1][1].share),
+        round(100 * figs.years["financial"][-1][2].share),
+    )
+    if share == ew_share:
+        assert "the same as across England and Wales" in text and "compared with" not in text
+    else:
+        assert f"compared with {ew_share}% across England and Wales" in text
 
 
-def test_story_on_synthetic_articles_data_reads_like_the_article(tmp_path):
-    from tests.test_claims import FYS, article_frames
-
-    mirror = tmp_path / "mirror"
-    path = synthetic.write_edition(article_frames(), mirror, edition="synthetic-articles", layout="csv-2018")
-    pipeline.build_edition("synthetic-articles", manifest=manifest.load(path), raw_dir=tmp_path / "raw",
-                           processed_dir=tmp_path / "processed", mirror=mirror, allow_download=False, progress=False,
-                           log=lambda *a: None)
-    assert len(FYS) == 7
-    ctx = reports.Context.load("synthetic-articles", tmp_path / "processed")
-    text = reports.story(ctx, "Cheshire")
-    assert text.startswith("A record number of criminal offences closed by Cheshire police in 2020")
-    assert "of 81,842 offences closed by Cheshire police in 2020, 35,301 fell through" in text
-    assert "That is a rate of 43.1%, the highest rate since 2015, up from 38.4% in 2019." in text
-    assert "27.4% of offences closed in 2020 ended this way, up from 25.1% in 2019" in text
-    assert "a suspect was identified for 30,758 – around 87%, compared to 82% across England and Wales" in text
-    notes = " ".join(reports.data_notes(ctx, "Greater Manchester"))
-    assert "2019/20 Q2 (missing)" in notes and "HMICFRS" in notes
-    assert ctx.synthetic and ctx.source_line().startswith("SYNTHETIC DATA")
+def test_story_words_at_the_printed_precision():
+    assert story.compare(0.3751, 0.3749) == "the same as"
+    assert story.compare(0.3760, 0.3749) == "up from 37.5%"
+    assert story.compare(0.30, 0.35) == "down from 35.0%"
+    assert story.highest_since({2015: 0.1, 2016: 0.2, 2017: 0.3}, 2017) == "the highest since 2015"
+    assert story.highest_since({2015: 0.4, 2016: 0.2, 2017: 0.3}, 2017) == "the highest since 2015"
+    assert story.highest_since({2015: 0.1, 2016: 0.4, 2017: 0.3}, 2017) is None
+    assert story.highest_since({2016: 0.1, 2017: 0.3}, 2017) is None  # one earlier year is not a record

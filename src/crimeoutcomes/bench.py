@@ -27,9 +27,15 @@ BENCH_DIR_NAME = "bench"
 #: name -> (offences, largest count, description). 44 forces × 4 quarters × offences × 21 outcome types rows.
 WORKBOOKS = {
     "synthetic-current-layout-real-shape.xlsx": (
-        181, 20_000, "real shape: 669,000 rows, 8.7 million cells (like a real 2018/19 workbook)"),
+        181,
+        20_000,
+        "real shape: 669,000 rows, 8.7 million cells (like a real 2018/19 workbook)",
+    ),
     "synthetic-current-layout-40mb.xlsx": (
-        222, 400, "sized to 40 MB by bytes: 820,000 rows, 10.7 million cells (more rows than any real file)"),
+        222,
+        400,
+        "sized to 40 MB by bytes: 820,000 rows, 10.7 million cells (more rows than any real file)",
+    ),
 }
 
 
@@ -64,8 +70,9 @@ def _child(kind: str, arg: str) -> dict:
         from . import pipeline
 
         processed = Path(arg)
-        result = pipeline.build_edition(os.environ.get("BENCH_EDITION", "sample"), processed_dir=processed,
-                                        progress=False, log=lambda *_: None)
+        result = pipeline.build_edition(
+            os.environ.get("BENCH_EDITION", "sample"), processed_dir=processed, progress=False, log=lambda *_: None
+        )
         rows = result.rows
         extra = {k: round(v, 2) for k, v in result.timings.items()}
     elif kind == "reports":
@@ -80,20 +87,22 @@ def _child(kind: str, arg: str) -> dict:
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     per_s = round(rows / seconds) if rows >= 1000 else round(rows / seconds, 1)
-    return {"seconds": round(seconds, 2), "rows": rows, "rows_per_s": per_s, "peak_mb": round(peak_mb),
-            **extra}
+    return {"seconds": round(seconds, 2), "rows": rows, "rows_per_s": per_s, "peak_mb": round(peak_mb), **extra}
 
 
 def run_child(kind: str, arg: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "crimeoutcomes.bench", kind, arg], check=True, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "crimeoutcomes.bench", kind, arg], check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
 def _line(label: str, fig: dict, target: str, unit: str = "rows") -> str:
     detail = ", ".join(f"{k} {v}" for k, v in fig.items() if k not in ("seconds", "rows", "rows_per_s", "peak_mb"))
-    return (f"{label:<46} {fig['seconds']:>7.2f} s  {fig['rows']:>10,} {unit}  {fig['rows_per_s']:>10,} {unit}/s  "
-            f"peak {fig['peak_mb']:>6,} MB   [{target}]" + (f"\n{'':<48}({detail})" if detail else ""))
+    return (
+        f"{label:<46} {fig['seconds']:>7.2f} s  {fig['rows']:>10,} {unit}  {fig['rows_per_s']:>10,} {unit}/s  "
+        f"peak {fig['peak_mb']:>6,} MB   [{target}]" + (f"\n{'':<48}({detail})" if detail else "")
+    )
 
 
 def main(args=None) -> int:
@@ -107,8 +116,14 @@ def main(args=None) -> int:
         for name, (_, _, description) in WORKBOOKS.items():
             wb = ensure_workbook(name)
             fig = run_child("workbook", str(wb))
-            print(_line(f"xlsx workbook read + normalise ({wb.stat().st_size / 1e6:.1f} MB)", fig,
-                        "target ≤ 10 s, ≤ 2,048 MB") + f"\n{'':<48}({description})")
+            print(
+                _line(
+                    f"xlsx workbook read + normalise ({wb.stat().st_size / 1e6:.1f} MB)",
+                    fig,
+                    "target ≤ 10 s, ≤ 2,048 MB",
+                )
+                + f"\n{'':<48}({description})"
+            )
     if not getattr(args, "skip_reports", False):
         with tempfile.TemporaryDirectory(dir=paths.reports_dir()) as tmp:
             cold = run_child("reports", tmp)

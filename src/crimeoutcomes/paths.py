@@ -1,5 +1,10 @@
-"""Where the project's folders are. Everything is relative to the project root, which can be overridden
-with the environment variable CRIMEOUTCOMES_ROOT (tests use this to work in a temporary folder)."""
+"""Where the project's folders are.
+
+The *checkout* holds the code, `config/` and `notebooks/`. The *project root* holds the outputs (`data/raw`,
+`data/processed`, `reports`) and, normally, is the checkout itself. The environment variable CRIMEOUTCOMES_ROOT
+points it elsewhere: tests and nbval work in a temporary root (see `crimeoutcomes.testing`) so that they never
+touch the user's `data/` or `reports/`. A temporary root links `config/` and `notebooks/` from the checkout.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,12 @@ import os
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE_DIR.parents[1]  # src/crimeoutcomes -> checkout (editable install keeps the package in place)
 
 
 def project_root() -> Path:
     env = os.environ.get("CRIMEOUTCOMES_ROOT")
-    if env:
-        return Path(env).resolve()
-    # src/crimeoutcomes/ -> project root (editable install keeps the package in the checkout)
-    return PACKAGE_DIR.parents[1]
+    return Path(env).resolve() if env else CHECKOUT
 
 
 def config_dir() -> Path:
@@ -25,12 +28,28 @@ def sources_manifest() -> Path:
     return config_dir() / "sources.yaml"
 
 
+def claims_dir() -> Path:
+    return config_dir() / "claims"
+
+
+def caveats_file() -> Path:
+    return config_dir() / "caveats.yaml"
+
+
+def notebooks_dir() -> Path:
+    return project_root() / "notebooks"
+
+
 def raw_dir() -> Path:
-    return Path(os.environ.get("CRIMEOUTCOMES_RAW_DIR", project_root() / "data" / "raw"))
+    return project_root() / "data" / "raw"
 
 
 def processed_dir() -> Path:
-    return Path(os.environ.get("CRIMEOUTCOMES_PROCESSED_DIR", project_root() / "data" / "processed"))
+    return project_root() / "data" / "processed"
+
+
+def cache_dir() -> Path:
+    return processed_dir() / "cache"
 
 
 def edition_dir(edition: str) -> Path:
@@ -38,7 +57,7 @@ def edition_dir(edition: str) -> Path:
 
 
 def reports_dir(edition: str | None = None) -> Path:
-    base = Path(os.environ.get("CRIMEOUTCOMES_REPORTS_DIR", project_root() / "reports"))
+    base = project_root() / "reports"
     return base / edition if edition else base
 
 
@@ -47,14 +66,17 @@ def default_mirror() -> Path | None:
     env = os.environ.get("CRIMEOUTCOMES_MIRROR")
     if env:
         return Path(env)
-    candidate = project_root().parent / "shared" / "outcomes-data"
+    candidate = CHECKOUT.parent / "shared" / "outcomes-data"
     return candidate if candidate.is_dir() else None
 
 
-def relative(path: Path | str) -> str:
-    """A path as shown to readers: relative to the project root when inside it (stable across checkouts)."""
-    p = Path(path).resolve()
-    try:
-        return p.relative_to(project_root()).as_posix()
-    except ValueError:
-        return p.as_posix()
+def relative(path: Path | str, start: Path | None = None) -> str:
+    """A path as shown to readers: relative to the project root when inside it (stable across checkouts and
+    temporary roots)."""
+    p = Path(path).absolute()
+    for base in (start or project_root(), CHECKOUT):
+        try:
+            return p.relative_to(base.absolute()).as_posix()
+        except ValueError:
+            continue
+    return p.as_posix()

@@ -16,12 +16,13 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import paths
-from .atomic import atomic_path
-from .errors import SourceError
+from .. import paths
+from ..atomic import atomic_path
+from ..errors import SourceError
 from .manifest import SourceFile
 
 CHUNK = 1 << 20
+DOWNLOAD_TIMEOUT = 60.0  # seconds without any data before a download is called stalled
 
 
 def sha256_of(path: Path) -> str:
@@ -36,6 +37,20 @@ def _mismatch(src: SourceFile, where: str, found_sha: str, found_bytes: int) -> 
     return (
         f"{where}: sha256 {found_sha} ({found_bytes:,} bytes) does not match the manifest "
         f"(expected sha256 {src.sha256}, {src.bytes:,} bytes)"
+    )
+
+
+class WrongBytes(SourceError):
+    """The file's sha256 matches but its size is not the manifest's: the manifest entry is wrong (never retried)."""
+
+
+def _bytes_problem(src: SourceFile, where: str, size: int) -> str | None:
+    """A file whose sha256 matches but whose size is not the manifest's: the manifest entry is wrong."""
+    if size == src.bytes:
+        return None
+    return (
+        f"{where} has the sha256 of {src.id} but is {size:,} bytes, not the {src.bytes:,} that "
+        f"config/sources.yaml says: correct the 'bytes' field of entry {src.id!r}"
     )
 
 
@@ -67,34 +82,55 @@ def _copy_verified(src: SourceFile, source_path: Path, target: Path) -> str | No
                     fout.write(block)
             if h.hexdigest() != src.sha256:
                 raise SourceError(_mismatch(src, f"mirror file {source_path}", h.hexdigest(), size))  # keeps nothing
+            problem = _bytes_problem(src, f"mirror file {source_path}", size)
+            if problem:
+                raise WrongBytes(problem)
             shutil.copystat(source_path, tmp)
+    except WrongBytes:
+        raise
     except SourceError as exc:
         return str(exc)
     return None
 
 
-def download(src: SourceFile, target: Path, *, timeout: float = 60.0, progress: bool = True) -> None:
+def download(src: SourceFile, target: Path, *, timeout: float | None = None, progress: bool = True) -> None:
     """Download src.url to target, verifying length and sha256; raise SourceError and keep nothing on failure."""
     h = hashlib.sha256()
     size = 0
+    timeout = DOWNLOAD_TIMEOUT if timeout is None else timeout
     with atomic_path(target) as tmp:
         try:
             request = urllib.request.Request(src.url, headers={"User-Agent": "crimeoutcomes/0.1"})
             with urllib.request.urlopen(request, timeout=timeout) as resp, open(tmp, "wb") as out:
                 announced = resp.headers.get("Content-Length")
                 total = int(announced) if announced and announced.isdigit() else src.bytes
-                with tqdm(total=total, unit="B", unit_scale=True, desc=src.file, disable=not progress,
-                          file=sys.stderr, leave=False) as bar:
-                    for block in iter(lambda: resp.read(CHUNK), b""):
+                with tqdm(
+                    total=total,
+                    unit="B",
+                    unit_scale=True,
+                    desc=src.file,
+                    disable=not progress,
+                    file=sys.stderr,
+                    leave=False,
+                ) as bar:
+                    # read1: whatever has arrived (up to CHUNK), so a stall reports the bytes received so far
+                    for block in iter(lambda: resp.read1(CHUNK), b""):
                         h.update(block)
                         out.write(block)
                         size += len(block)
                         bar.update(len(block))
         except urllib.error.HTTPError as exc:
             raise SourceError(f"download of {src.url} failed: HTTP {exc.code} {exc.reason}") from None
-        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        except TimeoutError:
+            raise SourceError(
+                f"download of {src.url} stalled after {size:,} bytes (nothing for {timeout:.0f} s); "
+                "nothing was kept, run again to retry"
+            ) from None
+        except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise SourceError(f"download of {src.url} failed after {size:,} bytes: {reason}") from None
+            raise SourceError(
+                f"download of {src.url} failed after {size:,} bytes: {reason}; nothing was kept"
+            ) from None
         if announced and announced.isdigit() and size != int(announced):
             raise SourceError(
                 f"download of {src.url} was interrupted: received {size:,} of {int(announced):,} bytes; "
@@ -102,6 +138,9 @@ def download(src: SourceFile, target: Path, *, timeout: float = 60.0, progress: 
             )
         if h.hexdigest() != src.sha256:
             raise SourceError(_mismatch(src, f"downloaded file {src.url}", h.hexdigest(), size) + ". " + _REISSUE_HINT)
+        problem = _bytes_problem(src, f"downloaded file {src.url}", size)
+        if problem:
+            raise WrongBytes(problem)
 
 
 def obtain(
@@ -118,15 +157,22 @@ def obtain(
     problems: list[str] = []
     if target.is_file():
         size = target.stat().st_size
-        found = sha256_of(target) if size == src.bytes else "(not computed: size differs)"
+        found = sha256_of(target)
         if found == src.sha256:
+            problem = _bytes_problem(src, paths.relative(target), size)
+            if problem:
+                raise WrongBytes(problem)
             return target
-        problems.append(_mismatch(src, f"{paths.relative(target)}", found, size) + "; it will be replaced by a verified copy")
+        problems.append(
+            _mismatch(src, f"{paths.relative(target)}", found, size) + "; it will be replaced by a verified copy"
+        )
     if mirror is not None:
         mirror = Path(mirror)
         candidate = find_in_mirror(src, mirror) if mirror.is_dir() else None
-        if candidate is None:
-            problems.append(f"not in the mirror folder {mirror}" + ("" if mirror.is_dir() else " (folder does not exist)"))
+        if candidate is None or candidate.resolve() == target.resolve():
+            problems.append(
+                f"not in the mirror folder {mirror}" + ("" if mirror.is_dir() else " (folder does not exist)")
+            )
         else:
             problem = _copy_verified(src, candidate, target)
             if problem is None:
@@ -138,13 +184,15 @@ def obtain(
         try:
             download(src, target, progress=progress)
             return target
+        except WrongBytes:
+            raise
         except SourceError as exc:
             problems.append(str(exc))
     else:
         problems.append("download not allowed (offline)")
     raise SourceError(
-        f"could not obtain {src.file} ({src.id}, financial year {src.financial_year}):\n  - "
-        + "\n  - ".join(problems)
-        + f"\nWhat to do: put the file (sha256 {src.sha256}) in {paths.relative(raw_dir)}/ or in a mirror folder "
+        f"could not obtain {src.file} ({src.id}, financial year {src.financial_year}): "
+        + "; ".join(problems)
+        + f". What to do: put the file (sha256 {src.sha256}) in {paths.relative(raw_dir)}/ or in a mirror folder "
         "(MIRROR=/path/to/folder), or run with internet access. " + _REISSUE_HINT
     )

@@ -1,0 +1,220 @@
+"""Tables for the dataset guide (notebooks/00_dataset_guide.ipynb): they explain the outcomes table and show each
+of its traps on the real rows of an edition. Every table is made for people (formatted numbers, human column
+names, no index); every figure comes from the processed tables and measures."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..data import derive, outcomes
+from ..data import forces as forces_mod
+from . import measures as m
+from .periods import Period
+
+GUIDE_TIDY_COLUMNS = [
+    "financial_year",
+    "fin_quarter",
+    "force",
+    "force_kind",
+    "offence_code",
+    "offence_description",
+    "offence_group",
+    "offence_code_expired",
+    "outcome_type",
+    "in_totals",
+    "closed",
+    "closed_issue",
+    "closed_raw",
+    "recorded",
+    "recorded_issue",
+    "recorded_raw",
+    "source_file",
+    "source_row",
+]
+
+
+def n(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{int(value):,}"
+
+
+def one_row(ds: m.Dataset, force: str) -> pd.DataFrame:
+    """The example force's largest outcome-16 cell, as field / value pairs (every column of the tidy table)."""
+    from ..data import tables
+
+    t = tables.OUTCOMES.load(ds.edition, filters=[("force", "==", force), ("outcome_type", "==", "16")])
+    row = t.sort_values("closed", ascending=False).iloc[0]
+    return pd.DataFrame({"column": list(row.index), "value": [("–" if pd.isna(v) else str(v)) for v in row.values]})
+
+
+def overview(tidy: pd.DataFrame) -> pd.DataFrame:
+    police = tidy["force_kind"].astype(str) != forces_mod.FRAUD_BODY
+    per_fq = tidy.groupby(["financial_year", "force", "fin_quarter"], observed=True).size()
+    rows = {
+        "rows": n(len(tidy)),
+        "police forces": n(tidy.loc[police, "force"].nunique()),
+        "fraud reporting bodies listed as forces": n(tidy.loc[~police, "force"].nunique()),
+        "offence codes": n(tidy["offence_code"].nunique()),
+        "of which expired codes": n(tidy.loc[tidy["offence_code_expired"], "offence_code"].nunique()),
+        "offence groups": n(tidy["offence_group"].nunique()),
+        "outcome types present": ", ".join(sorted(map(str, tidy["outcome_type"].unique()), key=outcomes.sort_key)),
+        "quarters": n(tidy[["financial_year", "fin_quarter"]].drop_duplicates().shape[0]),
+        "rows per force and quarter": "; ".join(f"{fy}: {n(v.median())}" for fy, v in per_fq.groupby(level=0)),
+    }
+    return pd.DataFrame({"what": list(rows), "value": list(rows.values())})
+
+
+def outcome_shares(ds: m.Dataset, period: Period) -> pd.DataFrame:
+    """Every outcome type in the Home Office order (0 first), its national count and share of offences closed."""
+    ew = m.Area.of(m.EW)
+    cube = ds.counts("closed", m.OffenceScope("all"))
+    rec = ds.counts("recorded", m.OffenceScope("all"))
+    total = ds.evaluate(m.Query(ew, period)).numerator
+    rows = []
+    for code in sorted(outcomes.OUTCOME_TYPES, key=outcomes.sort_key):
+        if code in outcomes.OF_WHICH:
+            continue
+        present = code in cube.types
+        closed, _ = cube.total(ew.forces, period.quarters, (code,))
+        recorded, _ = rec.total(ew.forces, period.quarters, (code,))
+        in_totals = code != outcomes.NOT_YET_ASSIGNED
+        rows.append(
+            {
+                "Outcome type": code,
+                "Description": outcomes.OUTCOME_TYPES[code],
+                "Offences closed with this outcome": (
+                    "no closed count (type 0)" if not in_totals else n(closed) if present else "not in this edition"
+                ),
+                "Share of offences closed": (
+                    f"{100 * closed / total:.2f}%" if in_totals and present and total else "–"
+                ),
+                "Recorded basis count": n(recorded) if present else "not in this edition",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def absent_types(ds: m.Dataset) -> list[str]:
+    cube = ds.counts("closed", m.OffenceScope("all"))
+    return [c for c in outcomes.OUTCOME_CODES if c not in cube.types]
+
+
+def bases_example(ds: m.Dataset, force: str, fy: str, quarter: int) -> tuple[pd.DataFrame, dict]:
+    """Closed vs recorded basis for one force and quarter, per outcome type (type 0 first), with the totals."""
+    area = m.Area.of(force)
+    p = Period("quarters", Period.financial(int(fy[:4])).first + quarter - 1, 1)
+    closed_c, rec_c = ds.counts("closed", m.OffenceScope("all")), ds.counts("recorded", m.OffenceScope("all"))
+    rows = []
+    for code in sorted(closed_c.types, key=outcomes.sort_key):
+        c, _ = closed_c.total(area.forces, p.quarters, (code,))
+        r, _ = rec_c.total(area.forces, p.quarters, (code,))
+        rows.append(
+            {
+                "Outcome type": code,
+                "Description": outcomes.OUTCOME_TYPES.get(code, ""),
+                "Closed basis": "–" if code == outcomes.NOT_YET_ASSIGNED else n(c),
+                "Recorded basis": n(r),
+            }
+        )
+    totals = {
+        "closed": ds.evaluate(m.Query(area, p, "closed")).numerator,
+        "recorded": ds.evaluate(m.Query(area, p, "recorded")).numerator,
+        "type0": rec_c.total(area.forces, p.quarters, ("0",))[0],
+    }
+    rows.append(
+        {
+            "Outcome type": "total",
+            "Description": "every outcome type except 0",
+            "Closed basis": n(totals["closed"]),
+            "Recorded basis": n(totals["recorded"]),
+        }
+    )
+    return pd.DataFrame(rows), totals
+
+
+def negative_examples(tidy: pd.DataFrame, k: int = 8) -> pd.DataFrame:
+    neg = tidy[(tidy["closed"] < 0).fillna(False) | (tidy["recorded"] < 0).fillna(False)]
+    neg = neg.sort_values("closed").head(k)
+    return pd.DataFrame(
+        {
+            "Source file": neg["source_file"].astype(str),
+            "Row": neg["source_row"].map(n),
+            "Force": neg["force"].astype(str),
+            "Quarter": neg["financial_year"].astype(str) + " Q" + neg["fin_quarter"].astype(str),
+            "Offence": neg["offence_description"].astype(str),
+            "Outcome type": neg["outcome_type"].astype(str),
+            "Closed": neg["closed"].map(n),
+            "Recorded": neg["recorded"].map(n),
+        }
+    )
+
+
+def quality_summary(ds: m.Dataset) -> pd.DataFrame:
+    q = derive.quality_summary(ds.quality)
+    return pd.DataFrame(
+        {
+            "File": q["source_file"],
+            "Column": q["column"],
+            "Issue": q["issue"],
+            "Token": q["token"],
+            "Why": q["expected"],
+            "Cells": q["cells"].map(n),
+            "Forces": q["forces"].map(n),
+        }
+    )
+
+
+def expired_codes(tidy: pd.DataFrame) -> pd.DataFrame:
+    rows = []
+    for f, g in tidy.groupby("source_file", observed=True):
+        exp = g["offence_code_expired"].to_numpy()
+        rows.append(
+            {
+                "File": str(f),
+                "Rows": n(len(g)),
+                "Rows with an expired offence code": n(exp.sum()),
+                "Their recorded-basis cells written as text": n(
+                    (exp & (g["recorded_issue"].astype(str) == "text").to_numpy()).sum()
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def group_mix(ds: m.Dataset, period: Period, force: str) -> pd.DataFrame:
+    """Offence groups' share of offences closed: one force against England and Wales."""
+    groups = sorted(set(ds.offence_groups["offence_group"].astype(str)))
+    rows = []
+    for area in (m.Area.of(force), m.Area.of(m.EW)):
+        total = ds.evaluate(m.Query(area, period)).numerator
+        for g in groups:
+            v = ds.evaluate(m.Query(area, period, "closed", m.OffenceScope("group", (g,)))).numerator
+            rows.append({"Offence group": g, "area": area.label, "share": 100 * v / total if total else None})
+    wide = pd.DataFrame(rows).pivot(index="Offence group", columns="area", values="share")
+    wide = wide.sort_values(force, ascending=False)
+    return pd.DataFrame(
+        {
+            "Offence group": wide.index,
+            **{
+                f"% of offences closed: {c}": ["–" if pd.isna(v) else f"{v:.1f}%" for v in wide[c]]
+                for c in wide.columns
+            },
+        }
+    )
+
+
+def coverage_problems(ds: m.Dataset) -> pd.DataFrame:
+    cov = ds.coverage
+    bad = cov[
+        (cov["closed_status"] != "present") | (cov["recorded_status"] != "present") | (cov["plausibility"] == "low")
+    ]
+    return pd.DataFrame(
+        {
+            "Force": bad["force"],
+            "Quarter": bad["quarter_label"],
+            "Closed basis": bad["closed_status"],
+            "Recorded basis": bad["recorded_status"],
+            "Offences closed": bad["closed_total"].map(n),
+            "Usual quarter": bad["closed_usual"].map(n),
+            "Plausibility": bad["plausibility"].astype(str).replace({"": "–"}),
+        }
+    )

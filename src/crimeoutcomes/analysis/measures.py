@@ -1,0 +1,642 @@
+"""Every figure, computed in exactly one place: a Query (area x period x basis x offences x outcome types) evaluated
+over one edition's processed tables.
+
+- area: a police force, a list of forces (summed), or England and Wales = every police force (43 territorial +
+  British Transport Police) minus an exclusion list (default: Greater Manchester, as the articles did);
+- period: a run of financial quarters (periods.Period);
+- basis: closed (outcomes assigned in the quarter, whenever the offence was recorded) or recorded (outcomes of
+  offences recorded in the quarter);
+- offences: all, an offence code, a list of codes, an offence group or subgroup;
+- numerator (and, for a rate or share, denominator): outcome types. `all` = every outcome type except 0 (not yet
+  assigned) and the 1a/2a/3a "of which" rows; `all_including_unassigned` adds type 0 (on the recorded basis that is
+  the number of offences recorded).
+
+A result is *computable* when every needed force-quarter is in the edition with counts; it carries *caveats* when a
+quarter was only partly supplied ("N/A - data not provided"), is implausibly low against the force's usual level, or
+has cells that should hold counts but do not. It is *complete* only when computable with no caveat.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from .. import paths
+from ..data import derive, outcomes, tables
+from ..data import forces as forces_mod
+from ..errors import DataError
+from .periods import Period
+
+EW = "England and Wales"
+#: forces left out of "England and Wales" unless a claim or registry says otherwise: GMP could not supply data for
+#: July 2019 - March 2020, so the articles excluded it from every year. Every label is derived from this.
+DEFAULT_EXCLUDE: tuple[str, ...] = ("Greater Manchester",)
+BASES = ("closed", "recorded")
+CLOSED_TYPES = tuple(c for c in outcomes.OUTCOME_CODES)  # every outcome type in totals
+
+
+def ew_label(exclude=DEFAULT_EXCLUDE) -> str:
+    names = [forces_mod.resolve(e).name for e in exclude]
+    if not names:
+        return EW
+    return f"{EW} (without {' and '.join(names)})"
+
+
+# ------------------------------------------------------------------------------------------------- query parts
+@dataclass(frozen=True)
+class OutcomeSet:
+    kind: str  # types | all | all_including_unassigned | all_except
+    types: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, value) -> OutcomeSet:
+        if isinstance(value, str) and value.strip() in ("all", "all_including_unassigned"):
+            return cls(value.strip())
+        if isinstance(value, dict) and set(value) == {"all_except"}:
+            return cls("all_except", _types(value["all_except"]))
+        if isinstance(value, (list, tuple)) and value:
+            return cls("types", _types(value))
+        if isinstance(value, (int, str)) and str(value).strip():
+            return cls("types", _types([value]))
+        raise ValueError(
+            f"outcome types {value!r} not understood: write a list such as [14, 16], 'all', "
+            "'all_including_unassigned' or {all_except: [14, 18]}"
+        )
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        if self.kind == "all":
+            return CLOSED_TYPES
+        if self.kind == "all_including_unassigned":
+            return (outcomes.NOT_YET_ASSIGNED, *CLOSED_TYPES)
+        if self.kind == "all_except":
+            return tuple(c for c in CLOSED_TYPES if c not in self.types)
+        return self.types
+
+    @property
+    def label(self) -> str:
+        if self.kind == "all":
+            return "all outcome types"
+        if self.kind == "all_including_unassigned":
+            return "all outcome types including 0 (not yet assigned)"
+        if self.kind == "all_except":
+            return "all outcome types except " + ", ".join(self.types)
+        return ("outcome type " if len(self.types) == 1 else "outcome types ") + " + ".join(self.types)
+
+    def to_yaml(self):
+        return (
+            {"all_except": [int(t) if t.isdigit() else t for t in self.types]}
+            if self.kind == "all_except"
+            else (self.kind if self.kind != "types" else [int(t) if t.isdigit() else t for t in self.types])
+        )
+
+
+def _types(values) -> tuple[str, ...]:
+    out = []
+    for v in values:
+        code = outcomes.normalise_code(str(v))
+        if code is None:
+            raise ValueError(f"{v!r} is not an outcome type (0 to 22, 1a, 2a, 3a)")
+        out.append(code)
+    return tuple(sorted(set(out), key=outcomes.sort_key))
+
+
+@dataclass(frozen=True)
+class OffenceScope:
+    kind: str  # all | code | codes | group | subgroup
+    values: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, value) -> OffenceScope:
+        if value is None or (isinstance(value, str) and value.strip() == "all"):
+            return cls("all")
+        if isinstance(value, dict) and len(value) == 1:
+            ((kind, v),) = value.items()
+            if kind == "code" and isinstance(v, (str, int)):
+                return cls("codes", (str(v).strip().upper(),))
+            if kind == "codes" and isinstance(v, list) and v:
+                return cls("codes", tuple(str(x).strip().upper() for x in v))
+            if kind in ("group", "subgroup") and isinstance(v, str) and v.strip():
+                return cls(kind, (v.strip(),))
+        raise ValueError(
+            f"offences {value!r} not understood: write all, {{code: 28E}}, {{codes: [28E, '48']}}, "
+            "{group: Robbery} or {subgroup: Rape}"
+        )
+
+    @property
+    def label(self) -> str:
+        if self.kind == "all":
+            return "all offences"
+        if self.kind == "codes":
+            return ("offence code " if len(self.values) == 1 else "offence codes ") + ", ".join(self.values)
+        return f"offence {self.kind} {self.values[0]!r}"
+
+
+@dataclass(frozen=True)
+class Area:
+    name: str  # a force's canonical name, "England and Wales", or "A + B"
+    forces: tuple[str, ...]
+    exclude: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, value, exclude=DEFAULT_EXCLUDE, include_btp: bool = True) -> Area:
+        if isinstance(value, (list, tuple)):
+            members = tuple(dict.fromkeys(forces_mod.resolve(v, police_only=True).name for v in value))
+            if not members:
+                raise DataError("an area list needs at least one force")
+            return cls(" + ".join(members), members) if len(members) > 1 else cls(members[0], members)
+        if str(value).strip().lower() in (EW.lower(), "england & wales"):
+            excluded = tuple(forces_mod.resolve(e, police_only=True).name for e in exclude)
+            members = tuple(
+                f.name
+                for f in forces_mod.POLICE_FORCES
+                if f.name not in excluded and (include_btp or f.kind != forces_mod.BTP)
+            )
+            if not include_btp:
+                excluded = (*excluded, "British Transport Police")
+            return cls(EW, members, excluded)
+        force = forces_mod.resolve(str(value), police_only=True)
+        return cls(force.name, (force.name,))
+
+    @property
+    def label(self) -> str:
+        return ew_label([e for e in self.exclude]) if self.name == EW else self.name
+
+    @property
+    def is_force(self) -> bool:
+        return len(self.forces) == 1 and self.name != EW
+
+
+@dataclass(frozen=True)
+class Query:
+    area: Area
+    period: Period
+    basis: str = "closed"
+    offences: OffenceScope = OffenceScope("all")
+    numerator: OutcomeSet = OutcomeSet("all")
+    denominator: OutcomeSet | None = None
+
+    def with_period(self, period: Period) -> Query:
+        return Query(self.area, period, self.basis, self.offences, self.numerator, self.denominator)
+
+    @property
+    def is_rate(self) -> bool:
+        return self.denominator is not None
+
+    def describe(self) -> str:
+        text = (
+            f"{self.area.label}, {self.period.label}, {self.basis} basis, {self.offences.label}: {self.numerator.label}"
+        )
+        return text + (f" / {self.denominator.label}" if self.denominator else "")
+
+
+@dataclass
+class Result:
+    query: Query
+    numerator: int
+    denominator: int | None
+    missing: list[str] = field(default_factory=list)  # blocking: quarters not in the edition or without counts
+    caveats: list[str] = field(default_factory=list)  # non-blocking: partial supply, implausibly low, cells left out
+
+    @property
+    def computable(self) -> bool:
+        return not self.missing
+
+    @property
+    def complete(self) -> bool:
+        return self.computable and not self.caveats
+
+    @property
+    def value(self) -> float | int | None:
+        """The count, or the rate as a fraction (None when the denominator is 0)."""
+        if self.denominator is None:
+            return self.numerator
+        return self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def percent(self) -> float | None:
+        v = self.value
+        return None if v is None or self.denominator is None else 100 * v
+
+
+# --------------------------------------------------------------------------------------------------- the data
+LEFT_OUT = ("blank", "text", "not provided", "non-integer", "out of range")  # as data.clean.LEFT_OUT
+
+
+def _category_mask(series: pd.Series, keep) -> np.ndarray:
+    """Rows of a categorical column whose category passes `keep` (tested once per category, not per row)."""
+    if not isinstance(series.dtype, pd.CategoricalDtype):
+        return series.astype(str).map(keep).to_numpy(dtype=bool)
+    wanted = np.array([bool(keep(c)) for c in series.cat.categories] + [False])
+    return wanted[series.cat.codes.to_numpy()]
+
+
+class _Cube:
+    """Totals as a dense force x quarter x outcome type array: a query is one slice and a sum."""
+
+    def __init__(self, force, fy, q, outcome, value, left_out):
+        self.forces = {f: i for i, f in enumerate(sorted(set(force)))}
+        self.quarters = {k: i for i, k in enumerate(sorted(set(zip(fy, q.tolist()))))}
+        self.types = {t: i for i, t in enumerate(sorted(set(outcome)))}
+        shape = (len(self.forces), len(self.quarters), len(self.types))
+        fi = np.array([self.forces[f] for f in force], dtype=np.int64)
+        qi = np.array([self.quarters[k] for k in zip(fy, q.tolist())], dtype=np.int64)
+        ti = np.array([self.types[t] for t in outcome], dtype=np.int64)
+        flat = np.ravel_multi_index((fi, qi, ti), shape) if len(fi) else np.array([], dtype=np.int64)
+        size = int(np.prod(shape))
+        self.value = np.bincount(flat, weights=value, minlength=size).astype(np.int64).reshape(shape)
+        self.left = np.bincount(flat, weights=left_out, minlength=size).astype(np.int64).reshape(shape)
+
+    def total(self, forces, quarters, types) -> tuple[int, int]:
+        fi = [self.forces[f] for f in forces if f in self.forces]
+        qi = [self.quarters[q] for q in quarters if q in self.quarters]
+        ti = [self.types[t] for t in types if t in self.types]
+        if not (fi and qi and ti):
+            return 0, 0
+        ix = np.ix_(fi, qi, ti)
+        return int(self.value[ix].sum()), int(self.left[ix].sum())
+
+
+class Dataset:
+    """One edition's processed tables, loaded once, and the evaluation of queries over them."""
+
+    def __init__(
+        self,
+        aggregate: pd.DataFrame,
+        coverage: pd.DataFrame,
+        *,
+        offence_groups: pd.DataFrame | None = None,
+        build: dict | None = None,
+        edition: str | None = None,
+        tidy_loader=None,
+        quality: pd.DataFrame | None = None,
+    ):
+        self.edition = edition or (build or {}).get("edition", "")
+        self.build = build or {}
+        self.aggregate = aggregate
+        self.offence_groups = offence_groups
+        self.quality = quality
+        self._tidy_loader = tidy_loader
+        cov = coverage.copy()
+        cov["financial_year"] = cov["financial_year"].astype(str)
+        cov["fin_quarter"] = cov["fin_quarter"].astype(int)
+        self.coverage = cov
+        key = list(zip(cov["force"], cov["financial_year"], cov["fin_quarter"]))
+        self._status = {b: dict(zip(key, cov[f"{b}_status"].astype(str))) for b in BASES}
+        self._low = {
+            k: (int(t), int(u))
+            for k, p, t, u in zip(
+                key, cov["plausibility"].astype(str), cov["closed_total"].fillna(0), cov["closed_usual"].fillna(0)
+            )
+            if p == "low"
+        }
+        self.quarters = sorted(set(zip(cov["financial_year"], cov["fin_quarter"])), key=lambda x: (x[0], x[1]))
+        self._counts: dict = {}
+
+    @classmethod
+    def load(cls, edition: str) -> Dataset:
+        build_path = paths.edition_dir(edition) / tables.BUILD_FILE
+        try:
+            build = json.loads(build_path.read_text())
+        except FileNotFoundError:
+            raise DataError(
+                f"{paths.relative(build_path)} not found: build the edition first (make data EDITION={edition})"
+            ) from None
+        return cls(
+            tables.AGGREGATE.load(edition),
+            tables.COVERAGE.load(edition),
+            offence_groups=tables.OFFENCE_GROUPS.load(edition),
+            build=build,
+            edition=edition,
+            quality=tables.QUALITY.load(edition),
+            tidy_loader=lambda columns: tables.OUTCOMES.load(edition, columns=columns),
+        )
+
+    @property
+    def synthetic(self) -> bool:
+        return bool(self.build.get("synthetic"))
+
+    # ------------------------------------------------------------------ the tidy table (only when needed)
+    TIDY_COLUMNS = [
+        "force",
+        "financial_year",
+        "fin_quarter",
+        "offence_code",
+        "offence_description",
+        "offence_group",
+        "offence_subgroup",
+        "offence_code_expired",
+        "outcome_type",
+        "in_totals",
+        "closed",
+        "closed_issue",
+        "recorded",
+        "recorded_issue",
+        "source_file",
+        "source_row",
+    ]
+
+    @cached_property
+    def tidy(self) -> pd.DataFrame:
+        if self._tidy_loader is None:
+            raise DataError("this dataset was made without its tidy table; offence codes and subgroups need it")
+        return self._tidy_loader(self.TIDY_COLUMNS)
+
+    @cached_property
+    def offence_lists(self) -> dict[str, list[str]]:
+        """Offence codes, groups and subgroups of the edition (for checking claims and suggesting close matches)."""
+        t = self.tidy
+        return {
+            "codes": sorted(map(str, t["offence_code"].unique())),
+            "group": sorted(map(str, t["offence_group"].unique())),
+            "subgroup": sorted(map(str, t["offence_subgroup"].unique())),
+        }
+
+    def check_offences(self, scope: OffenceScope) -> str | None:
+        """None if the scope names offences the edition has, else the problem (with close matches)."""
+        import difflib
+
+        if scope.kind == "all":
+            return None
+        known = self.offence_lists[scope.kind]
+        folded = {k.lower(): k for k in known}
+        for v in scope.values:
+            if v in known or v.lower() in folded:
+                continue
+            close = difflib.get_close_matches(v, known, n=4, cutoff=0.6)
+            what = "offence code" if scope.kind == "codes" else f"offence {scope.kind}"
+            return f"{what} {v!r} is not in the {self.edition} edition" + (
+                f"; close matches: {', '.join(close)}" if close else ""
+            )
+        return None
+
+    # ------------------------------------------------------------------ counts by force-quarter-outcome type
+    def _selection_rows(self, scope: OffenceScope) -> pd.DataFrame:
+        """Tidy rows of an offence scope (codes, group or subgroup), matched on the categories (fast)."""
+        t = self.tidy
+        if scope.kind == "codes":
+            codes = {str(c).upper() for c in scope.values}
+            mask = _category_mask(t["offence_code"], lambda c: str(c).upper() in codes)
+        else:
+            col = "offence_group" if scope.kind == "group" else "offence_subgroup"
+            wanted = scope.values[0].lower()
+            mask = _category_mask(t[col], lambda c: str(c).lower() == wanted)
+        return t[mask]
+
+    def counts(self, basis: str, scope: OffenceScope) -> _Cube:
+        """The offence scope's totals as a force x quarter x outcome type array (built once per basis and scope)."""
+        cache_key = (basis, scope)
+        if cache_key in self._counts:
+            return self._counts[cache_key]
+        if basis not in BASES:
+            raise DataError(f"basis must be one of {', '.join(BASES)}, got {basis!r}")
+        if scope.kind == "all":
+            src = self.aggregate
+            value, left = src[basis], src[f"{basis}_left_out"].to_numpy()
+        elif scope.kind == "group" and self.offence_groups is not None:
+            g = self.offence_groups
+            src = g[(g["offence_group"].astype(str).str.lower() == scope.values[0].lower()).to_numpy()]
+            value, left = src[basis], src[f"{basis}_left_out"].to_numpy()
+        else:
+            src = self._selection_rows(scope)
+            left = np.isin(src[f"{basis}_issue"].astype(str), list(LEFT_OUT))
+            if len(src):
+                left &= ~derive.by_design(src, basis)
+            value = src[basis]
+        cube = _Cube(
+            src["force"].astype(str).to_numpy(),
+            src["financial_year"].astype(str).to_numpy(),
+            src["fin_quarter"].astype(int).to_numpy(),
+            src["outcome_type"].astype(str).to_numpy(),
+            value.astype("Float64").fillna(0).to_numpy(dtype="int64"),
+            np.asarray(left, dtype="int64"),
+        )
+        self._counts[cache_key] = cube
+        return cube
+
+    # ------------------------------------------------------------------ evaluation
+    def coverage_problems(self, forces: tuple[str, ...], period: Period, basis: str) -> tuple[list[str], list[str]]:
+        """(missing, caveats) for the force-quarters a figure needs."""
+        missing, caveats = [], []
+        edition = set(self.quarters)
+        for fy, q in period.quarters:
+            if (fy, q) not in edition:
+                missing.append(f"{fy} Q{q} (not in this edition)")
+                continue
+            by_status: dict[str, list[str]] = {}
+            for f in forces:
+                status = self._status[basis].get((f, fy, q), derive.COVERAGE_MISSING)
+                by_status.setdefault(status, []).append(f)
+                if basis == "closed" and (f, fy, q) in self._low:
+                    total, usual = self._low[(f, fy, q)]
+                    caveats.append(
+                        f"{f} {fy} Q{q}: {total:,} offences closed, under {derive.LOW_RATIO:.0%} of its "
+                        f"usual {usual:,} a quarter (possibly partial supply)"
+                    )
+            for status, who in by_status.items():
+                names = ", ".join(who) if len(who) <= 5 else f"{len(who)} forces"
+                if status in derive.BLOCKING:
+                    missing.append(f"{fy} Q{q}: {names} ({status})")
+                elif status == derive.COVERAGE_PARTLY_PROVIDED:
+                    caveats.append(f"{fy} Q{q}: {names}: some {basis}-basis counts 'not provided' by the force")
+        return missing, caveats
+
+    def evaluate(self, query: Query) -> Result:
+        missing, caveats = self.coverage_problems(query.area.forces, query.period, query.basis)
+        cube = self.counts(query.basis, query.offences)
+        num, left_num = cube.total(query.area.forces, query.period.quarters, query.numerator.codes)
+        den, left_den = (
+            cube.total(query.area.forces, query.period.quarters, query.denominator.codes)
+            if query.denominator
+            else (None, 0)
+        )
+        left = max(left_num, left_den)
+        if left:
+            caveats.append(
+                f"{left:,} cell(s) that should hold a {query.basis}-basis count are blank or not numbers "
+                "and are left out (see quality.csv)"
+            )
+        return Result(query, num, den, missing, caveats)
+
+    def rows(self, query: Query) -> pd.DataFrame:
+        """The raw rows a result sums (non-zero counts only), with their file and row, and whether each enters the
+        numerator and the denominator: a researcher can re-add the figure by hand."""
+        scope = query.offences
+        src = self.tidy if scope.kind == "all" else self._selection_rows(scope)
+        codes = set(query.numerator.codes) | set(query.denominator.codes if query.denominator else ())
+        quarters = pd.DataFrame(query.period.quarters, columns=["financial_year", "fin_quarter"])
+        forces = set(query.area.forces)
+        fys = set(query.period.financial_years)
+        mask = (
+            _category_mask(src["force"], lambda f: f in forces)
+            & _category_mask(src["outcome_type"], lambda o: o in codes)
+            & _category_mask(src["financial_year"], lambda y: y in fys)
+            & src[query.basis].fillna(0).ne(0).to_numpy()
+        )
+        part = src[mask]
+        part = part.assign(
+            financial_year=part["financial_year"].astype(str), fin_quarter=part["fin_quarter"].astype(int)
+        )
+        part = part.merge(quarters, on=["financial_year", "fin_quarter"])
+        out = pd.DataFrame(
+            {
+                "source_file": part["source_file"].astype(str),
+                "source_row": part["source_row"].astype(int),
+                "force": part["force"].astype(str),
+                "financial_year": part["financial_year"],
+                "quarter": part["fin_quarter"],
+                "offence_code": part["offence_code"].astype(str),
+                "offence_description": part["offence_description"].astype(str),
+                "outcome_type": part["outcome_type"].astype(str),
+                f"{query.basis}_count": part[query.basis].astype(int),
+                "in_numerator": part["outcome_type"].astype(str).isin(query.numerator.codes).astype(int),
+            }
+        )
+        if query.denominator:
+            out["in_denominator"] = out["outcome_type"].isin(query.denominator.codes).astype(int)
+        return out.sort_values(["source_file", "source_row"]).reset_index(drop=True)
+
+    # ------------------------------------------------------------------ periods available
+    def periods(self, kind: str, like: Period | None = None) -> list[Period]:
+        """Every period of a kind (calendar / financial / like a given period) with at least one quarter in the
+        edition, oldest first."""
+        if not self.quarters:
+            return []
+        years = sorted({int(fy[:4]) for fy, _ in self.quarters})
+        candidates = []
+        for y in range(years[0] - 1, years[-1] + 2):
+            if like is not None:
+                p = like.shifted(y - like.year)
+            elif kind == "calendar":
+                p = Period.calendar(y)
+            else:
+                p = Period.financial(y)
+            if any(q in set(self.quarters) for q in p.quarters):
+                candidates.append(p)
+        return sorted(set(candidates), key=lambda p: p.first)
+
+    def computable_periods(
+        self, area: Area, kind: str = "calendar", basis: str = "closed", like: Period | None = None
+    ) -> list[Period]:
+        return [p for p in self.periods(kind, like) if not self.coverage_problems(area.forces, p, basis)[0]]
+
+    def latest(
+        self, area: Area, kind: str = "calendar", basis: str = "closed", like: Period | None = None
+    ) -> Period | None:
+        found = self.computable_periods(area, kind, basis, like)
+        return found[-1] if found else None
+
+
+# -------------------------------------------------------------------------- the articles' headline measures
+VDNS = OutcomeSet("types", outcomes.VICTIM_DID_NOT_SUPPORT)  # 14 + 16: victim did not support further action
+SUSPECT = OutcomeSet("types", outcomes.SUSPECT_IDENTIFIED_VICTIM_DID_NOT_SUPPORT)  # 16
+ALL = OutcomeSet("all")
+
+#: the articles' measure names, as shorthands of the general form: measure -> (numerator, denominator)
+SHORTHANDS: dict[str, tuple[OutcomeSet, OutcomeSet | None]] = {
+    "closed": (ALL, None),
+    "vdns_count": (VDNS, None),
+    "vdns_rate": (VDNS, ALL),
+    "suspect_identified_count": (SUSPECT, None),
+    "suspect_identified_share": (SUSPECT, VDNS),
+}
+
+
+@dataclass
+class Figures:
+    """The headline figures for one area and period: offences closed, outcomes 14 + 16, outcome 16, rate, share."""
+
+    area: Area
+    period: Period
+    closed: int
+    vdns: int
+    suspect: int
+    missing: list[str]
+    caveats: list[str]
+
+    @property
+    def computable(self) -> bool:
+        return not self.missing
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and not self.caveats
+
+    @property
+    def rate(self) -> float | None:
+        return self.vdns / self.closed if self.closed else None
+
+    @property
+    def share(self) -> float | None:
+        return self.suspect / self.vdns if self.vdns else None
+
+
+def figures(
+    ds: Dataset, area: Area, period: Period, basis: str = "closed", offences: OffenceScope = OffenceScope("all")
+) -> Figures:
+    closed = ds.evaluate(Query(area, period, basis, offences, ALL))
+    vdns = ds.evaluate(Query(area, period, basis, offences, VDNS)).numerator
+    suspect = ds.evaluate(Query(area, period, basis, offences, SUSPECT)).numerator
+    return Figures(area, period, closed.numerator, vdns, suspect, closed.missing, closed.caveats)
+
+
+def ranking(
+    ds: Dataset,
+    period: Period,
+    *,
+    basis: str = "closed",
+    include_btp: bool = True,
+    offences: OffenceScope = OffenceScope("all"),
+) -> pd.DataFrame:
+    """Every police force's victim-did-not-support rate for a period, computable ones ranked (1 = highest)."""
+    rows = []
+    for f in forces_mod.POLICE_FORCES:
+        if f.kind == forces_mod.BTP and not include_btp:
+            continue
+        fig = figures(ds, Area.of(f.name), period, basis, offences)
+        rows.append(
+            {
+                "force": f.name,
+                "period": period.label,
+                "offences_closed": fig.closed,
+                "vdns": fig.vdns,
+                "rate_pct": None if fig.rate is None or not fig.computable else 100 * fig.rate,
+                "computable": fig.computable,
+                "complete": fig.complete,
+                "caveats": "; ".join(fig.caveats),
+            }
+        )
+    table = pd.DataFrame(rows)
+    ranked = table["rate_pct"].notna()
+    table["rank"] = pd.array([pd.NA] * len(table), dtype="Int64")
+    table.loc[ranked, "rank"] = table.loc[ranked, "rate_pct"].rank(ascending=False, method="min").astype(int)
+    table["forces_ranked"] = int(ranked.sum())
+    return table.sort_values(["rank", "force"], na_position="last").reset_index(drop=True)
+
+
+def quarterly(ds: Dataset, area: Area, basis: str = "closed") -> pd.DataFrame:
+    """One row per financial quarter of the edition: offences closed, outcomes 14 + 16, rate, and whether the
+    quarter is computable and complete for the area."""
+    rows = []
+    for fy, q in ds.quarters:
+        p = Period("quarters", Period.financial(int(fy[:4])).first + q - 1, 1)
+        fig = figures(ds, area, p, basis)
+        start = pd.Timestamp(year=p.year, month={1: 4, 2: 7, 3: 10, 4: 1}[q], day=1)
+        rows.append(
+            {
+                "area": area.label,
+                "quarter": p.label,
+                "quarter_start": start,
+                "offences_closed": fig.closed,
+                "vdns": fig.vdns,
+                "rate_pct": 100 * fig.rate if fig.rate is not None and fig.computable else None,
+                "computable": fig.computable,
+                "complete": fig.complete,
+                "caveats": "; ".join(fig.caveats),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,243 @@
+"""The project's HTML: one page shell, tables for people, figures, and the edition's banner and "About the data".
+
+Pages are self-contained apart from the chart files beside them: inline CSS, an inline sort script, no external
+script, font or style. They work on a phone (390 px) and a desk: wide tables scroll inside their own box, images
+scale, sortable headings are buttons with aria-sort, and colour never carries meaning alone.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable
+
+import pandas as pd
+
+CSS = """
+*,*::before,*::after{box-sizing:border-box}
+html{-webkit-text-size-adjust:100%}
+body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1100px;margin:0 auto;
+padding:1rem;color:#1a1a1a;line-height:1.5;font-size:1rem;overflow-wrap:break-word}
+h1{font-size:1.6rem;line-height:1.25;margin:.6rem 0}h2{font-size:1.25rem;margin-top:2rem}h3{font-size:1.08rem}
+a{color:#0b57a4}a:focus,button:focus{outline:3px solid #f2a900;outline-offset:2px}
+nav.crumbs{font-size:.95rem;margin-bottom:.5rem}
+.banner{background:#f3f4f6;border-left:4px solid #4d4d4d;padding:.6rem .9rem;margin:1rem 0;font-size:.95rem}
+.synthetic{background:#fff3cd;border:2px solid #8a6100;color:#3d2b00;padding:.6rem .9rem;font-weight:600}
+.table-wrap{overflow-x:auto;max-width:100%;margin:1rem 0;-webkit-overflow-scrolling:touch}
+table{border-collapse:collapse;font-size:.92rem;min-width:100%}
+caption{text-align:left;font-weight:600;padding:.3rem 0;caption-side:top}
+th,td{border-bottom:1px solid #d0d0d0;padding:.4rem .55rem;text-align:left;vertical-align:top}
+thead th{background:#f3f4f6;border-bottom:2px solid #4d4d4d;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit;
+text-align:inherit}
+th button::after{content:" \\2195";color:#4d4d4d}
+th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
+img{max-width:100%;height:auto}
+figure{margin:1.5rem 0}figure img{display:block;border:1px solid #e5e5e5}
+.output_png img{border:1px solid #e5e5e5;margin-top:1.2rem}.chart-caption{font-size:.92rem;margin-top:.2rem}
+figcaption{font-size:.92rem;color:#333;margin-top:.4rem}
+blockquote.story{border-left:4px solid #b2182b;margin:1rem 0;padding:.4rem 1rem;background:#fbf3f3}
+.verdict{display:inline-block;padding:.05rem .45rem;border-radius:3px;font-weight:600;white-space:nowrap}
+.v-reproduced{background:#d9f2e1;color:#0b4d22}.v-revised{background:#fff0c2;color:#5c4300}
+.v-differs{background:#fadadd;color:#7a0b16}.v-not-verifiable{background:#e3e8f0;color:#243b5c}
+.v-not-from-this-dataset{background:#ececec;color:#3d3d3d}
+.legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;padding:0;list-style:none;font-size:.92rem}
+details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
+pre,code{font-size:.88rem}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto}
+footer,.about{margin-top:2.5rem;border-top:1px solid #d0d0d0;padding-top:1rem;font-size:.92rem}
+.about dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.2rem 1rem}
+.about dd{margin:0;overflow-wrap:anywhere}
+div.output_html,div.output_subarea,div.output_markdown,div.text_cell_render{max-width:100%;overflow-x:auto}
+.anchor-link{display:none}
+@media (max-width:600px){body{padding:.6rem}h1{font-size:1.35rem}table{font-size:.85rem}
+.about dl{grid-template-columns:1fr}}
+"""
+
+SORT_JS = """
+document.querySelectorAll('table.sortable').forEach(function(t){
+  var heads=t.tHead.rows[0].cells;
+  Array.prototype.forEach.call(heads,function(th,i){
+    var b=th.querySelector('button');if(!b){return;}
+    b.addEventListener('click',function(){
+      var dir=th.getAttribute('aria-sort')==='ascending'?'descending':'ascending';
+      Array.prototype.forEach.call(heads,function(h){if(h.querySelector('button')){h.setAttribute('aria-sort','none');}});
+      th.setAttribute('aria-sort',dir);
+      var body=t.tBodies[0],rows=Array.prototype.slice.call(body.rows);
+      rows.sort(function(a,c){
+        var x=a.cells[i].getAttribute('data-v'),y=c.cells[i].getAttribute('data-v');
+        if(x===null){x=a.cells[i].textContent.trim();}if(y===null){y=c.cells[i].textContent.trim();}
+        var nx=parseFloat(x),ny=parseFloat(y),r=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);
+        return dir==='ascending'?r:-r;});
+      rows.forEach(function(r){body.appendChild(r);});
+    });
+  });
+});
+"""
+
+DASH = "–"
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def cell_text(value, decimals: int | None = None) -> str:
+    """A value as a person reads it: thousands separators, a fixed number of decimals, a dash for nothing."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return DASH
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and math.isinf(value):
+        return DASH
+    if isinstance(value, (int, float)) or hasattr(value, "is_integer"):
+        return f"{value:,.{decimals or 0}f}"
+    return str(value)
+
+
+def _decimals(series: pd.Series) -> int:
+    """0 for a column of whole numbers, else 1 (rates are printed with one decimal)."""
+    values = pd.to_numeric(series, errors="coerce").dropna()
+    return 0 if pd.api.types.is_integer_dtype(series) or (values % 1 == 0).all() else 1
+
+
+def table(
+    df: pd.DataFrame,
+    *,
+    caption: str,
+    sortable: bool = False,
+    links: dict[str, str] | None = None,
+    sort_values: dict[str, str] | None = None,
+    row_class: Callable | None = None,
+    cell_html: dict[str, Callable] | None = None,
+    decimals: dict[str, int] | None = None,
+    table_id: str | None = None,
+) -> str:
+    """An HTML table for people: a caption, no index, formatted numbers (right-aligned), escaped text.
+    links: column -> column holding its href; sort_values: column -> column with the value to sort by;
+    cell_html: column -> function(row) returning trusted HTML for the cell."""
+    links, sort_values, cell_html, decimals = links or {}, sort_values or {}, cell_html or {}, decimals or {}
+    hidden = set(links.values()) | set(sort_values.values())
+    cols = [c for c in df.columns if c not in hidden]
+    numeric = {c for c in cols if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
+    places = {c: decimals.get(c, _decimals(df[c])) for c in numeric}
+    head = []
+    for c in cols:
+        cls = ' class="num"' if c in numeric else ""
+        label = esc(c)
+        head.append(
+            f'<th scope="col"{cls} aria-sort="none"><button type="button">{label}</button></th>'
+            if sortable
+            else f'<th scope="col"{cls}>{label}</th>'
+        )
+    rows = []
+    for _, r in df.iterrows():
+        cells = []
+        for c in cols:
+            if c in cell_html:
+                content = cell_html[c](r)
+            else:
+                content = esc(cell_text(r[c], places.get(c)))
+                if c in links and isinstance(r[links[c]], str) and r[links[c]]:
+                    content = f'<a href="{esc(r[links[c]])}">{content}</a>'
+            attrs = ' class="num"' if c in numeric else ""
+            if c in sort_values and not pd.isna(r[sort_values[c]]):
+                attrs += f' data-v="{esc(r[sort_values[c]])}"'
+            elif c in numeric and not pd.isna(r[c]):
+                attrs += f' data-v="{esc(r[c])}"'
+            cells.append(f"<td{attrs}>{content}</td>")
+        cls = f' class="{esc(row_class(r))}"' if row_class else ""
+        rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
+    tid = f' id="{esc(table_id)}"' if table_id else ""
+    tcls = ' class="sortable"' if sortable else ""
+    return (
+        f'<div class="table-wrap" role="region" aria-label="{esc(caption)}" tabindex="0">'
+        f"<table{tid}{tcls}><caption>{esc(caption)}</caption><thead><tr>{''.join(head)}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
+
+
+def figure(src: str, alt: str, caption: str, downloads: dict[str, str]) -> str:
+    """A chart with its alt text, a caption, and links to its files (relative, so a copied folder still works)."""
+    links = " · ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in downloads.items())
+    return (
+        f'<figure><img src="{esc(src)}" alt="{esc(alt)}" loading="lazy">'
+        f"<figcaption>{esc(caption)}" + (f" Download: {links}." if links else "") + "</figcaption></figure>"
+    )
+
+
+# -------------------------------------------------------------------------------------------- edition texts
+SYNTHETIC_WARNING = (
+    "SYNTHETIC DATA: this page was built from data generated by the project's own code. The numbers "
+    "are not Home Office statistics and must not be quoted."
+)
+
+
+def period_covered(build: dict) -> str:
+    years = build.get("financial_years") or []
+    if not years:
+        return "no financial years"
+    first, last = years[0], years[-1]
+    span = f"April {first[:4]} to March {int(last[:4]) + 1}"
+    return f"financial years {first} to {last} ({span})" if len(years) > 1 else f"financial year {first} ({span})"
+
+
+def banner(build: dict) -> str:
+    parts = []
+    if build.get("synthetic"):
+        parts.append(f'<p class="synthetic" role="note">⚠ {esc(SYNTHETIC_WARNING)}</p>')
+    parts.append(
+        f'<p class="banner">Data: Home Office, Police recorded crime and outcomes open data tables, '
+        f"{esc(build.get('release') or build.get('edition'))}; {esc(period_covered(build))}. "
+        f'Details of the files are in <a href="#about-the-data">About the data</a>.</p>'
+    )
+    return "\n".join(parts)
+
+
+def about(build: dict, extra: str = "") -> str:
+    """The conversion details: which files, from where, how they were read."""
+    items = []
+    for f in build.get("files", []):
+        items.append(
+            f"<dt>{esc(f['financial_year'])}</dt><dd><strong>{esc(f['file'])}</strong> ({esc(f.get('release', ''))}); "
+            f"{esc(f['vintage'])}. Publisher: {esc(f['publisher'])}. {f['rows_read']:,} rows read from "
+            f"{esc('sheet ' + repr(f['sheet']) if f.get('sheet') else 'a CSV file')}, header row {f['header_row']}. "
+            f"sha256 <code>{esc(f['sha256'])}</code>. Licence: {esc(f['licence'])}.</dd>"
+        )
+    return (
+        f'<section class="about" id="about-the-data"><h2>About the data</h2>'
+        f"<p>Edition <code>{esc(build.get('edition'))}</code>: {esc(build.get('description'))}</p>"
+        f"<dl>{''.join(items)}</dl>{extra}"
+        "<p>Every number is computed by the crimeoutcomes package from these files, verified by their sha256 "
+        "hashes; the method is in docs/methods.md. Crown copyright, Open Government Licence v3.0.</p></section>"
+    )
+
+
+def page(
+    title: str,
+    body: str,
+    build: dict | None,
+    *,
+    crumbs: list[tuple[str, str]] = (),
+    sortable: bool = False,
+    heading: bool = True,
+    about_extra: str = "",
+) -> str:
+    """A whole page. heading=False when the body brings its own h1 (rendered notebooks)."""
+    nav = ""
+    if crumbs:
+        nav = (
+            '<nav class="crumbs" aria-label="Breadcrumb">'
+            + " › ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in crumbs)
+            + "</nav>"
+        )
+    h1 = f"<h1>{esc(title)}</h1>" if heading else ""
+    top = banner(build) if build and heading else ""
+    bottom = about(build, about_extra) if build else ""
+    script = f"<script>{SORT_JS}</script>" if sortable else ""
+    return (
+        '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{nav}<main>{h1}\n{top}\n{body}\n</main>\n"
+        f"{bottom}{script}\n</body></html>\n"
+    )

@@ -1,0 +1,143 @@
+"""Tests and regeneration work in a temporary project root, never in the user's data/ or reports/.
+
+`python -m crimeoutcomes.testing` (what `make test` runs):
+  1. records the user's data/ and reports/ (every file's path, size and modification time);
+  2. prepares a temporary root: config/ and notebooks/ linked from the checkout, the sample edition built from the
+     local mirror (offline), and the outputs the committed notebooks read (claims audit, sensitivity, the Cheshire
+     and Derbyshire report files);
+  3. runs pytest on tests/ and nbval on every committed notebook, with CRIMEOUTCOMES_ROOT pointing there;
+  4. fails if the user's data/ or reports/ changed, and removes the temporary root.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import paths
+
+NOTEBOOK_FORCES = ("Cheshire", "Derbyshire")  # the committed report notebooks
+EDITION = "sample"
+
+
+def make_root(root: Path) -> Path:
+    """An empty project root whose config/ and notebooks/ are the checkout's."""
+    root = Path(root)
+    for name in ("config", "notebooks"):
+        link = root / name
+        if not link.exists():
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(paths.CHECKOUT / name, target_is_directory=True)
+    for sub in ("data/raw", "data/processed", "reports"):
+        (root / sub).mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def prepare_root(root: Path, log=print) -> Path:
+    """A root with what the committed notebooks read, built offline from the mirror."""
+    root = make_root(root)
+    env_before = os.environ.get("CRIMEOUTCOMES_ROOT")
+    os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
+    try:
+        from . import steps
+        from .analysis import caveats, measures
+        from .atomic import replace_dir
+        from .publish import reports
+
+        steps.build(EDITION, offline=True, log=lambda *a: None)
+        steps.claims(EDITION, log=lambda *a: None)
+        steps.sensitivity(EDITION, log=lambda *a: None)
+        ds, cav = measures.Dataset.load(EDITION), caveats.load()
+        for force in NOTEBOOK_FORCES:
+            with replace_dir(reports.force_dir(EDITION, force)) as tmp:
+                reports.write_force_files(ds, force, cav, tmp)
+        log(f"prepared a temporary project root: {root}")
+    finally:
+        if env_before is None:
+            os.environ.pop("CRIMEOUTCOMES_ROOT", None)
+        else:
+            os.environ["CRIMEOUTCOMES_ROOT"] = env_before
+    return root
+
+
+def snapshot(*folders: Path) -> dict[str, tuple[int, int]]:
+    """path -> (size, mtime in ns) of every file below the folders."""
+    out = {}
+    for folder in folders:
+        if folder.is_dir():
+            for p in folder.rglob("*"):
+                if p.is_file():
+                    st = p.stat()
+                    out[str(p)] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _run(cmd: list[str], root: Path) -> int:
+    env = {**os.environ, "CRIMEOUTCOMES_ROOT": str(root), "CRIMEOUTCOMES_TEST_ROOT": str(root)}
+    print("$ " + " ".join(cmd), flush=True)
+    return subprocess.run(cmd, env=env, cwd=paths.CHECKOUT).returncode
+
+
+def regenerate_committed(names: list[str] | None = None) -> int:
+    """Re-run the committed notebooks in a prepared temporary root, so their outputs are what nbval will see."""
+    from .publish import notebooks
+
+    with tempfile.TemporaryDirectory(prefix="crimeoutcomes-notebooks-") as tmp:
+        root = prepare_root(Path(tmp))
+        os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
+        try:
+            for stem in names or list(notebooks.COMMITTED):
+                path = notebooks.regenerate(stem)
+                print(f"regenerated {paths.relative(path)}")
+        finally:
+            os.environ.pop("CRIMEOUTCOMES_ROOT", None)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    user = [paths.CHECKOUT / "data", paths.CHECKOUT / "reports"]
+    before = snapshot(*user)
+    with tempfile.TemporaryDirectory(prefix="crimeoutcomes-test-") as tmp:
+        root = prepare_root(Path(tmp))
+        py = sys.executable
+        codes = []
+        if "--nbval-only" not in argv:
+            codes.append(_run([py, "-m", "pytest", "tests", "-p", "no:cacheprovider"], root))
+        if "--unit-only" not in argv:
+            codes.append(
+                _run(
+                    [
+                        py,
+                        "-m",
+                        "pytest",
+                        "--nbval",
+                        "--nbval-kernel-name",
+                        "crime-outcomes",
+                        "--nbval-cell-timeout",
+                        "600",
+                        "-p",
+                        "no:cacheprovider",
+                        "notebooks",
+                    ],
+                    root,
+                )
+            )
+    after = snapshot(*user)
+    changed = sorted(set(before) ^ set(after) | {p for p in before if p in after and before[p] != after[p]})
+    if changed:
+        print(
+            f"FAILED: the tests changed the user's outputs ({len(changed)} file(s)), e.g. "
+            + ", ".join(paths.relative(p) for p in changed[:5]),
+            file=sys.stderr,
+        )
+        return 1
+    print(f"the user's data/ and reports/ are unchanged ({len(before):,} files checked)")
+    return max(codes) if codes else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,288 @@
+"""The fault suite: bad inputs and failing machines, each a clear one-line message or the right result.
+
+Cases covered in other modules: strict count cells and offence-code normalisation (test_read_clean), a kill in the
+middle of the folder swap, concurrent builds and leftovers of a killed build (test_build), malformed manifests, the
+same bytes rule for every source and a stalled download (test_fetch), a damaged .csv.gz (test_read_clean)."""
+
+from __future__ import annotations
+
+import errno
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from crimeoutcomes import cli, paths, steps
+from crimeoutcomes.analysis import caveats, force_figures, measures
+from crimeoutcomes.atomic import atomic_path, clean_stale
+from crimeoutcomes.data import synthetic
+from crimeoutcomes.errors import DataError
+from crimeoutcomes.publish import reports, story, style
+from tests.conftest import build_synthetic
+
+EVIL = [
+    'Cheshire"; echo INJECTED; "',
+    "Ches`touch injected-file`hire",
+    "$(shell touch make-injected)",
+    "Cheshire'; echo INJECTED; '",
+]
+
+
+def run_cli(*args, root=None, env=None):
+    full = {**os.environ, **(env or {})}
+    if root is not None:
+        full["CRIMEOUTCOMES_ROOT"] = str(root)
+    return subprocess.run([sys.executable, "-m", "crimeoutcomes", *args], capture_output=True, text=True, env=full)
+
+
+def one_error_line(proc) -> str:
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    return lines[0]
+
+
+# ---------------------------------------------------------------------------------- 1. user values are data
+@pytest.mark.parametrize("value", EVIL)
+def test_make_passes_user_values_as_data_never_as_shell_or_make_text(value, tmp_path, sample_root):
+    dry = subprocess.run(
+        ["make", "--no-print-directory", "-n", "report", f"FORCE={value}"],
+        cwd=paths.CHECKOUT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MAKEFLAGS": ""},
+    )
+    assert dry.returncode == 0, dry.stderr
+    recipe = [line for line in dry.stdout.splitlines() if "crimeoutcomes reports" in line][-1]
+    assert '--force "$CO_FORCE"' in recipe
+    assert not any(marker in dry.stdout for marker in ("INJECTED", "injected-file", "make-injected", "Ches`"))
+    assert not (paths.CHECKOUT / "make-injected").exists()
+    # run the recipe as make would, with the value in the environment: the value reaches the command as data
+    done = subprocess.run(
+        ["bash", "-c", recipe],
+        cwd=paths.CHECKOUT,
+        capture_output=True,
+        text=True,
+        env={
+            **os.environ,
+            "CO_FORCE": value,
+            "CO_EDITION": "sample",
+            "CRIMEOUTCOMES_ROOT": str(sample_root),
+            "PATH": os.environ["PATH"],
+        },
+    )
+    assert done.stdout == ""  # nothing was echoed: the value never ran as a command
+    assert f"unknown police force {value!r}" in one_error_line(done)  # it arrived intact, as data
+    assert not (paths.CHECKOUT / "injected-file").exists()
+
+
+# ---------------------------------------------------------------------------------- 2. full disk: nothing truncated
+def test_a_full_disk_while_saving_a_chart_leaves_no_truncated_file(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    real = fig.savefig
+
+    def failing(target, **kw):
+        real(target, **kw)
+        if kw.get("format") == "svg":
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+
+    monkeypatch.setattr(fig, "savefig", failing)
+    with pytest.raises(OSError):
+        style.save(fig, tmp_path / "chart")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.png"]  # the PNG finished; no part-written SVG
+
+
+def test_disk_full_and_read_only_end_in_one_line(monkeypatch, capsys):
+    for err in (
+        OSError(errno.ENOSPC, "No space left on device", "reports/sample/forces/kent/x.png"),
+        PermissionError(errno.EACCES, "Permission denied", "data/processed/sample"),
+    ):
+
+        def boom(*a, _err=err, **k):
+            raise _err
+
+        monkeypatch.setattr(steps, "site", boom)
+        assert cli.main(["site"]) == 2
+        message = capsys.readouterr().err.strip()
+        assert message.count("\n") == 0 and message.startswith("error: ")
+        assert ("disk is full" in message) if err.errno == errno.ENOSPC else ("permission denied" in message)
+
+
+def test_ctrl_c_ends_in_one_line(monkeypatch, capsys):
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(steps, "site", interrupted)
+    assert cli.main(["site"]) == 130
+    assert capsys.readouterr().err.strip() == (
+        "interrupted: outputs are as they were before this run (partial files were removed)"
+    )
+
+
+def test_every_atomic_write_removes_its_temporary_file_on_failure(tmp_path):
+    target = tmp_path / "out.csv"
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("killed")
+    assert list(tmp_path.iterdir()) == []
+
+
+# ---------------------------------------------------------------------------------- 3. children die with the parent
+def test_workers_and_kernels_die_with_a_killed_parent(tmp_path):
+    pids = tmp_path / "pids.txt"
+    script = textwrap.dedent(f"""
+        import os, time
+        from crimeoutcomes import procs
+        from crimeoutcomes.publish.notebooks import ReusableKernel
+        K = None
+        def start():
+            global K
+            K = ReusableKernel()
+            km = K.get()
+            with open({str(pids)!r}, "a") as f:
+                f.write(f"{{os.getpid()}} {{km.provisioner.pid}}\\n")
+        def work(x):
+            time.sleep(60)
+        pool = procs.pool(2, start)
+        [pool.submit(work, i) for i in range(2)]
+        time.sleep(60)
+    """)
+    parent = subprocess.Popen([sys.executable, "-c", script], env={**os.environ})
+    deadline = time.time() + 60
+    while time.time() < deadline and (not pids.exists() or len(pids.read_text().split()) < 4):
+        time.sleep(0.5)
+    children = [int(p) for p in pids.read_text().split()]
+    assert len(children) == 4  # two workers, each with its kernel
+    parent.send_signal(signal.SIGKILL)  # as the out-of-memory killer would
+    parent.wait()
+    deadline = time.time() + 15
+    alive = children
+    while alive and time.time() < deadline:
+        time.sleep(0.5)
+        alive = [p for p in children if _alive(p)]
+    assert alive == []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"  # a zombie has exited
+    except OSError:
+        return False
+
+
+# ---------------------------------------------------------------------------------- 4. editions of any length
+def one_year(tmp_path, drop=None):
+    frame = synthetic.grid("2018/19", n_offences=1, seed=3)
+    if drop is not None:
+        frame = frame[~((frame["force_name"] == drop[0]) & (frame["financial_quarter"] == drop[1]))]
+    return build_synthetic(tmp_path, {"2018/19": frame})[1]
+
+
+@pytest.mark.parametrize("drop", [None, ("Kent", 2)], ids=["one-financial-year", "no-complete-period"])
+def test_editions_of_any_length_and_coverage_produce_every_output(tmp_path, drop):
+    mf = one_year(tmp_path, drop)
+    steps.claims("synthetic-test", manifest_path=mf, log=lambda *a: None)
+    steps.sensitivity("synthetic-test", manifest_path=mf, log=lambda *a: None)
+    ds = measures.Dataset.load("synthetic-test")
+    from crimeoutcomes.atomic import replace_dir
+
+    with replace_dir(reports.force_dir("synthetic-test", "Cheshire")) as tmp:
+        data = reports.write_force_files(ds, "Cheshire", caveats.load(), tmp)
+    steps.site("synthetic-test", manifest_path=mf, log=lambda *a: None)
+    steps.pages("synthetic-test", manifest_path=mf, log=lambda *a: None)
+    out = paths.reports_dir("synthetic-test")
+    for page in (
+        "index.html",
+        "claims/index.html",
+        "00_dataset_guide.html",
+        "01_clean.html",
+        "02_claims.html",
+        "04_sensitivity.html",
+    ):
+        text = (out / page).read_text()
+        assert "SYNTHETIC DATA" in text and "Traceback" not in text, page
+    conclusions = (out / "sensitivity" / "conclusions.json").read_text()
+    assert "not available in this edition" in conclusions or "no calendar year" in conclusions
+    assert data["story"]["text"]
+    if drop:  # England and Wales can never be computed: the report says so instead of failing
+        assert data["periods"] == {"calendar": None, "financial": None}
+
+
+# ---------------------------------------------------------------------------------- 8. cells left out are visible
+def test_a_count_that_is_not_a_number_makes_the_data_incomplete(tmp_path):
+    frames = {fy: synthetic.grid(fy, n_offences=1, seed=i) for i, fy in enumerate(["2017/18", "2018/19"])}
+    f = frames["2018/19"]
+    row = f.index[(f["force_name"] == "Cheshire") & (f["financial_quarter"] == 1) & (f["outcome_type"] == "14")][0]
+    f.loc[row, "closed"] = "1,234"
+    build_synthetic(tmp_path, frames)
+    ds = measures.Dataset.load("synthetic-test")
+    figs = force_figures.build(ds, "Cheshire", [])
+    complete = figs.headline.set_index(["Period", "Measure"]).loc[
+        ("Financial year 2018/19", "Complete data"), "Cheshire"
+    ]
+    assert complete.startswith("with caveats")
+    text = story.paragraph(figs, {})
+    assert not text.ready and "1 cell(s) that should hold a closed-basis count are blank or not numbers" in text.text
+
+
+# ---------------------------------------------------------------------------------- 9. forces that are not forces
+def test_a_fraud_body_or_unknown_force_is_a_clear_error_and_leaves_nothing(sample_root, tmp_path):
+    one = one_error_line(run_cli("reports", "--force", "Action Fraud", root=sample_root))
+    assert "'Action Fraud' is a central fraud reporting body, not a police force" in one
+    assert not (paths.reports_dir("sample") / "forces" / "action-fraud").exists()
+    one = one_error_line(run_cli("reports", "--force", "Chesire", root=sample_root))
+    assert "unknown police force 'Chesire'. Close matches: Cheshire" in one
+
+
+# ---------------------------------------------------------------------------------- 10. one line, non-zero
+@pytest.mark.parametrize(
+    "args,says",
+    [
+        (["build", "--edition", "nope", "--offline"], "no edition named 'nope'"),
+        (["claims", "--edition", "current"], "the current edition is not built: run make data EDITION=current first"),
+        (["--manifest", "{manifest}", "editions"], "'bytes': 'lots' is not of type 'integer'"),
+        (["claims", "--registry", "{registry}"], "claim 1, field 'quote': missing (required)"),
+    ],
+)
+def test_expected_failures_print_one_line(args, says, tmp_path, sample_root):
+    manifest = tmp_path / "m.yaml"
+    manifest.write_text(
+        (paths.CHECKOUT / "config" / "sources.yaml").read_text().replace("bytes: 2990229", "bytes: lots")
+    )
+    registry = tmp_path / "r.yaml"
+    registry.write_text("articles: {a: {title: t}}\nclaims:\n  - {id: c1, article: a, area: Kent}\n")
+    args = [a.format(manifest=manifest, registry=registry) for a in args]
+    line = one_error_line(run_cli(*args, root=sample_root))
+    assert says in line.replace("claim 'c1'", "claim 1")
+    debug = run_cli("--debug", *args, root=sample_root)
+    assert "Traceback" in debug.stderr  # --debug shows where it failed
+
+
+# ---------------------------------------------------------------------------------- 12. leftovers of killed runs
+def test_a_rerun_removes_leftovers_of_killed_report_runs(tmp_path):
+    dead = 2**22 + 4321
+    folder = tmp_path / "reports" / "sample" / "forces"
+    folder.mkdir(parents=True)
+    leftovers = [folder / f".render-kent.{dead}.building", folder / f".kent.html.{dead}.0a1b2c3d.part.html"]
+    leftovers[0].mkdir()
+    leftovers[1].write_text("half a page")
+    live = folder / f".render-cheshire.{os.getpid()}.building"  # a live run's work is left alone
+    live.mkdir()
+    removed = clean_stale(tmp_path / "reports")
+    assert sorted(removed) == sorted(leftovers) and live.exists()
+
+
+def test_a_bad_force_page_request_does_not_build_anything(sample_root):
+    with pytest.raises(DataError):
+        steps.reports("sample", only=["Atlantis"], log=lambda *a: None)
