@@ -106,6 +106,30 @@ def test_warm_build_reuses_the_columnar_cache(tmp_path):
     assert again.rows == result.rows
 
 
+def test_cache_entries_of_older_code_are_pruned(tmp_path):
+    _, manifest_path, mirror = build_synthetic(tmp_path, two_years())
+    cache = paths.cache_dir()
+    current = sorted(p.name for p in cache.iterdir() if p.is_dir())
+    old = cache / "0123456789abcdef0123-2017-18-000000000000"  # the name an earlier reader version gave
+    being_written = cache / ".0123456789abcdef0123-2017-18-000000000000.99.x.part"
+    for d in (old, being_written):
+        d.mkdir()
+        (d / "tidy.parquet").write_bytes(b"old")
+    said = []
+    build.build_edition(
+        "synthetic-test",
+        manifest=manifest.load(manifest_path),
+        mirror=mirror,
+        allow_download=False,
+        progress=False,
+        force=True,
+        log=said.append,
+    )
+    assert not old.exists() and being_written.exists()
+    assert sorted(p.name for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")) == current
+    assert any("removed cache entry 0123456789abcdef0123-2017-18-000000000000" in s for s in said)
+
+
 def test_a_failed_build_leaves_the_previous_outputs_untouched(tmp_path):
     result, _, _ = build_synthetic(tmp_path, two_years())
     before = snapshot(result.out_dir)

@@ -34,6 +34,30 @@ def test_printed_precision(text, value, yes, no):
     assert all(c.matches(x) for x in yes) and not any(c.matches(x) for x in no)
 
 
+@pytest.mark.parametrize(
+    "text,computed,shown",
+    [
+        ("43.1%", 43.05, "43.1%"),  # written as a reader rounds: half up, the rule matches() uses
+        ("3%", 2.5, "3%"),
+        ("3%", 2.4999, "2%"),
+        ("1 in 24", 100 / 24.5, "1 in 25"),
+        ("1 in 2.5", 40.0, "1 in 2.5"),
+        ("5,523", 5523, "5,523"),
+        ("5,523", 5524, "5,524"),
+    ],
+)
+def test_computed_values_are_written_at_the_printed_precision(text, computed, shown):
+    c = claims.Claimed.parse(text)
+    assert c.format(computed) == shown
+    assert c.matches(computed) == (c.format(computed) == text)
+
+
+def test_one_in_n_with_decimals_keeps_its_precision():
+    c = claims.Claimed.parse("1 in 2.5")
+    assert (c.value, c.decimals) == (2.5, 1)
+    assert c.matches(100 / 2.46) and not c.matches(100 / 2.56) and not c.matches(100 / 2.44)
+
+
 @pytest.mark.parametrize("text", ["43.1", "forty", "1 in 0", "12.5 (approx)", ""])
 def test_unreadable_claimed_values(text):
     with pytest.raises(ValueError):
@@ -112,7 +136,10 @@ def test_every_article_claim_is_reproduced_when_the_data_make_it_true(tmp_path):
     assert audit.loc["cheshire-vdns-rate-2020", "computed_text"] == "43.1%"
     assert audit.loc["cheshire-vdns-rate-2020", "computed"] == 43.13
     assert audit.loc["derbyshire-suspect-share-2020", "computed_text"] == "86%"
-    assert "2019/20 Q2: Greater Manchester (missing)" in audit.loc["cheshire-ew-gmp-excluded", "reason"]
+    gmp = audit.loc["cheshire-ew-gmp-excluded"]
+    # calendar 2020 is 2019/20 Q4 + 2020/21 Q1-Q3: only the quarter inside the claim's period is named
+    assert gmp["reason"] == "Greater Manchester lacks data in calendar 2020: 2019/20 Q4: Greater Manchester (missing)."
+    assert gmp["computed_text"] == "1 quarter(s) incomplete"
 
 
 def test_a_small_shift_is_revised_a_large_one_differs_and_a_gap_is_not_verifiable(tmp_path):
@@ -168,6 +195,23 @@ claims:
         (("numerator: [14, 16]", "numerator: [14, 99]"), r"field 'numerator': 99 is not an outcome type \(0 to 22"),
         (("article: a,", "article: b,"), r"claim 'x', field 'article': 'b' is not listed under articles"),
         (("area: Cheshire", "area: Action Fraud"), r"'Action Fraud' is a central fraud reporting body"),
+        (
+            ("claimed: '36.5%'", "claimed: '36.5%', tolerance: {points: lots}"),
+            r"claim 'x', field 'tolerance': 'lots' is not a number of at least 0",
+        ),
+        (
+            ("claimed: '36.5%'", "claimed: '36.5%', tolerance: {relative: 0.1, points: 1}"),
+            r"claim 'x', field 'tolerance': .* not understood: write \{relative: 0.02\}",
+        ),
+        (("claimed: '36.5%'", "claimed: '36.5%', tolerance: {points: -1}"), r"-1 is not a number of at least 0"),
+        (
+            ("articles:", "defaults: {tolerance: {percent: {pts: 1}}}\narticles:"),
+            r"mine\.yaml: defaults\.tolerance\.percent: .* not understood",
+        ),
+        (
+            ("claimed: '36.5%'", "claimed: '36.5%', exclude: [Kent]"),
+            r"claim 'x', field 'exclude': only an England and Wales area leaves forces out",
+        ),
     ],
 )
 def test_bad_registries_name_file_claim_and_field_and_write_nothing(tmp_path, sample_root, change, message):
@@ -199,6 +243,37 @@ def test_duplicate_ids_and_offences_not_in_the_edition(tmp_path, sample_root):
         with pytest.raises(DataError, match=r"claim 'x', field 'offences': " + message):
             steps.claims("sample", registries=[path], out=tmp_path / "o", log=lambda *a: None)
         assert not (tmp_path / "o").exists()
+
+
+def test_edge_claims_on_the_real_sample(tmp_path, sample_root):
+    """A claimed 0, an exclude written as one name, a record 'since' after its own year, and a record whose
+    denominator is 0 in every year each get a verdict and a reason, not a crash."""
+    path = tmp_path / "edge.yaml"
+    path.write_text(
+        """
+articles: {a: {title: t, url: 'https://example.org/a'}}
+claims:
+  - {id: zero, article: a, quote: q, area: Cheshire, period: financial year 2018/19, numerator: [18],
+     offences: {code: '8L'}, claimed: '0'}
+  - {id: one-name, article: a, quote: q, area: England and Wales, exclude: Greater Manchester,
+     period: financial year 2018/19, numerator: all, claimed: '4,780,690'}
+  - {id: since-later, article: a, quote: q, area: Cheshire, period: calendar 2018, numerator: [14, 16],
+     denominator: all, claimed: highest since 2019}
+  - {id: never, article: a, quote: q, area: Cheshire, period: calendar 2018, numerator: [18],
+     denominator: [18], offences: {code: '8L'}, claimed: highest since 2015}
+"""
+    )
+    result = steps.claims("sample", registries=[path], out=tmp_path / "o", log=lambda *a: None)
+    table = pd.read_csv(result / "claims_audit.csv", dtype=str, keep_default_na=False).set_index("id")
+    zero = table.loc["zero"]
+    assert (zero["verdict"], zero["computed"], zero["difference"]) == ("differs", "275", "275")
+    assert "outcome type 18 = 275; is +275 from the printed 0, outside" in zero["reason"]
+    one = table.loc["one-name"]
+    assert one["area"] == "England and Wales (without Greater Manchester)"
+    assert (one["verdict"], one["computed"]) == ("reproduced", "4780690")
+    assert table.loc["since-later", "verdict"] == "differs"
+    assert "comes before 2019" in table.loc["since-later", "reason"]
+    assert table.loc["never", "verdict"] == "not verifiable"
 
 
 # ------------------------------------------------------------------------------------- the real sample edition

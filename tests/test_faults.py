@@ -233,7 +233,21 @@ def test_a_count_that_is_not_a_number_makes_the_data_incomplete(tmp_path):
     ]
     assert complete.startswith("with caveats")
     text = story.paragraph(figs, {})
-    assert not text.ready and "1 cell(s) that should hold a closed-basis count are blank or not numbers" in text.text
+    assert not text.ready and "1 cell(s) that should hold a closed-basis count are blank, not numbers or" in text.text
+
+
+def test_a_caveat_in_the_earlier_year_the_story_compares_with_is_the_storys_caveat(tmp_path):
+    frames = {fy: synthetic.grid(fy, n_offences=1, seed=i) for i, fy in enumerate(["2017/18", "2018/19"])}
+    f = frames["2017/18"]
+    row = f.index[(f["force_name"] == "Cheshire") & (f["financial_quarter"] == 2) & (f["outcome_type"] == "14")][0]
+    f.loc[row, "closed"] = "1,234"
+    build_synthetic(tmp_path, frames)
+    figs = force_figures.build(measures.Dataset.load("synthetic-test"), "Cheshire", [])
+    assert not figs.years["financial"][-1][1].caveats  # the latest year is complete ...
+    text = story.paragraph(figs, {})
+    assert "in 2017/18" in text.text  # ... but the paragraph compares with 2017/18, which is not
+    assert not text.ready
+    assert "come with a caveat: 1 cell(s) that should hold a closed-basis count" in text.text
 
 
 # ---------------------------------------------------------------------------------- 9. forces that are not forces

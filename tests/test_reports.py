@@ -140,11 +140,30 @@ def test_the_story_paragraph_of_every_force(sample, force):
         assert f"compared with {ew_share}% across England and Wales" in text
 
 
+def test_the_story_paragraph_of_cheshire_by_hand(sample):
+    """Cheshire 2018/19 from the real sample: 92,388 offences closed, 34,452 with outcome 14 or 16 (hand-summed
+    in the mirror CSV: outcome types 14 and 16, all offences, four quarters)."""
+    figs = ff.build(sample, "Cheshire", [])
+    text = story.paragraph(figs, reports.release_of(sample.build)).text
+    assert "of 92,388 offences closed by Cheshire Constabulary in the year to March 2019, 34,452 fell" in text
+    assert f"{100 * 34_452 / 92_388:.1f}" == "37.3"
+    assert "That is a rate of 37.3%, up from 28.8% in 2017/18 (the two years come from different releases" in text
+    assert "Across England and Wales (without Greater Manchester), 24.1% of offences closed in the year to" in text
+
+
 def test_story_words_at_the_printed_precision():
     assert story.compare(0.3751, 0.3749) == "the same as"
     assert story.compare(0.3760, 0.3749) == "up from 37.5%"
     assert story.compare(0.30, 0.35) == "down from 35.0%"
-    assert story.highest_since({2015: 0.1, 2016: 0.2, 2017: 0.3}, 2017) == "the highest since 2015"
-    assert story.highest_since({2015: 0.4, 2016: 0.2, 2017: 0.3}, 2017) == "the highest since 2015"
+    # the audit's meaning of "highest since 2015": the highest of the years from 2015
+    assert story.highest_since({2015: 0.1, 2016: 0.2, 2017: 0.3}, 2017) == (
+        "the highest rate since comparable figures began in 2015",
+        [2015, 2016, 2017],
+    )
+    assert story.highest_since({2015: 0.4, 2016: 0.2, 2017: 0.3}, 2017) == (
+        "the highest rate since 2015, when it was 40.0%",
+        [2015, 2016, 2017],
+    )
+    assert story.highest_since({2014: 0.5, 2015: 0.4, 2016: 0.2, 2017: 0.3}, 2017)[1] == [2015, 2016, 2017]
     assert story.highest_since({2015: 0.1, 2016: 0.4, 2017: 0.3}, 2017) is None
     assert story.highest_since({2016: 0.1, 2017: 0.3}, 2017) is None  # one earlier year is not a record

@@ -27,6 +27,7 @@ import difflib
 import math
 import re
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -127,12 +128,13 @@ class Claimed:
             return cls(t, "record", since=int(m_rec.group(1)))
         if kind == "record":
             raise ValueError(f"claimed must read 'highest since YEAR' for a record claim, got {t!r}")
-        m_one = re.fullmatch(r"(?i)(?:1|one) in (\d[\d,]*(?:\.\d+)?)", t)
+        m_one = re.fullmatch(r"(?i)(?:1|one) in (\d[\d,]*)(?:\.(\d+))?", t)
         if m_one:
-            n = float(m_one.group(1).replace(",", ""))
+            whole, frac = m_one.groups()
+            n = float(whole.replace(",", "") + ("." + frac if frac else ""))
             if n < 1:
                 raise ValueError(f"'1 in N' needs N of at least 1, got {t!r}")
-            return cls(t, "one_in", n)
+            return cls(t, "one_in", n, len(frac or ""))
         m_num = re.fullmatch(r"(-?\d{1,3}(?:,\d{3})+|-?\d+)(?:\.(\d+))?\s*(%|per ?cent)?", t, re.IGNORECASE)
         if not m_num:
             raise ValueError(
@@ -165,17 +167,22 @@ class Claimed:
         if self.unit == "one_in":  # "1 in 24": 1/24.5 < x <= 1/23.5, i.e. 23.5 <= 1/x < 24.5
             if computed <= 0:
                 return False
-            n = 100 / computed
-            return self.value - 0.5 - 1e-9 <= n < self.value + 0.5 - 1e-9
+            n, half = 100 / computed, 0.5 * 10**-self.decimals
+            return self.value - half - 1e-9 <= n < self.value + half - 1e-9
         return False
 
     def format(self, computed: float) -> str:
         """A computed value written at this claim's printed precision."""
         if self.unit == "count":
-            return f"{computed:,.0f}"
+            return f"{_half_up(computed, 0):,}"
         if self.unit == "one_in":
-            return f"1 in {100 / computed:,.1f}" if computed else "none"
-        return f"{computed:.{self.decimals}f}%"
+            return f"1 in {_half_up(100 / computed, self.decimals):,}" if computed else "none"
+        return f"{_half_up(computed, self.decimals)}%"
+
+
+def _half_up(x: float, decimals: int) -> Decimal:
+    """x rounded as a reader rounds (43.05 -> 43.1, 2.5 -> 3), the rule matches() uses."""
+    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 # ------------------------------------------------------------------------------------------------ claims
@@ -231,7 +238,17 @@ def load(path: Path | str) -> Registry:
     entries = doc.get("claims")
     if not isinstance(entries, list) or not entries:
         raise DataError(f"{paths.relative(path)}: claims must be a non-empty list")
-    tolerance = {**DEFAULT_TOLERANCE, **(defaults.get("tolerance") or {})}
+    default_tol = defaults.get("tolerance") or {}
+    if not isinstance(default_tol, dict) or set(default_tol) - {"count", "percent"}:
+        raise DataError(
+            f"{paths.relative(path)}: defaults.tolerance must be a mapping with count and/or percent, "
+            "e.g. {count: {relative: 0.02}, percent: {points: 0.5}}"
+        )
+    for unit, tol in default_tol.items():
+        problem = _tolerance_problem(tol)
+        if problem:
+            raise DataError(f"{paths.relative(path)}: defaults.tolerance.{unit}: {problem}")
+    tolerance = {**DEFAULT_TOLERANCE, **default_tol}
     claims, seen = [], set()
     for i, entry in enumerate(entries, start=1):
         where = _Where(path, entry.get("id") if isinstance(entry, dict) else None, i)
@@ -239,6 +256,16 @@ def load(path: Path | str) -> Registry:
             raise where.error(None, "each claim must be a mapping of fields")
         claims.append(_claim(entry, where, defaults, articles, seen, path))
     return Registry(path, articles, claims, tolerance)
+
+
+def _tolerance_problem(tol) -> str:
+    """'' when tol is {relative: x} or {points: x} with x a non-negative number, else what is wrong."""
+    if not isinstance(tol, dict) or len(tol) != 1 or next(iter(tol)) not in ("relative", "points"):
+        return f"{tol!r} not understood: write {{relative: 0.02}} (a share of the printed count) or {{points: 0.5}}"
+    amount = next(iter(tol.values()))
+    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
+        return f"{amount!r} is not a number of at least 0"
+    return ""
 
 
 def _claim(entry: dict, where: _Where, defaults: dict, articles: dict, seen: set, path: Path) -> Claim:
@@ -270,6 +297,10 @@ def _claim(entry: dict, where: _Where, defaults: dict, articles: dict, seen: set
             f"unknown measure {measure!r}; known: {', '.join(MEASURES)} (or write numerator/denominator instead)",
         )
     quote = " ".join(str(entry["quote"]).split())
+    if entry.get("tolerance") is not None:
+        problem = _tolerance_problem(entry["tolerance"])
+        if problem:
+            raise where.error("tolerance", problem)
     common = dict(
         id=cid,
         article=entry["article"],
@@ -291,7 +322,21 @@ def _claim(entry: dict, where: _Where, defaults: dict, articles: dict, seen: set
     for key in ("area", "period"):
         if entry.get(key) in (None, "", []):
             raise where.error(key, "missing (required for a figure from this dataset)")
-    exclude = entry.get("exclude", defaults.get("exclude", list(m.DEFAULT_EXCLUDE)))
+    exclude = entry.get("exclude", defaults.get("exclude", list(m.DEFAULT_EXCLUDE))) or []
+    if isinstance(exclude, str):
+        exclude = [exclude]
+    if not isinstance(exclude, list):
+        raise where.error("exclude", f"{exclude!r}: give a list of forces, e.g. [Greater Manchester]")
+    if (
+        "exclude" in entry
+        and entry["exclude"]
+        and str(entry["area"]).strip().lower()
+        not in (
+            m.EW.lower(),
+            "england & wales",
+        )
+    ):
+        raise where.error("exclude", "only an England and Wales area leaves forces out; remove exclude")
     try:
         area = m.Area.of(entry["area"], exclude=exclude or ())
     except DataError as exc:
@@ -419,25 +464,8 @@ def audit(
         for claim in reg.claims:
             problem = ds.check_offences(claim.query.offences) if claim.query is not None and not strict else None
             if problem:
-                record = {c: "" for c in AUDIT_COLUMNS}
-                record.update(
-                    id=claim.id,
-                    article=claim.article,
-                    claimed=claim.claimed.text,
-                    quote=claim.quote,
-                    registry=reg.path.name,
-                    verdict=NOT_VERIFIABLE,
-                    unit=claim.claimed.unit,
-                    computed=None,
-                    difference=None,
-                    numerator_value=None,
-                    denominator_value=None,
-                    nearest_computed=None,
-                    rows=None,
-                    area=claim.query.area.label,
-                    period=claim.query.period.label,
-                    reason=f"The {problem}, so this claim cannot be checked on it.",
-                )
+                record = _base_row(claim, reg)
+                record.update(verdict=NOT_VERIFIABLE, reason=f"The {problem}, so this claim cannot be checked on it.")
                 records.append(record)
                 continue
             record, traced = audit_claim(claim, reg, ds, manifest, with_rows)
@@ -514,9 +542,8 @@ def _nearest(claim: Claim, ds: m.Dataset) -> tuple[str, float | None, str, list[
     return latest.label, round(value, 2), shown + (" (with caveats)" if result.caveats else ""), result.caveats
 
 
-def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_rows: bool = True):
-    """One row of the audit table, and the raw rows summed (or None)."""
-    q = claim.query
+def _base_row(claim: Claim, reg: Registry) -> dict:
+    """An audit row with what the claim says; the audit fills in the verdict and the computed figures."""
     row = {c: "" for c in AUDIT_COLUMNS}
     row.update(
         id=claim.id,
@@ -524,14 +551,15 @@ def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_
         claimed=claim.claimed.text,
         quote=claim.quote,
         registry=reg.path.name,
+        unit=claim.claimed.unit,
         computed=None,
         difference=None,
         numerator_value=None,
         denominator_value=None,
         nearest_computed=None,
         rows=None,
-        unit=claim.claimed.unit,
     )
+    q = claim.query
     if q is not None:
         row.update(
             area=q.area.label,
@@ -541,6 +569,13 @@ def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_
             numerator=q.numerator.label,
             denominator=q.denominator.label if q.denominator else "",
         )
+    return row
+
+
+def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_rows: bool = True):
+    """One row of the audit table, and the raw rows summed (or None)."""
+    q = claim.query
+    row = _base_row(claim, reg)
     if claim.kind == "external":
         row.update(
             verdict=NOT_FROM_DATASET,
@@ -576,7 +611,7 @@ def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_
     claimed_value = claim.claimed.value if claim.claimed.unit == "count" else claim.claimed.as_percent
     difference = computed - claimed_value
     kind, amount = _tolerance(claim, reg)
-    within = abs(difference) <= (amount * claimed_value if kind == "relative" else amount)
+    within = abs(difference) <= (amount * abs(claimed_value) if kind == "relative" else amount)
     verdict = REPRODUCED if claim.claimed.matches(computed) else (REVISED if within else DIFFERS)
     shown = claim.claimed.format(computed)
     if q.denominator is None:
@@ -586,11 +621,12 @@ def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_
             f"{q.numerator.label} / {q.denominator.label} = {result.numerator:,} / {result.denominator:,} "
             f"= {computed:.2f}%"
         )
-    unit_diff = (
-        f"{difference:+,.0f} ({difference / claimed_value:+.1%})"
-        if claim.claimed.unit == "count"
-        else f"{difference:+.2f} percentage points"
-    )
+    if claim.claimed.unit != "count":
+        unit_diff = f"{difference:+.2f} percentage points"
+    elif claimed_value:
+        unit_diff = f"{difference:+,.0f} ({difference / abs(claimed_value):+.1%})"
+    else:
+        unit_diff = f"{difference:+,.0f}"
     judged = {
         REPRODUCED: f"equals the printed {claim.claimed.text} at its printed precision",
         REVISED: f"is {unit_diff} from the printed {claim.claimed.text}, within the tolerance "
@@ -612,39 +648,54 @@ def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_
     return row, traced
 
 
+def _series(q: m.Query, ds: m.Dataset, years) -> tuple[dict, dict, list[str]]:
+    """The claim's measure for the same period in each year: values, what is missing, and caveats."""
+    values, missing, caveats = {}, {}, []
+    for year in years:
+        r = ds.evaluate(q.with_period(q.period.shifted(year - q.period.year)))
+        value = _value(r) if r.computable else None
+        if value is None:
+            missing[year] = r.missing or [f"{year}: the denominator is 0"]
+        else:
+            values[year] = value
+            caveats += [c for c in r.caveats if c not in caveats]
+    return values, missing, caveats
+
+
 def _record_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest, row: dict) -> dict:
     q, since = claim.query, claim.claimed.since
-    values, missing = {}, {}
-    for year in range(since, q.period.year + 1):
-        p = q.period.shifted(year - q.period.year)
-        r = ds.evaluate(q.with_period(p))
-        if r.computable and _value(r) is not None:
-            values[year] = _value(r)
-        else:
-            missing[year] = r.missing
+    if since > q.period.year:
+        row.update(
+            verdict=DIFFERS,
+            reason=f"'highest since {since}' cannot be said of {q.period.label}, which comes before {since}.",
+        )
+        return row
+    values, missing, caveats = _series(q, ds, range(since, q.period.year + 1))
     metric = "rate" if q.denominator is not None else "count"
     fmt = (lambda v: f"{v:.1f}%") if metric == "rate" else (lambda v: f"{v:,.0f}")
     if q.period.year not in values or since not in values:
         needed = {y: missing[y] for y in (since, q.period.year) if y in missing}
         latest = ds.latest(q.area, like=q.period, basis=q.basis)
         if latest is not None:
-            series = {
-                y: _value(ds.evaluate(q.with_period(latest.shifted(y - latest.year))))
-                for y in range(latest.year - 10, latest.year + 1)
-                if ds.evaluate(q.with_period(latest.shifted(y - latest.year))).computable
-            }
-            series = {y: v for y, v in series.items() if v is not None}
-            first = min(series)
-            higher = [y for y, v in series.items() if y != latest.year and v >= series[latest.year]]
-            if len(series) == 1:
-                text = f"{fmt(series[latest.year])} (the only computable year: no record can be judged)"
-            else:
-                text = (
-                    f"{fmt(series[latest.year])}, "
-                    + ("the highest" if not higher else "not the highest")
-                    + f" of the {len(series)} computable years from {first}"
+            lq = q.with_period(latest)
+            series, _, near_caveats = _series(lq, ds, range(latest.year - 10, latest.year + 1))
+            if latest.year in series:
+                first = min(series)
+                higher = [y for y, v in series.items() if y != latest.year and v >= series[latest.year]]
+                if len(series) == 1:
+                    text = f"{fmt(series[latest.year])} (the only computable year: no record can be judged)"
+                else:
+                    text = (
+                        f"{fmt(series[latest.year])}, "
+                        + ("the highest" if not higher else "not the highest")
+                        + f" of the {len(series)} computable years from {first}"
+                    )
+                row.update(
+                    nearest_period=latest.label,
+                    nearest_computed=round(series[latest.year], 2),
+                    nearest_text=text + (" (with caveats)" if near_caveats else ""),
+                    caveats="; ".join(f"nearest figure: {c}" for c in near_caveats),
                 )
-            row.update(nearest_period=latest.label, nearest_computed=round(series[latest.year], 2), nearest_text=text)
         row.update(
             verdict=NOT_VERIFIABLE,
             edition_to_check=_needed_editions(claim, manifest, ds),
@@ -657,6 +708,7 @@ def _record_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest, row: dic
     higher = [y for y, v in values.items() if y != q.period.year and v >= values[q.period.year]]
     row.update(
         computed=round(values[q.period.year], 2),
+        caveats="; ".join(caveats),
         computed_text=(
             f"highest since {since}"
             if not higher
@@ -667,37 +719,35 @@ def _record_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest, row: dic
         verdict=REPRODUCED if not higher else DIFFERS,
         reason=f"{q.area.label}, {q.numerator.label}"
         + (f" / {q.denominator.label}" if q.denominator else "")
-        + f", {q.basis} basis, by {q.period.kind} year: {shown}{gaps}.",
+        + f", {q.basis} basis, by {q.period.kind} year: {shown}{gaps}."
+        + (f" Caveats: {'; '.join(caveats)}." if caveats else ""),
     )
     return row
 
 
 def _coverage_claim(claim: Claim, ds: m.Dataset, row: dict) -> dict:
+    """'incomplete': the area lacks data (missing, left out or not provided) in a quarter of the claim's period."""
     q = claim.query
-    periods = [q.period.shifted(-1), q.period] if q.period.kind == "calendar" else [q.period]
-    absent, not_in = [], []
-    for p in periods:
-        missing, caveats = ds.coverage_problems(q.area.forces, p, q.basis)
-        for item in missing + [c for c in caveats if "not provided" in c]:
-            (not_in if "not in this edition" in item else absent).append(item)
-    span = ", ".join(p.label for p in periods)
+    missing, caveats = ds.coverage_problems(q.area.forces, q.period, q.basis)
+    not_in = [x for x in missing if x.endswith("(not in this edition)")]
+    absent = [x for x in missing if x not in not_in] + [c for c in caveats if "not provided" in c]
     if absent:
         row.update(
-            computed_text=f"{len(set(absent))} quarter(s) missing",
+            computed_text=f"{len(absent)} quarter(s) incomplete",
             verdict=REPRODUCED,
-            reason=f"{q.area.label} lacks data in {span}: " + "; ".join(sorted(set(absent))) + ".",
+            reason=f"{q.area.label} lacks data in {q.period.label}: " + "; ".join(absent) + ".",
         )
     elif not_in:
         row.update(
             verdict=NOT_VERIFIABLE,
-            reason=f"The {ds.edition} edition lacks the quarters needed to check "
-            f"{q.area.label}'s coverage in {span}: " + "; ".join(sorted(set(not_in))) + ".",
+            reason=f"The {ds.edition} edition lacks the quarters needed to check {q.area.label}'s coverage in "
+            f"{q.period.label}: {compact(not_in)}.",
         )
     else:
         row.update(
             computed_text="complete",
             verdict=DIFFERS,
-            reason=f"{q.area.label} has data for every quarter of {span} in this edition.",
+            reason=f"{q.area.label} has data for every quarter of {q.period.label} in this edition.",
         )
     return row
 

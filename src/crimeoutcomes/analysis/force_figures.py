@@ -155,9 +155,13 @@ def chart_data(
         ]
     )
     if latest_fy is not None:
+        cube = ds.counts("closed", m.OffenceScope("all"))
         for area in (m.Area.of(force.name), ew):
-            cube = ds.counts("closed", m.OffenceScope("all"))
-            total = ds.evaluate(m.Query(area, latest_fy)).numerator
+            whole = ds.evaluate(m.Query(area, latest_fy))
+            if not whole.computable:  # e.g. the force lacks a quarter of the year: no mix is given for it
+                continue
+            total = whole.numerator
+            state = "complete" if not whole.caveats else "with caveats: " + "; ".join(whole.caveats)
             for code in m.CLOSED_TYPES:
                 value, _ = cube.total(area.forces, latest_fy.quarters, (code,))
                 if code not in cube.types:
@@ -170,6 +174,7 @@ def chart_data(
                         "Outcome": outcomes.OUTCOME_TYPES[code],
                         "Offences closed with this outcome": value,
                         "Share of offences closed (%)": round(100 * value / total, 2) if total else None,
+                        "Data": state,
                     }
                 )
         groups = _groups(ds, force, latest_fy)
@@ -182,6 +187,7 @@ def chart_data(
             "Outcome",
             "Offences closed with this outcome",
             "Share of offences closed (%)",
+            "Data",
         ],
     )
 
@@ -215,6 +221,8 @@ def _groups(ds: m.Dataset, force: forces_mod.Force, period: Period) -> pd.DataFr
     names = sorted(set(g.loc[g["force"].astype(str) == force.name, "offence_group"].astype(str)))
     area = m.Area.of(force.name)
     rows = []
+    if not ds.evaluate(m.Query(area, period)).computable:  # the force lacks a quarter of the year
+        names = []
     for name in names:
         scope = m.OffenceScope("group", (name,))
         vdns = ds.evaluate(m.Query(area, period, "closed", scope, m.VDNS)).numerator

@@ -101,7 +101,7 @@ def absent_types(ds: m.Dataset) -> list[str]:
 def bases_example(ds: m.Dataset, force: str, fy: str, quarter: int) -> tuple[pd.DataFrame, dict]:
     """Closed vs recorded basis for one force and quarter, per outcome type (type 0 first), with the totals."""
     area = m.Area.of(force)
-    p = Period("quarters", Period.financial(int(fy[:4])).first + quarter - 1, 1)
+    p = Period.quarter(fy, quarter)
     closed_c, rec_c = ds.counts("closed", m.OffenceScope("all")), ds.counts("recorded", m.OffenceScope("all"))
     rows = []
     for code in sorted(closed_c.types, key=outcomes.sort_key):
@@ -218,3 +218,60 @@ def coverage_problems(ds: m.Dataset) -> pd.DataFrame:
             "Plausibility": bad["plausibility"].astype(str).replace({"": "–"}),
         }
     )
+
+
+def type0_share(totals: dict) -> float:
+    """Type 0 as a share (%) of the recorded-basis offences with an outcome, from bases_example's totals."""
+    return 100 * totals["type0"] / totals["recorded"] if totals["recorded"] else 0.0
+
+
+def fraud_listing(tidy: pd.DataFrame, ds: m.Dataset) -> dict[str, list[str]]:
+    """The central fraud bodies a vintage lists as forces (never counted), and the offence groups about fraud."""
+    kind = tidy["force_kind"].astype(str)
+    bodies = sorted(set(tidy.loc[kind == forces_mod.FRAUD_BODY, "force"].astype(str)))
+    groups = sorted(g for g in set(ds.offence_groups["offence_group"].astype(str)) if g.lower().startswith("fraud"))
+    return {"bodies": bodies, "groups": groups}
+
+
+def exercise_answers(ds: m.Dataset, tidy: pd.DataFrame, force: str) -> dict[int, str | None]:
+    """The answers to the guide's exercises (None when this edition cannot answer one)."""
+    ew = m.Area.of(m.EW)
+    latest, latest_fy = ds.latest(ew, "calendar"), ds.latest(ew, "financial")
+    answers: dict[int, str | None] = {1: None, 2: None, 3: None}
+    if latest is not None and latest_fy is not None:
+        top = m.ranking(ds, latest).iloc[0]
+        fy_rank = m.ranking(ds, latest_fy).set_index("force")
+        answers[1] = (
+            f"{top['force']}: {top['rate_pct']:.1f}% in {latest.label} (England and Wales: "
+            f"{100 * m.figures(ds, ew, latest).rate:.1f}%). In {latest_fy.label} it ranks "
+            f"{int(fy_rank.loc[top['force'], 'rank'])} (first: {fy_rank['rank'].astype(float).idxmin()})."
+        )
+    area = m.Area.of(force)
+    year = ds.latest(area, "financial")
+    if year is not None:  # the negative cells of the same year as the total they change
+        quarters = {f"{fy} Q{q}" for fy, q in year.quarters}
+        when = tidy["financial_year"].astype(str) + " Q" + tidy["fin_quarter"].astype(str)
+        neg = tidy[
+            (tidy["force"].astype(str) == force)
+            & tidy["in_totals"]
+            & (tidy["closed"] < 0).fillna(False)
+            & when.isin(quarters)
+        ]
+        closed = m.figures(ds, area, year).closed
+        if not closed:
+            answers[2] = f"{force} has no offences closed in {year.label}."
+        elif neg.empty:
+            answers[2] = (
+                f"Not at all in {year.label}: none of its {closed:,} offences closed comes with a negative "
+                "closed-basis cell that year (the table of negative cells above shows where they occur)."
+            )
+        else:
+            answers[2] = (
+                f"In {year.label} its negative closed-basis cells sum to {int(neg['closed'].sum()):,} "
+                f"({len(neg):,} cells), against {closed:,} offences closed: published totals include them "
+                f"({100 * abs(int(neg['closed'].sum())) / closed:.2f}% of the total)."
+            )
+    cal = Period.calendar(2020)
+    missing = m.figures(ds, area, cal).missing
+    answers[3] = f"Calendar 2020 = {cal.quarters_text}; missing here: {'; '.join(missing) or 'nothing'}."
+    return answers

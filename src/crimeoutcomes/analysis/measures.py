@@ -224,9 +224,6 @@ class Result:
 
 
 # --------------------------------------------------------------------------------------------------- the data
-LEFT_OUT = ("blank", "text", "not provided", "non-integer", "out of range")  # as data.clean.LEFT_OUT
-
-
 def _category_mask(series: pd.Series, keep) -> np.ndarray:
     """Rows of a categorical column whose category passes `keep` (tested once per category, not per row)."""
     if not isinstance(series.dtype, pd.CategoricalDtype):
@@ -296,6 +293,7 @@ class Dataset:
         }
         self.quarters = sorted(set(zip(cov["financial_year"], cov["fin_quarter"])), key=lambda x: (x[0], x[1]))
         self._counts: dict = {}
+        self._rankings: dict = {}  # (period, basis, include_btp, offences) -> ranking table (every report reads it)
 
     @classmethod
     def load(cls, edition: str) -> Dataset:
@@ -403,9 +401,7 @@ class Dataset:
             value, left = src[basis], src[f"{basis}_left_out"].to_numpy()
         else:
             src = self._selection_rows(scope)
-            left = np.isin(src[f"{basis}_issue"].astype(str), list(LEFT_OUT))
-            if len(src):
-                left &= ~derive.by_design(src, basis)
+            left = derive.left_out(src, basis) if len(src) else np.zeros(0, dtype=bool)
             value = src[basis]
         cube = _Cube(
             src["force"].astype(str).to_numpy(),
@@ -448,17 +444,18 @@ class Dataset:
     def evaluate(self, query: Query) -> Result:
         missing, caveats = self.coverage_problems(query.area.forces, query.period, query.basis)
         cube = self.counts(query.basis, query.offences)
-        num, left_num = cube.total(query.area.forces, query.period.quarters, query.numerator.codes)
-        den, left_den = (
-            cube.total(query.area.forces, query.period.quarters, query.denominator.codes)
+        num = cube.total(query.area.forces, query.period.quarters, query.numerator.codes)[0]
+        den = (
+            cube.total(query.area.forces, query.period.quarters, query.denominator.codes)[0]
             if query.denominator
-            else (None, 0)
+            else None
         )
-        left = max(left_num, left_den)
+        codes = set(query.numerator.codes) | set(query.denominator.codes if query.denominator else ())
+        left = cube.total(query.area.forces, query.period.quarters, sorted(codes))[1]
         if left:
             caveats.append(
-                f"{left:,} cell(s) that should hold a {query.basis}-basis count are blank or not numbers "
-                "and are left out (see quality.csv)"
+                f"{left:,} cell(s) that should hold a {query.basis}-basis count are blank, not numbers or "
+                "'not provided' and are left out (see quality.csv)"
             )
         return Result(query, num, den, missing, caveats)
 
@@ -504,6 +501,10 @@ class Dataset:
     def periods(self, kind: str, like: Period | None = None) -> list[Period]:
         """Every period of a kind (calendar / financial / like a given period) with at least one quarter in the
         edition, oldest first."""
+        if like is None and kind not in ("calendar", "financial"):
+            raise ValueError(
+                f"periods({kind!r}) needs like=<a period of that kind>; only calendar and financial stand alone"
+            )
         if not self.quarters:
             return []
         years = sorted({int(fy[:4]) for fy, _ in self.quarters})
@@ -593,6 +594,13 @@ def ranking(
     offences: OffenceScope = OffenceScope("all"),
 ) -> pd.DataFrame:
     """Every police force's victim-did-not-support rate for a period, computable ones ranked (1 = highest)."""
+    key = (period, basis, include_btp, offences)
+    if key not in ds._rankings:
+        ds._rankings[key] = _ranking(ds, period, basis, include_btp, offences)
+    return ds._rankings[key].copy()
+
+
+def _ranking(ds: Dataset, period: Period, basis: str, include_btp: bool, offences: OffenceScope) -> pd.DataFrame:
     rows = []
     for f in forces_mod.POLICE_FORCES:
         if f.kind == forces_mod.BTP and not include_btp:
@@ -623,7 +631,7 @@ def quarterly(ds: Dataset, area: Area, basis: str = "closed") -> pd.DataFrame:
     quarter is computable and complete for the area."""
     rows = []
     for fy, q in ds.quarters:
-        p = Period("quarters", Period.financial(int(fy[:4])).first + q - 1, 1)
+        p = Period.quarter(fy, q)
         fig = figures(ds, area, p, basis)
         start = pd.Timestamp(year=p.year, month={1: 4, 2: 7, 3: 10, 4: 1}[q], day=1)
         rows.append(

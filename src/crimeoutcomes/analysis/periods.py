@@ -57,6 +57,11 @@ class Period:
         return cls("year ending", last - 3, 4)
 
     @classmethod
+    def quarter(cls, fy: str, quarter: int) -> Period:
+        """One financial quarter: Period.quarter("2018/19", 1) is April-June 2018."""
+        return cls.quarters_run((fy, quarter), (fy, quarter))
+
+    @classmethod
     def quarters_run(cls, first: tuple[str, int], last: tuple[str, int]) -> Period:
         a, b = _index(*first), _index(*last)
         if b < a:
@@ -145,7 +150,3 @@ class Period:
 
 def _valid_fy(fy: str) -> bool:
     return (int(fy[:4]) + 1) % 100 == int(fy[5:])
-
-
-def quarters_label(quarters: list[tuple[str, int]]) -> str:
-    return " + ".join(f"{fy} Q{q}" for fy, q in quarters)

@@ -104,11 +104,13 @@ def run(ds: m.Dataset, scenarios=SCENARIOS) -> dict[str, pd.DataFrame]:
                     "Scenario": s.label,
                     "Key": s.key,
                     "Period": latest.label,
-                    RATE: round(100 * vdns / closed, 2) if closed and not missing else None,
+                    RATE: 100 * vdns / closed if closed and not missing else None,
                 }
             )
         part = pd.DataFrame(rows)
+        # ranked on the unrounded rates (two forces equal to two decimals are not tied), then rounded for people
         part["Rank (1 = highest)"] = part[RATE].rank(ascending=False, method="min").astype("Int64")
+        part[RATE] = part[RATE].round(2)
         force_rows.append(part)
     national = pd.DataFrame(national)
     base = national[(national["Key"] == BASELINE.key) & national[RATE].notna()].set_index("Period")[RATE]
@@ -152,7 +154,7 @@ def conclusions(result: dict[str, pd.DataFrame]) -> list[str]:
         ]
     latest = base.iloc[-1]
     out = [
-        f"The articles' method: England and Wales (without Greater Manchester), {latest['Period']}: "
+        f"The articles' method: {m.ew_label()}, {latest['Period']}: "
         f"{latest[RATE]:.1f}% of offences closed ended because the victim did not support further action."
     ]
     changes = []

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -104,6 +105,20 @@ def build_stamp(ed: Edition) -> str:
 
 def _cache_key(src: SourceFile) -> str:
     return f"{src.sha256[:20]}-{src.financial_year.replace('/', '-')}-{code_stamp()[:12]}"
+
+
+def prune_cache(cache_root: Path) -> list[Path]:
+    """Remove cache entries made by other versions of the reader/cleaning code (they can never be used again).
+    Hidden names are entries being written by a running build and are left alone."""
+    current = code_stamp()[:12]
+    old = [
+        p
+        for p in (cache_root.iterdir() if cache_root.is_dir() else [])
+        if p.is_dir() and not p.name.startswith(".") and not p.name.endswith(current)
+    ]
+    for p in old:
+        shutil.rmtree(p, ignore_errors=True)
+    return old
 
 
 def process_file(src_dict: dict, path: str, cache: str) -> dict:
@@ -263,6 +278,8 @@ def _build(
     for src, _ in located:
         r = reports[src.id]
         log(f"  {src.file}: {r.rows_read:,} rows" + (" (columnar cache)" if r.from_cache else f" ({r.seconds:.1f} s)"))
+    for old in prune_cache(cache_root):
+        log(f"  removed cache entry {old.name} (made by an earlier version of the reader or cleaning code)")
     timings["read and clean"] = time.perf_counter() - t
 
     t = time.perf_counter()

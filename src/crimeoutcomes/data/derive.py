@@ -46,7 +46,8 @@ def by_design(tidy: pd.DataFrame, column: str) -> np.ndarray:
     return design
 
 
-def _left_out(tidy: pd.DataFrame, column: str) -> np.ndarray:
+def left_out(tidy: pd.DataFrame, column: str) -> np.ndarray:
+    """Cells that should hold a count but are blank, text, 'not provided' or not a whole number."""
     return np.isin(tidy[f"{column}_issue"].to_numpy(), clean.LEFT_OUT) & ~by_design(tidy, column)
 
 
@@ -54,8 +55,8 @@ def aggregate(tidy: pd.DataFrame) -> pd.DataFrame:
     """Force x financial quarter x outcome type totals of one file (numbers as published; cells that are not
     counts are left out and counted in *_left_out)."""
     t = tidy.assign(
-        closed_left_out=_left_out(tidy, "closed").astype(np.int32),
-        recorded_left_out=_left_out(tidy, "recorded").astype(np.int32),
+        closed_left_out=left_out(tidy, "closed").astype(np.int32),
+        recorded_left_out=left_out(tidy, "recorded").astype(np.int32),
         rows=np.int32(1),
     )
     keys = [
@@ -86,8 +87,8 @@ def aggregate(tidy: pd.DataFrame) -> pd.DataFrame:
 def offence_groups(tidy: pd.DataFrame) -> pd.DataFrame:
     """Force x financial quarter x offence group x outcome type totals of one file."""
     t = tidy.assign(
-        closed_left_out=_left_out(tidy, "closed").astype(np.int32),
-        recorded_left_out=_left_out(tidy, "recorded").astype(np.int32),
+        closed_left_out=left_out(tidy, "closed").astype(np.int32),
+        recorded_left_out=left_out(tidy, "recorded").astype(np.int32),
     )
     keys = ["force", "force_kind", "financial_year", "fin_quarter", "offence_group", "outcome_type", "in_totals"]
     g = t.groupby(keys, observed=True, sort=True)
@@ -107,8 +108,8 @@ def supply(tidy: pd.DataFrame) -> pd.DataFrame:
         recorded_values=sub["recorded"].notna().to_numpy(),
         closed_total=sub["closed"].fillna(0).to_numpy(dtype="int64"),
         recorded_total=sub["recorded"].fillna(0).to_numpy(dtype="int64"),
-        closed_left_out=_left_out(sub, "closed"),
-        recorded_left_out=_left_out(sub, "recorded"),
+        closed_left_out=left_out(sub, "closed"),
+        recorded_left_out=left_out(sub, "recorded"),
         closed_not_provided=sub["closed_issue"].to_numpy() == clean.ISSUE_NOT_PROVIDED,
         recorded_not_provided=sub["recorded_issue"].to_numpy() == clean.ISSUE_NOT_PROVIDED,
     )

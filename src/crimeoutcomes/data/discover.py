@@ -56,8 +56,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .. import __version__, paths
-from ..atomic import atomic_path
 from ..errors import SourceError, UserError
+from . import fetch
 
 DEFAULT_API_URL = (
     "https://www.gov.uk/api/content/government/statistical-data-sets/"
@@ -408,45 +408,7 @@ def absent_from_page(found: list[Found], manifest) -> list[str]:
 
 def download(url: str, target: Path, timeout: float = 30.0) -> tuple[str, int]:
     """Stream `url` to `target` atomically; return (sha256, bytes). SourceError, and nothing kept, on failure."""
-    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
-        raise SourceError(f"download of {url} refused: not an http(s) URL; check the page's attachment")
-    h = hashlib.sha256()
-    size = 0
-    announced = None
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with atomic_path(target) as tmp:
-            with urllib.request.urlopen(request, timeout=timeout) as resp, open(tmp, "wb") as out:
-                length = resp.headers.get("Content-Length")
-                announced = int(length) if length and length.isdigit() else None
-                for block in iter(lambda: resp.read1(CHUNK), b""):
-                    h.update(block)
-                    out.write(block)
-                    size += len(block)
-            if announced is not None and size != announced:
-                raise SourceError(
-                    f"download of {url} was interrupted: received {size:,} of {announced:,} bytes; "
-                    "nothing was kept, run again to retry"
-                )
-            if size == 0:
-                raise SourceError(f"download of {url} returned no bytes; nothing was kept, run again later")
-    except urllib.error.HTTPError as exc:
-        raise SourceError(
-            f"download of {url} failed: HTTP {exc.code} {exc.reason}; nothing was kept; the page may "
-            "have changed since it was read: run discover again"
-        ) from None
-    except TimeoutError:
-        raise SourceError(
-            f"download of {url} stalled after {size:,} bytes (nothing for {timeout:g} s); nothing "
-            "was kept, run again to retry"
-        ) from None
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
-        reason = getattr(exc, "reason", None) or exc
-        raise SourceError(
-            f"download of {url} failed after {size:,} bytes: {reason}; nothing was kept, check the "
-            "connection and run again"
-        ) from None
-    return h.hexdigest(), size
+    return fetch.stream(url, target, timeout=timeout, progress=False)
 
 
 def sha256_of(path: Path) -> tuple[str, int]:

@@ -8,9 +8,11 @@ a mismatch keeps nothing. A file whose bytes differ from the manifest is never u
 from __future__ import annotations
 
 import hashlib
+import http.client
 import shutil
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -93,22 +95,35 @@ def _copy_verified(src: SourceFile, source_path: Path, target: Path) -> str | No
     return None
 
 
-def download(src: SourceFile, target: Path, *, timeout: float | None = None, progress: bool = True) -> None:
-    """Download src.url to target, verifying length and sha256; raise SourceError and keep nothing on failure."""
+def stream(
+    url: str,
+    target: Path,
+    *,
+    timeout: float | None = None,
+    progress: bool = True,
+    expected_bytes: int | None = None,
+    label: str = "",
+    check=None,
+) -> tuple[str, int]:
+    """Download `url` to `target` atomically, hashing as it goes; return (sha256, bytes). `check(sha256, size)` may
+    raise to refuse the file before it is kept. A failure (HTTP error, stall, short read, nothing received) is a
+    SourceError saying how much arrived, and nothing is kept."""
+    if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+        raise SourceError(f"download of {url} refused: not an http(s) URL")
     h = hashlib.sha256()
     size = 0
     timeout = DOWNLOAD_TIMEOUT if timeout is None else timeout
     with atomic_path(target) as tmp:
         try:
-            request = urllib.request.Request(src.url, headers={"User-Agent": "crimeoutcomes/0.1"})
+            request = urllib.request.Request(url, headers={"User-Agent": "crimeoutcomes/0.1"})
             with urllib.request.urlopen(request, timeout=timeout) as resp, open(tmp, "wb") as out:
                 announced = resp.headers.get("Content-Length")
-                total = int(announced) if announced and announced.isdigit() else src.bytes
+                announced = int(announced) if announced and announced.isdigit() else None
                 with tqdm(
-                    total=total,
+                    total=announced or expected_bytes,
                     unit="B",
                     unit_scale=True,
-                    desc=src.file,
+                    desc=label or target.name,
                     disable=not progress,
                     file=sys.stderr,
                     leave=False,
@@ -120,27 +135,41 @@ def download(src: SourceFile, target: Path, *, timeout: float | None = None, pro
                         size += len(block)
                         bar.update(len(block))
         except urllib.error.HTTPError as exc:
-            raise SourceError(f"download of {src.url} failed: HTTP {exc.code} {exc.reason}") from None
+            raise SourceError(f"download of {url} failed: HTTP {exc.code} {exc.reason}; nothing was kept") from None
         except TimeoutError:
             raise SourceError(
-                f"download of {src.url} stalled after {size:,} bytes (nothing for {timeout:.0f} s); "
+                f"download of {url} stalled after {size:,} bytes (nothing for {timeout:.0f} s); "
                 "nothing was kept, run again to retry"
             ) from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
+        except (urllib.error.URLError, http.client.HTTPException, OSError) as exc:
+            reason = getattr(exc, "reason", None) or exc
             raise SourceError(
-                f"download of {src.url} failed after {size:,} bytes: {reason}; nothing was kept"
+                f"download of {url} failed after {size:,} bytes: {reason}; nothing was kept, check "
+                "the connection and run again"
             ) from None
-        if announced and announced.isdigit() and size != int(announced):
+        if announced is not None and size != announced:
             raise SourceError(
-                f"download of {src.url} was interrupted: received {size:,} of {int(announced):,} bytes; "
+                f"download of {url} was interrupted: received {size:,} of {announced:,} bytes; "
                 "nothing was kept, run again to retry"
             )
-        if h.hexdigest() != src.sha256:
-            raise SourceError(_mismatch(src, f"downloaded file {src.url}", h.hexdigest(), size) + ". " + _REISSUE_HINT)
+        if size == 0:
+            raise SourceError(f"download of {url} returned no bytes; nothing was kept, run again later")
+        if check is not None:
+            check(h.hexdigest(), size)
+    return h.hexdigest(), size
+
+
+def download(src: SourceFile, target: Path, *, timeout: float | None = None, progress: bool = True) -> None:
+    """Download src.url to target, verified by sha256 and size; raise SourceError and keep nothing on failure."""
+
+    def verify(sha: str, size: int) -> None:
+        if sha != src.sha256:
+            raise SourceError(_mismatch(src, f"downloaded file {src.url}", sha, size) + ". " + _REISSUE_HINT)
         problem = _bytes_problem(src, f"downloaded file {src.url}", size)
         if problem:
             raise WrongBytes(problem)
+
+    stream(src.url, target, timeout=timeout, progress=progress, expected_bytes=src.bytes, label=src.file, check=verify)
 
 
 def obtain(

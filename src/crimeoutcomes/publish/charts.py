@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import force_figures as ff
-from ..analysis.measures import EW
+from ..analysis.measures import EW, ew_label
 from ..atomic import write_text
 from ..errors import UserError
 from . import style
@@ -261,7 +261,7 @@ def outcome_mix(data: pd.DataFrame, force, source: str, synthetic: bool) -> Draw
     for i, (sel, colour, label) in enumerate(
         (
             (data["Area"] == force.name, style.FORCE, force.name),
-            (data["Area"] != force.name, style.NATIONAL, "England and Wales (without Greater Manchester)"),
+            (data["Area"] != force.name, style.NATIONAL, ew_label()),
         )
     ):
         values = (

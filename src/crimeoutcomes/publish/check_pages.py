@@ -625,8 +625,8 @@ def _check_one(
             found.extend(_structure_problems(facts["tables"]))
             if refs is None:  # links do not depend on the width: checked once
                 refs = _check_refs(facts, rel, root, origin)
-                for url in refs.external_links:
-                    log(f"{rel}  note: external link (listed, not fetched): {url}")
+                if refs.external_links:
+                    log(f"{rel}  note: {len(refs.external_links)} external link(s), listed, not fetched (no internet)")
 
             out_dir.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(out_dir / f"{stem}-{width}.png"), full_page=True, animations="disabled")

@@ -139,6 +139,7 @@ def render(table: pd.DataFrame, audit: claims_mod.Audit, build: dict, crumbs) ->
             html.table(
                 shown,
                 caption=f"{len(part)} claims from this article",
+                cards=True,
                 cell_html={
                     "Claim": lambda r, rows=lookup: _claim_cell(rows.loc[r["Claim"]]),
                     "Computed": lambda r, rows=lookup: _computed(rows.loc[r["Computed"]]),

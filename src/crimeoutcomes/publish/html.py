@@ -51,6 +51,10 @@ footer,.about{margin-top:2.5rem;border-top:1px solid #d0d0d0;padding-top:1rem;fo
 div.output_html,div.output_subarea,div.output_markdown,div.text_cell_render{max-width:100%;overflow-x:auto}
 .anchor-link{display:none}
 @media (max-width:600px){body{padding:.6rem}h1{font-size:1.35rem}table{font-size:.85rem}
+table.cards thead{position:absolute;left:-9999px}
+table.cards,table.cards caption,table.cards tbody,table.cards tr,table.cards td{display:block}
+table.cards tr{border-bottom:2px solid #4d4d4d;padding:.4rem 0}table.cards td{border:0;padding:.2rem 0;text-align:left}
+table.cards td::before{content:attr(data-label);display:block;font-weight:600;font-size:.8rem;color:#4d4d4d}
 .about dl{grid-template-columns:1fr}}
 """
 
@@ -112,10 +116,12 @@ def table(
     cell_html: dict[str, Callable] | None = None,
     decimals: dict[str, int] | None = None,
     table_id: str | None = None,
+    cards: bool = False,
 ) -> str:
     """An HTML table for people: a caption, no index, formatted numbers (right-aligned), escaped text.
     links: column -> column holding its href; sort_values: column -> column with the value to sort by;
-    cell_html: column -> function(row) returning trusted HTML for the cell."""
+    cell_html: column -> function(row) returning trusted HTML for the cell; cards: on a phone, show each row as a card
+    with every cell labelled (for tables of long text)."""
     links, sort_values, cell_html, decimals = links or {}, sort_values or {}, cell_html or {}, decimals or {}
     hidden = set(links.values()) | set(sort_values.values())
     cols = [c for c in df.columns if c not in hidden]
@@ -141,6 +147,8 @@ def table(
                 if c in links and isinstance(r[links[c]], str) and r[links[c]]:
                     content = f'<a href="{esc(r[links[c]])}">{content}</a>'
             attrs = ' class="num"' if c in numeric else ""
+            if cards:
+                attrs += f' data-label="{esc(c)}"'
             if c in sort_values and not pd.isna(r[sort_values[c]]):
                 attrs += f' data-v="{esc(r[sort_values[c]])}"'
             elif c in numeric and not pd.isna(r[c]):
@@ -149,7 +157,11 @@ def table(
         cls = f' class="{esc(row_class(r))}"' if row_class else ""
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
     tid = f' id="{esc(table_id)}"' if table_id else ""
-    tcls = ' class="sortable"' if sortable else ""
+    tcls = (
+        f' class="{" ".join(k for k, on in (("sortable", sortable), ("cards", cards)) if on)}"'
+        if (sortable or cards)
+        else ""
+    )
     return (
         f'<div class="table-wrap" role="region" aria-label="{esc(caption)}" tabindex="0">'
         f"<table{tid}{tcls}><caption>{esc(caption)}</caption><thead><tr>{''.join(head)}</tr></thead>"

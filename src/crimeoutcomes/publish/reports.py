@@ -24,6 +24,7 @@ from ..analysis import caveats as caveats_mod
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
 from ..atomic import replace_dir, write_text
+from ..data import build as build_mod
 from ..data import forces as forces_mod
 from ..errors import UserError
 from . import charts, notebooks, story
@@ -49,7 +50,7 @@ def release_of(build: dict) -> dict[str, str]:
 
 def inputs_stamp(edition: str, keep_notebook: bool) -> str:
     """What every force's report depends on (one value for all forces of an edition)."""
-    build = json.loads((paths.edition_dir(edition) / "build.json").read_text())
+    build = build_mod.load_build(edition)
     return stamps.fingerprint(
         build.get("stamp"),
         stamps.code_fingerprint("data", "analysis", "publish"),
@@ -85,7 +86,7 @@ def render_page(edition: str, force: str, kernel=None, keep_notebook: bool = Fal
     """Run the report template for one force with papermill and convert it to the force's page."""
     name = forces_mod.resolve(force, police_only=True).name
     folder = force_dir(edition, name)
-    build = json.loads((paths.edition_dir(edition) / "build.json").read_text())
+    build = build_mod.load_build(edition)
     tmp = folder.parent / f".render-{folder.name}.{os.getpid()}.building"  # removed by clean_stale after a kill
     tmp.mkdir(parents=True, exist_ok=True)
     try:

@@ -3,7 +3,9 @@
 - the force is named as prose names it ("Cheshire Constabulary", "the Metropolitan Police", "British Transport
   Police");
 - "up from", "down from" or "the same as", judged at the precision printed (so 79% is never "compared to 79%");
-- "a record" only with at least three complete years, "the highest since" only against complete years;
+- "a record" only with at least three complete years, "the highest since" only against complete years, in the
+  meaning the claims audit gives it ("since comparable figures began in 2015", or "since 2016, when it was x%");
+- the caveats of every year the paragraph reads (not only the latest) are the paragraph's caveats;
 - a year-on-year change that spans two releases of the data says so;
 - when the figures carry caveats (partial supply, implausibly low quarters, cells left out) the paragraph says so
   and is not marked ready to paste.
@@ -42,17 +44,26 @@ def compare(latest: float, previous: float, decimals: int = 1) -> str:
     return "the same as"
 
 
-def highest_since(values: dict[int, float], year: int) -> str | None:
-    """'the highest since 2016' when 2016 was as high or higher and later years were lower; None when there is
-    nothing worth saying (fewer than two earlier years, or the year before was higher)."""
+def highest_since(values: dict[int, float], year: int) -> tuple[str, list[int]] | None:
+    """What the rate of `year` is highest since, and the years that judgement reads; None when there is nothing
+    worth saying (fewer than two earlier years, or the year before was as high or higher).
+
+    The claims audit reads "highest since 2015" as "the highest of the years from 2015", so a rate higher than
+    every earlier year is "the highest since comparable figures began in <first year>"; otherwise it is "the
+    highest since <the last year as high or higher>, when it was <rate>"."""
     earlier = {y: v for y, v in values.items() if y < year}
     if len(earlier) < 2:
         return None
     higher = [y for y, v in earlier.items() if v >= values[year]]
     if not higher:
-        return f"the highest since {min(earlier)}"
+        return f"the highest rate since comparable figures began in {min(earlier)}", sorted(values)
     last = max(higher)
-    return f"the highest since {last}" if last < year - 1 else None
+    if last >= year - 1:
+        return None
+    return (
+        f"the highest rate since {last}, when it was {100 * values[last]:.1f}%",
+        [y for y in sorted(values) if y >= last],
+    )
 
 
 def _releases(period: Period, release_of: dict[str, str]) -> set[str]:
@@ -75,7 +86,10 @@ def paragraph(figs: ff.ForceFigures, release_of: dict[str, str]) -> Story:
     rates = {p.year: fig.rate for p, fig, _ in years if fig.rate is not None}
     counts = {p.year: fig.vdns for p, fig, _ in years}
     parts = []
+    by_year = {p.year: fig for p, fig, _ in years}
+    used = [latest.year]  # the years whose figures the paragraph reads (their caveats are the paragraph's)
     if len(counts) >= 3 and all(counts[latest.year] > v for y, v in counts.items() if y != latest.year):
+        used += list(counts)
         parts.append(
             f"A record number of criminal offences closed by {force.prose} in {when} fell through after the "
             "alleged victim did not support further action, figures show."
@@ -89,9 +103,11 @@ def paragraph(figs: ff.ForceFigures, release_of: dict[str, str]) -> Story:
     sentence = f"That is a rate of {100 * f.rate:.1f}%"
     since = highest_since(rates, latest.year)
     if since:
-        sentence += ", " + since.replace("the highest", "the highest rate")
-    if len(years) >= 2:
+        sentence += ", " + since[0]
+        used += since[1]
+    if len(years) >= 2 and years[-2][1].rate is not None:
         prev, pf, _ = years[-2]
+        used.append(prev.year)
         words = compare(f.rate, pf.rate)
         sentence += f", {words} {'the rate in' if words == 'the same as' else 'in'} {_label(prev)}"
         if _releases(prev, release_of) != _releases(latest, release_of):
@@ -120,12 +136,13 @@ def paragraph(figs: ff.ForceFigures, release_of: dict[str, str]) -> Story:
                 else f", compared with {100 * e.share:.0f}% across England and Wales"
             )
         parts.append(share + ".")
-    national = [c for c in (e.caveats if e.computable else []) if c not in f.caveats]
-    if f.caveats:
-        parts.append(f"These figures for {force.prose} come with a caveat: " + "; ".join(f.caveats) + ".")
+    own = list(dict.fromkeys(c for y in sorted(set(used)) for c in by_year[y].caveats))
+    national = [c for c in (e.caveats if e.computable else []) if c not in own]
+    if own:
+        parts.append(f"These figures for {force.prose} come with a caveat: " + "; ".join(own) + ".")
     if national:
         parts.append(
             f"The England and Wales figures use {len(national)} quarter(s) or cells with a caveat (see the data notes)."
         )
-    caveats = list(dict.fromkeys(f.caveats + national))
+    caveats = list(dict.fromkeys(own + national))
     return Story(" ".join(parts), ready=not caveats, caveats=caveats)
