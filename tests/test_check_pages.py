@@ -190,7 +190,9 @@ def test_good_pages_pass(checked):
     root, by_page, lines = checked
     for name in ("good.html", "second.html", "sub/index.html"):
         assert by_page[name] == [], by_page[name]
-    assert any(line == "good.html  note: 2 external link(s), listed, not fetched (no internet)" for line in lines), lines
+    assert any(line == "good.html  note: 2 external link(s), listed, not fetched (no internet)" for line in lines), (
+        lines
+    )
     for stem in ("good", "second", "sub"):  # sub/index.html is named after its folder
         for width in cp.WIDTHS:
             assert png_width(root / "shots" / f"{stem}-{width}.png") == width

@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -18,7 +17,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
+from matplotlib.textpath import TextToPath
 
 from ..atomic import atomic_path
 
@@ -65,15 +66,32 @@ RC = {
 }
 
 
+_TEXT_TO_PATH = TextToPath()
+
+
 def source_line(release: str, synthetic: bool) -> str:
     head = "SYNTHETIC DATA generated for testing, not Home Office statistics. " if synthetic else ""
     return f"{head}Source: Home Office, Police recorded crime and outcomes open data tables, {release}. {LICENCE}."
 
 
+def text_width_in(text: str, points: float, bold: bool = False) -> float:
+    """The width of one line of text as the chart's font draws it, in inches (measured, not estimated)."""
+    prop = FontProperties(family=RC["font.family"], size=points, weight="bold" if bold else "normal")
+    width, _, _ = _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath=False)
+    return width / 72
+
+
 def _wrap(text: str, points: float, width_in: float = WIDTH_IN, bold: bool = False) -> list[str]:
-    """Lines of text that fit the width (an average character is about 0.55 em, 0.6 bold)."""
-    per_char = points * (0.60 if bold else 0.55) / 72
-    return textwrap.wrap(text, max(20, int((width_in - 0.3) / per_char))) or [""]
+    """Lines of text that fit the width, each line's width measured with the font (capitals and wide letters
+    take the room they really take)."""
+    room = width_in - 0.5  # the text starts 0.16 in from the left edge; keep at least as much on the right
+    lines: list[str] = []
+    for word in text.split():
+        if lines and text_width_in(f"{lines[-1]} {word}", points, bold) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 class Chart:
