@@ -278,8 +278,12 @@ def _build(
     for src, _ in located:
         r = reports[src.id]
         log(f"  {src.file}: {r.rows_read:,} rows" + (" (columnar cache)" if r.from_cache else f" ({r.seconds:.1f} s)"))
-    for old in prune_cache(cache_root):
-        log(f"  removed cache entry {old.name} (made by an earlier version of the reader or cleaning code)")
+    old = prune_cache(cache_root)
+    if old:
+        log(
+            f"  removed {len(old)} cache entr{'y' if len(old) == 1 else 'ies'} made by an earlier version of the "
+            f"reader or cleaning code ({', '.join(sorted(p.name for p in old)[:3])}{', ...' if len(old) > 3 else ''})"
+        )
     timings["read and clean"] = time.perf_counter() - t
 
     t = time.perf_counter()
