@@ -584,7 +584,11 @@ def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_
         )
         return row, None
     if claim.kind == "coverage":
-        return _coverage_claim(claim, ds, row), None
+        row = _coverage_claim(claim, ds, row)
+        if row["verdict"] == NOT_VERIFIABLE:
+            row["edition_to_check"] = _needed_editions(claim, manifest, ds)
+            row.update(_nearest_coverage(claim, ds))
+        return row, None
     if claim.kind == "record":
         return _record_claim(claim, reg, ds, manifest, row), None
 
@@ -750,6 +754,19 @@ def _coverage_claim(claim: Claim, ds: m.Dataset, row: dict) -> dict:
             reason=f"{q.area.label} has data for every quarter of {q.period.label} in this edition.",
         )
     return row
+
+
+def _nearest_coverage(claim: Claim, ds: m.Dataset) -> dict:
+    """The area's coverage in the latest period of the same kind the edition holds every quarter of."""
+    q = claim.query
+    for p in reversed(ds.periods(q.period.kind, like=q.period)):
+        missing, caveats = ds.coverage_problems(q.area.forces, p, q.basis)
+        if any(x.endswith("(not in this edition)") for x in missing):
+            continue
+        gaps = [x for x in missing] + [c for c in caveats if "not provided" in c]
+        text = f"{len(gaps)} quarter(s) incomplete: " + "; ".join(gaps) if gaps else "complete"
+        return {"nearest_period": p.label, "nearest_text": text}
+    return {}
 
 
 METHOD = (
