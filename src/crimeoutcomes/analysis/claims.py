@@ -327,20 +327,12 @@ def _claim(entry: dict, where: _Where, defaults: dict, articles: dict, seen: set
         exclude = [exclude]
     if not isinstance(exclude, list):
         raise where.error("exclude", f"{exclude!r}: give a list of forces, e.g. [Greater Manchester]")
-    if (
-        "exclude" in entry
-        and entry["exclude"]
-        and str(entry["area"]).strip().lower()
-        not in (
-            m.EW.lower(),
-            "england & wales",
-        )
-    ):
-        raise where.error("exclude", "only an England and Wales area leaves forces out; remove exclude")
     try:
-        area = m.Area.of(entry["area"], exclude=exclude or ())
+        area = m.Area.of(entry["area"], exclude=exclude)
     except DataError as exc:
         raise where.error("area" if "exclude" not in entry else "area/exclude", str(exc)) from None
+    if entry.get("exclude") and area.name != m.EW:
+        raise where.error("exclude", "only an England and Wales area leaves forces out; remove exclude")
     try:
         period = Period.parse(entry["period"])
     except ValueError as exc:
@@ -729,12 +721,20 @@ def _record_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest, row: dic
     return row
 
 
+def _coverage_gaps(claim: Claim, ds: m.Dataset, period: Period) -> tuple[list[str], list[str]]:
+    """(gaps, not in edition) for the claim's area in `period`: quarters missing, left out or 'not provided', and
+    quarters the edition does not hold."""
+    q = claim.query
+    missing, caveats = ds.coverage_problems(q.area.forces, period, q.basis)
+    not_in = [x for x in missing if x.endswith("(not in this edition)")]
+    gaps = [x for x in missing if x not in not_in] + [c for c in caveats if "not provided" in c]
+    return gaps, not_in
+
+
 def _coverage_claim(claim: Claim, ds: m.Dataset, row: dict) -> dict:
     """'incomplete': the area lacks data (missing, left out or not provided) in a quarter of the claim's period."""
     q = claim.query
-    missing, caveats = ds.coverage_problems(q.area.forces, q.period, q.basis)
-    not_in = [x for x in missing if x.endswith("(not in this edition)")]
-    absent = [x for x in missing if x not in not_in] + [c for c in caveats if "not provided" in c]
+    absent, not_in = _coverage_gaps(claim, ds, q.period)
     if absent:
         row.update(
             computed_text=f"{len(absent)} quarter(s) incomplete",
@@ -758,14 +758,11 @@ def _coverage_claim(claim: Claim, ds: m.Dataset, row: dict) -> dict:
 
 def _nearest_coverage(claim: Claim, ds: m.Dataset) -> dict:
     """The area's coverage in the latest period of the same kind the edition holds every quarter of."""
-    q = claim.query
-    for p in reversed(ds.periods(q.period.kind, like=q.period)):
-        missing, caveats = ds.coverage_problems(q.area.forces, p, q.basis)
-        if any(x.endswith("(not in this edition)") for x in missing):
-            continue
-        gaps = [x for x in missing] + [c for c in caveats if "not provided" in c]
-        text = f"{len(gaps)} quarter(s) incomplete: " + "; ".join(gaps) if gaps else "complete"
-        return {"nearest_period": p.label, "nearest_text": text}
+    for p in reversed(ds.periods(claim.query.period.kind, like=claim.query.period)):
+        gaps, not_in = _coverage_gaps(claim, ds, p)
+        if not not_in:
+            text = f"{len(gaps)} quarter(s) incomplete: " + "; ".join(gaps) if gaps else "complete"
+            return {"nearest_period": p.label, "nearest_text": text}
     return {}
 
 

@@ -253,10 +253,12 @@ def exercise_answers(ds: m.Dataset, negative: pd.DataFrame, force: str) -> dict[
     year = ds.latest(area, "financial")
     if year is not None:  # the negative cells of the same year as the total they change
         quarters = {f"{fy} Q{q}" for fy, q in year.quarters}
-        t = negative
-        when = t["financial_year"].astype(str) + " Q" + t["fin_quarter"].astype(str)
-        neg = t[
-            (t["force"].astype(str) == force) & t["in_totals"] & (t["closed"] < 0).fillna(False) & when.isin(quarters)
+        when = negative["financial_year"].astype(str) + " Q" + negative["fin_quarter"].astype(str)
+        neg = negative[
+            (negative["force"].astype(str) == force)
+            & negative["in_totals"]
+            & (negative["closed"] < 0).fillna(False)
+            & when.isin(quarters)
         ]
         closed = m.figures(ds, area, year).closed
         if not closed:

@@ -103,14 +103,19 @@ def build_stamp(ed: Edition) -> str:
     )
 
 
+def _code_key() -> str:
+    """The part of a cache entry's name that says which reader/cleaning code made it."""
+    return code_stamp()[:12]
+
+
 def _cache_key(src: SourceFile) -> str:
-    return f"{src.sha256[:20]}-{src.financial_year.replace('/', '-')}-{code_stamp()[:12]}"
+    return f"{src.sha256[:20]}-{src.financial_year.replace('/', '-')}-{_code_key()}"
 
 
 def prune_cache(cache_root: Path) -> list[Path]:
     """Remove cache entries made by other versions of the reader/cleaning code (they can never be used again).
     Hidden names are entries being written by a running build and are left alone."""
-    current = code_stamp()[:12]
+    current = _code_key()
     old = [
         p
         for p in (cache_root.iterdir() if cache_root.is_dir() else [])

@@ -157,11 +157,8 @@ def table(
         cls = f' class="{esc(row_class(r))}"' if row_class else ""
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
     tid = f' id="{esc(table_id)}"' if table_id else ""
-    tcls = (
-        f' class="{" ".join(k for k, on in (("sortable", sortable), ("cards", cards)) if on)}"'
-        if (sortable or cards)
-        else ""
-    )
+    classes = [name for name, on in (("sortable", sortable), ("cards", cards)) if on]
+    tcls = f' class="{" ".join(classes)}"' if classes else ""
     return (
         f'<div class="table-wrap" role="region" aria-label="{esc(caption)}" tabindex="0">'
         f"<table{tid}{tcls}><caption>{esc(caption)}</caption><thead><tr>{''.join(head)}</tr></thead>"
