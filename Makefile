@@ -1,4 +1,4 @@
-# Crime-outcomes audit notebooks. `make` (or `make help`) is the map of the steps.
+# Crime-outcomes audit notebooks. `make` (or `make help`) is the map of the steps and tools.
 #
 # Variables: EDITION (default sample), MIRROR (a folder holding the raw files; default ../shared/outcomes-data),
 # OFFLINE=1 (never download), FORCE (for `make report`), JOBS (parallel workers), CLAIMS (your own registry for
@@ -8,7 +8,6 @@
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.DELETE_ON_ERROR:
 
 EDITION ?= sample
 PYTHON ?= python3
@@ -45,29 +44,24 @@ VENV := .venv
 PY := $(VENV)/bin/python
 CLI := $(PY) -m crimeoutcomes
 INSTALLED := $(VENV)/.installed
-PKG := src/crimeoutcomes
-# what each step reads (the same lists the steps fingerprint, see crimeoutcomes/stamps.py)
-CODE_DATA := $(wildcard $(PKG)/data/*.py) $(addprefix $(PKG)/,atomic.py errors.py paths.py procs.py stamps.py yamlfile.py)
-CODE := $(CODE_DATA) $(wildcard $(PKG)/analysis/*.py $(PKG)/publish/*.py $(PKG)/steps.py)
-REGISTRIES := $(wildcard config/claims/*.yaml)
-
-BUILT := data/processed/$(EDITION)/.stamp.json
-AUDITED := reports/$(EDITION)/claims/.stamp.json
-SENSITIVITY := reports/$(EDITION)/sensitivity/.stamp.json
-REPORTED := reports/$(EDITION)/forces/.stamp.json
-PAGES := reports/$(EDITION)/.pages/.stamp.json
-INDEX := reports/$(EDITION)/index.html
-
+# the options every step command takes, from the variables above (as environment data, never as shell text)
+RUN_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_OFFLINE:+--offline} \
+  $${CO_JOBS:+--jobs "$$CO_JOBS"} $${CO_KEEP:+--keep-notebooks} $${CO_CLAIMS:+--registry "$$CO_CLAIMS"}
 SOURCE_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_OFFLINE:+--offline}
 
-.PHONY: help all venv editions fetch data claims sensitivity reports report pages site check-pages discover \
-        notebooks test unit nbval lint bench lock clean distclean
+.PHONY: help venv editions fetch report steps check-pages discover notebooks test unit nbval lint bench lock \
+        clean distclean
 
 help: ## List the steps and tools
-	@echo "Steps (each a command of the package; EDITION=$$CO_EDITION):"
-	@grep -E '^[a-z][a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  %-12s %s\n", $$1, $$2}'
+	@echo "Steps (the step table, src/crimeoutcomes/dag.py; each runs what it needs first and skips what is current):"
+	@grep -E '^[a-z][a-z-]+:.*## ' $(MAKE_STEPS) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "Tools:"
+	@grep -E '^[a-z][a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+	@echo "Variables: EDITION=$$CO_EDITION MIRROR= OFFLINE=1 JOBS= FORCE= CLAIMS= KEEP_NOTEBOOKS=1 (see the top of the Makefile)"
 
-all: $(INDEX) ## Main job: data, claims, sensitivity, reports, pages and the index for EDITION (a no-op when current)
+# the step targets (all, data, claims, ...): generated from the step table by `python -m crimeoutcomes steps --write`
+MAKE_STEPS := steps.mk
+include $(MAKE_STEPS)
 
 venv: $(INSTALLED) ## Create .venv from requirements.lock and register the project's kernel
 
@@ -85,41 +79,14 @@ editions: $(INSTALLED) ## List the data editions in config/sources.yaml
 fetch: $(INSTALLED) ## Obtain and sha256-verify the raw files of EDITION (data/raw, then MIRROR, then download)
 	$(CLI) fetch $(SOURCE_ARGS)
 
-data: $(BUILT) ## Step 1, build: raw files -> data/processed/EDITION/ (tidy Parquet, aggregates, coverage, quality)
-$(BUILT): $(INSTALLED) config/sources.yaml $(CODE_DATA)
-	$(CLI) build $(SOURCE_ARGS) $${CO_JOBS:+--jobs "$$CO_JOBS"}
-
-ifeq ($(CLAIMS),)
-claims: $(AUDITED) ## Step 2, claims audit -> reports/EDITION/claims/ (CLAIMS=my.yaml audits your own registry)
-else
-claims: $(BUILT)
-	$(CLI) claims --edition "$$CO_EDITION" --registry "$$CO_CLAIMS" \
-	  --out "reports/$$CO_EDITION/claims-$$(basename -- "$$CO_CLAIMS" .yaml)"
-endif
-$(AUDITED): $(BUILT) $(REGISTRIES) $(CODE)
-	$(CLI) claims --edition "$$CO_EDITION"
-
-sensitivity: $(SENSITIVITY) ## Step 3, sensitivity of the headline rate -> reports/EDITION/sensitivity/
-$(SENSITIVITY): $(BUILT) $(CODE)
-	$(CLI) sensitivity --edition "$$CO_EDITION"
-
-reports: $(REPORTED) ## Step 4, per-force reports -> reports/EDITION/forces/ (unchanged forces are skipped)
-$(REPORTED): $(BUILT) $(CODE) notebooks/03_force_report.ipynb config/caveats.yaml
-	$(CLI) reports --edition "$$CO_EDITION" $${CO_JOBS:+--jobs "$$CO_JOBS"} $${CO_KEEP:+--keep-notebooks}
-
-report: $(BUILT) ## One force's report: make report FORCE="Cheshire" (any spelling)
+report: $(INSTALLED) ## One force's report: make report FORCE="Cheshire" (any spelling)
 	@if [ -z "$$CO_FORCE" ]; then echo 'usage: make report FORCE="force name"' >&2; exit 2; fi
-	$(CLI) reports --edition "$$CO_EDITION" --force "$$CO_FORCE" $${CO_KEEP:+--keep-notebooks}
+	$(CLI) reports $(RUN_ARGS) --force "$$CO_FORCE"
 
-pages: $(PAGES) ## Step 5, the notebooks run on EDITION -> reports/EDITION/*.html
-$(PAGES): $(BUILT) $(AUDITED) $(SENSITIVITY) $(wildcard notebooks/0*.ipynb) $(CODE)
-	$(CLI) pages --edition "$$CO_EDITION" $${CO_KEEP:+--keep-notebooks}
+steps: $(INSTALLED) ## What each step would do now: current, or why it runs
+	$(CLI) steps $(SOURCE_ARGS)
 
-site: $(INDEX) ## Step 6, the index page -> reports/EDITION/index.html
-$(INDEX): $(BUILT) $(AUDITED) $(SENSITIVITY) $(REPORTED) $(PAGES) $(CODE)
-	$(CLI) site --edition "$$CO_EDITION"
-
-check-pages: $(INDEX) ## Optional: open the pages in headless Chromium at 390 and 1,280 px, save screenshots
+check-pages: all ## Open the pages in headless Chromium at 390 and 1,280 px, check them, save screenshots
 	.ci/install-chromium
 	$(CLI) check-pages --edition "$$CO_EDITION"
 
@@ -130,16 +97,17 @@ notebooks: $(INSTALLED) ## Regenerate the committed notebooks (run in a temporar
 	$(CLI) notebooks
 
 test: $(INSTALLED) lint ## Lint, unit and integration tests, then nbval on every committed notebook (temporary root)
-	$(PY) -m crimeoutcomes.testing
+	$(PY) -m crimeoutcomes.tools.testing
 
 unit: $(INSTALLED) ## Only the pytest tests
-	$(PY) -m crimeoutcomes.testing --unit-only
+	$(PY) -m crimeoutcomes.tools.testing --unit-only
 
 nbval: $(INSTALLED) ## Only nbval on the committed notebooks
-	$(PY) -m crimeoutcomes.testing --nbval-only
+	$(PY) -m crimeoutcomes.tools.testing --nbval-only
 
-lint: $(INSTALLED) ## ruff on the package and the tests
+lint: $(INSTALLED) ## ruff on the package and the tests; steps.mk and the docs' steps table are current
 	$(PY) -m ruff check src tests
+	$(CLI) steps --check
 
 bench: $(INSTALLED) ## Speed and memory figures, side by side (generates the full-scale synthetic edition once)
 	$(CLI) bench

@@ -7,12 +7,13 @@ from __future__ import annotations
 import http.server
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from crimeoutcomes import paths, testing
-from crimeoutcomes.data import manifest, synthetic
+from crimeoutcomes import paths
+from crimeoutcomes.tools import synthetic, testing
 
 
 @pytest.fixture(autouse=True)
@@ -71,25 +72,51 @@ def small_frame():
     return synthetic.grid("2018/19", force_names=["Cheshire", "London, City of", "Derbyshire"], n_offences=2, seed=1)
 
 
+@dataclass
+class Built:
+    """What a build did: its folder, rows, the files' reports (from the cache or read), its stamp, whether it ran."""
+
+    out_dir: Path
+    rows: int
+    files: list
+    stamp: str
+    no_op: bool
+
+
+def run_steps(names, edition: str | None = "sample", *, manifest_path=None, mirror=None, log=None, **options):
+    """Run steps (and what they need) as the command line does, offline; returns (what ran, the run context)."""
+    from crimeoutcomes import context, pipeline
+
+    ctx = context.create(
+        edition, manifest_path=manifest_path, mirror=mirror, offline=True, log=log or (lambda *a: None), **options
+    )
+    return pipeline.run(ctx, names), ctx
+
+
+def build(edition: str, manifest_path, mirror, *, log=None, **options) -> Built:
+    """The build step of an edition (a no-op when current)."""
+    from crimeoutcomes import stamps
+    from crimeoutcomes.data import tables
+
+    ran, ctx = run_steps(["build"], edition, manifest_path=manifest_path, mirror=mirror, log=log, **options)
+    out = paths.step_dir("build", ctx.name)
+    return Built(
+        out,
+        tables.load_record(ctx.name)["rows"],
+        ran[-1].info.get("files", []),
+        stamps.read(out / ".stamp.json").get("stamp"),
+        not ran[-1].ran,
+    )
+
+
 def build_synthetic(
     tmp_path: Path, frames: dict, *, layout: str = "csv-2019", edition: str = "synthetic-test", jobs: int = 1
 ):
     """Write SYNTHETIC raw files (one per financial year) into a mirror folder with their manifest, and build them
-    into the current project root. Returns (BuildResult, manifest path, mirror folder)."""
-    from crimeoutcomes.data import build
-
+    into the current project root. Returns (Built, manifest path, mirror folder)."""
     mirror_dir = tmp_path / "mirror"
     manifest_path = synthetic.write_edition(frames, mirror_dir, edition=edition, layout=layout)
-    result = build.build_edition(
-        edition,
-        manifest=manifest.load(manifest_path),
-        mirror=mirror_dir,
-        allow_download=False,
-        progress=False,
-        jobs=jobs,
-        log=lambda *a: None,
-    )
-    return result, manifest_path, mirror_dir
+    return build(edition, manifest_path, mirror_dir, jobs=jobs), manifest_path, mirror_dir
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

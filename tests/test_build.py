@@ -10,10 +10,11 @@ import time
 import pandas as pd
 import pytest
 
-from crimeoutcomes import paths, stamps
-from crimeoutcomes.data import build, manifest, synthetic, tables
+from crimeoutcomes import paths
+from crimeoutcomes.data import tables
 from crimeoutcomes.errors import BusyError, DataError
-from tests.conftest import build_synthetic
+from crimeoutcomes.tools import synthetic
+from tests.conftest import build, build_synthetic
 
 FORCES = ["Cheshire", "Derbyshire", "Greater Manchester"]
 
@@ -32,7 +33,7 @@ def test_build_writes_the_declared_tables_and_marks_synthetic(tmp_path):
     result, _, _ = build_synthetic(tmp_path, two_years(), layout="xlsx-current")
     out = result.out_dir
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [t.file for t in tables.TABLES] + ["aggregate.csv", "build.json", stamps.STAMP_FILE]
+        [t.file for t in tables.TABLES] + ["aggregate.csv", "build.json", ".stamp.json"]
     )
     info = json.loads((out / "build.json").read_text())
     assert info["synthetic"] is True and [f["financial_year"] for f in info["files"]] == ["2018/19", "2019/20"]
@@ -65,43 +66,30 @@ def test_an_unchanged_build_is_a_no_op(tmp_path):
     result, manifest_path, mirror = build_synthetic(tmp_path, two_years())
     before = snapshot(result.out_dir)
     t = time.perf_counter()
-    again = build.build_edition(
-        "synthetic-test",
-        manifest=manifest.load(manifest_path),
-        mirror=mirror,
-        allow_download=False,
-        progress=False,
-        log=lambda *a: None,
-    )
+    again = build("synthetic-test", manifest_path, mirror, log=lambda *a: None)
     assert again.no_op and time.perf_counter() - t < 1.0
     after = snapshot(result.out_dir)
     assert {k: v[0] for k, v in after.items()} == {k: v[0] for k, v in before.items()}
     assert after["outcomes.parquet"][1] == before["outcomes.parquet"][1]  # not rewritten
 
 
-def test_a_changed_manifest_or_code_changes_the_stamp(tmp_path):
-    frames = two_years()
-    result, manifest_path, _mirror = build_synthetic(tmp_path, frames)
-    ed = manifest.load(manifest_path).edition("synthetic-test")
-    assert build.build_stamp(ed) == result.stamp
-    from dataclasses import replace
+def test_a_changed_manifest_changes_the_stamp(tmp_path):
+    from crimeoutcomes import context, pipeline
 
-    other = replace(ed, files=(replace(ed.files[0], sha256="0" * 64), *ed.files[1:]))
-    assert build.build_stamp(other) != result.stamp
+    result, manifest_path, _mirror = build_synthetic(tmp_path, two_years())
+    ctx = context.create("synthetic-test", manifest_path=manifest_path)
+    assert pipeline.plan(ctx, ["build"])[0].stamp == result.stamp
+    text = manifest_path.read_text()
+    sha = ctx.edition.files[0].sha256
+    manifest_path.write_text(text.replace(sha, "a" * 64))
+    changed = pipeline.plan(context.create("synthetic-test", manifest_path=manifest_path), ["build"])[0]
+    assert changed.stamp != result.stamp and changed.reason == "changed: the edition's files"
 
 
 def test_warm_build_reuses_the_columnar_cache(tmp_path):
     result, manifest_path, mirror = build_synthetic(tmp_path, two_years())
     assert not any(f.from_cache for f in result.files)
-    again = build.build_edition(
-        "synthetic-test",
-        manifest=manifest.load(manifest_path),
-        mirror=mirror,
-        allow_download=False,
-        progress=False,
-        force=True,
-        log=lambda *a: None,
-    )
+    again = build("synthetic-test", manifest_path, mirror, log=lambda *a: None, rebuild=True)
     assert all(f.from_cache for f in again.files)
     assert again.rows == result.rows
 
@@ -116,15 +104,7 @@ def test_cache_entries_of_older_code_are_pruned(tmp_path):
         d.mkdir()
         (d / "tidy.parquet").write_bytes(b"old")
     said = []
-    build.build_edition(
-        "synthetic-test",
-        manifest=manifest.load(manifest_path),
-        mirror=mirror,
-        allow_download=False,
-        progress=False,
-        force=True,
-        log=said.append,
-    )
+    build("synthetic-test", manifest_path, mirror, log=said.append, rebuild=True)
     assert not old.exists() and being_written.exists()
     assert sorted(p.name for p in cache.iterdir() if p.is_dir() and not p.name.startswith(".")) == current
     assert any(
@@ -148,7 +128,7 @@ def test_raw_files_are_not_modified(tmp_path):
     result, _, mirror = build_synthetic(tmp_path, two_years())
     for f in result.files:
         for folder in (paths.raw_dir(), mirror):
-            assert hashlib.sha256((folder / f.file).read_bytes()).hexdigest() == f.sha256
+            assert hashlib.sha256((folder / f.source.file).read_bytes()).hexdigest() == f.source.sha256
 
 
 def test_a_kill_between_the_two_renames_is_recovered(tmp_path):
@@ -157,14 +137,7 @@ def test_a_kill_between_the_two_renames_is_recovered(tmp_path):
     old = out.with_name(f".{out.name}.old")
     os.replace(out, old)  # what a kill after the first rename of the swap leaves
     assert not out.exists()
-    again = build.build_edition(
-        "synthetic-test",
-        manifest=manifest.load(manifest_path),
-        mirror=mirror,
-        allow_download=False,
-        progress=False,
-        log=lambda *a: None,
-    )
+    again = build("synthetic-test", manifest_path, mirror, log=lambda *a: None)
     assert again.no_op and out.is_dir() and not old.exists()
 
 
@@ -174,17 +147,9 @@ def test_a_concurrent_build_is_refused_with_a_clear_message(tmp_path):
     _result, manifest_path, mirror = build_synthetic(tmp_path, two_years())
     with (
         lock(paths.processed_dir(), "build-synthetic-test", "the synthetic-test edition"),
-        pytest.raises(BusyError, match=r"another run is already writing the synthetic-test edition"),
+        pytest.raises(BusyError, match=r"another run is already writing the build step's outputs"),
     ):
-        build.build_edition(
-            "synthetic-test",
-            manifest=manifest.load(manifest_path),
-            mirror=mirror,
-            allow_download=False,
-            progress=False,
-            force=True,
-            log=lambda *a: None,
-        )
+        build("synthetic-test", manifest_path, mirror, log=lambda *a: None, rebuild=True)
 
 
 def test_leftovers_of_a_killed_run_are_removed(tmp_path):
@@ -196,14 +161,7 @@ def test_leftovers_of_a_killed_run_are_removed(tmp_path):
     ]
     stale[0].mkdir()
     stale[1].write_bytes(b"partial")
-    build.build_edition(
-        "synthetic-test",
-        manifest=manifest.load(manifest_path),
-        mirror=mirror,
-        allow_download=False,
-        progress=False,
-        log=lambda *a: None,
-    )
+    build("synthetic-test", manifest_path, mirror, log=lambda *a: None)
     assert not any(p.exists() for p in stale)
 
 

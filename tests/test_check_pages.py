@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from crimeoutcomes.publish import check_pages as cp
+from crimeoutcomes.tools import check_pages as cp
 
 if cp.find_chromium() is None:
     pytest.skip("Chromium not found: run .ci/install-chromium", allow_module_level=True)
@@ -246,10 +246,11 @@ def test_main_defaults_missing_pages_and_exit_codes(tmp_path, monkeypatch, capsy
     (site / "forces").mkdir()
     (site / "forces" / "cheshire.html").write_text(page("Cheshire", '<a href="../index.html">Index</a>'))
     monkeypatch.setenv("CRIMEOUTCOMES_ROOT", str(root))
-    assert cp.main("ed") == 1  # claims.html is missing
+    assert cp.main("ed") == 1  # the claims page and the notebook pages are missing
     out = capsys.readouterr().out
-    assert "claims.html  [all widths]  not-rendered: not rendered: run make all" in out
-    assert "index.html" not in out.split("check-pages:")[0].replace("claims.html", "")  # the two pages pass
+    assert "claims/index.html  [all widths]  not-rendered: not rendered: run make all" in out
+    assert "00_dataset_guide.html  [all widths]  not-rendered" in out
+    assert "index.html" not in out.split("check-pages:")[0].replace("claims/index.html", "")  # the two pages pass
     assert {p.name for p in (site / "screenshots").iterdir()} == {
         "index-390.png",
         "index-1280.png",
@@ -258,7 +259,15 @@ def test_main_defaults_missing_pages_and_exit_codes(tmp_path, monkeypatch, capsy
     }
     (site / "claims").mkdir()
     (site / "claims" / "index.html").write_text(page("Claims", '<a href="../index.html">Index</a>'))
-    assert cp.default_pages(site) == ["index.html", "forces/cheshire.html", "claims/index.html"]
+    assert cp.default_pages(site) == [
+        "index.html",
+        "forces/cheshire.html",
+        "claims/index.html",
+        "00_dataset_guide.html",
+        "01_clean.html",
+        "02_claims.html",
+        "04_sensitivity.html",
+    ]
     assert cp.main("ed", pages=["index.html"], out_dir=tmp_path / "shots") == 0
     monkeypatch.setenv(cp.CHROMIUM_ENV, str(tmp_path / "no-chromium"))
     assert cp.find_chromium() is None

@@ -7,6 +7,7 @@ same bytes rule for every source and a stalled download (test_fetch), a damaged 
 from __future__ import annotations
 
 import errno
+import json
 import os
 import signal
 import subprocess
@@ -16,13 +17,14 @@ import time
 
 import pytest
 
-from crimeoutcomes import cli, paths, steps
-from crimeoutcomes.analysis import caveats, force_figures, measures
+from crimeoutcomes import cli, paths, pipeline
+from crimeoutcomes.analysis import force_figures, measures
 from crimeoutcomes.atomic import atomic_path, clean_stale
-from crimeoutcomes.data import synthetic
+from crimeoutcomes.data import forces
 from crimeoutcomes.errors import DataError
-from crimeoutcomes.publish import reports, story, style
-from tests.conftest import build_synthetic
+from crimeoutcomes.publish import story, style
+from crimeoutcomes.tools import synthetic
+from tests.conftest import build_synthetic, run_steps
 
 EVIL = [
     'Cheshire"; echo INJECTED; "',
@@ -107,7 +109,7 @@ def test_disk_full_and_read_only_end_in_one_line(monkeypatch, capsys):
         def boom(*a, _err=err, **k):
             raise _err
 
-        monkeypatch.setattr(steps, "site", boom)
+        monkeypatch.setattr(pipeline, "run", boom)
         assert cli.main(["site"]) == 2
         message = capsys.readouterr().err.strip()
         assert message.count("\n") == 0 and message.startswith("error: ")
@@ -118,7 +120,7 @@ def test_ctrl_c_ends_in_one_line(monkeypatch, capsys):
     def interrupted(*a, **k):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(steps, "site", interrupted)
+    monkeypatch.setattr(pipeline, "run", interrupted)
     assert cli.main(["site"]) == 130
     assert capsys.readouterr().err.strip() == (
         "interrupted: outputs are as they were before this run (partial files were removed)"
@@ -192,18 +194,13 @@ def one_year(tmp_path, drop=None):
 @pytest.mark.parametrize("drop", [None, ("Kent", 2)], ids=["one-financial-year", "no-complete-period"])
 def test_editions_of_any_length_and_coverage_produce_every_output(tmp_path, drop):
     mf = one_year(tmp_path, drop)
-    steps.claims("synthetic-test", manifest_path=mf, log=lambda *a: None)
-    steps.sensitivity("synthetic-test", manifest_path=mf, log=lambda *a: None)
-    ds = measures.Dataset.load("synthetic-test")
-    from crimeoutcomes.atomic import replace_dir
-
-    with replace_dir(reports.force_dir("synthetic-test", "Cheshire")) as tmp:
-        data = reports.write_force_files(ds, "Cheshire", caveats.load(), tmp)
-    steps.site("synthetic-test", manifest_path=mf, log=lambda *a: None)
-    steps.pages("synthetic-test", manifest_path=mf, log=lambda *a: None)
+    run_steps(["reports"], "synthetic-test", manifest_path=mf, forces=["Cheshire"])
+    run_steps(["claims", "sensitivity", "pages", "site"], "synthetic-test", manifest_path=mf)
     out = paths.reports_dir("synthetic-test")
+    data = json.loads((out / "forces" / "cheshire" / "figures.json").read_text())
     for page in (
         "index.html",
+        "forces/cheshire.html",
         "claims/index.html",
         "00_dataset_guide.html",
         "01_clean.html",
@@ -227,7 +224,7 @@ def test_a_count_that_is_not_a_number_makes_the_data_incomplete(tmp_path):
     f.loc[row, "closed"] = "1,234"
     build_synthetic(tmp_path, frames)
     ds = measures.Dataset.load("synthetic-test")
-    figs = force_figures.build(ds, "Cheshire", [])
+    figs = force_figures.build(ds, forces.resolve("Cheshire"), [])
     complete = figs.headline.set_index(["Period", "Measure"]).loc[
         ("Financial year 2018/19", "Complete data"), "Cheshire"
     ]
@@ -242,7 +239,7 @@ def test_a_caveat_in_the_earlier_year_the_story_compares_with_is_the_storys_cave
     row = f.index[(f["force_name"] == "Cheshire") & (f["financial_quarter"] == 2) & (f["outcome_type"] == "14")][0]
     f.loc[row, "closed"] = "1,234"
     build_synthetic(tmp_path, frames)
-    figs = force_figures.build(measures.Dataset.load("synthetic-test"), "Cheshire", [])
+    figs = force_figures.build(measures.Dataset.load("synthetic-test"), forces.resolve("Cheshire"), [])
     assert not figs.years["financial"][-1][1].caveats  # the latest year is complete ...
     text = story.paragraph(figs, {})
     assert "in 2017/18" in text.text  # ... but the paragraph compares with 2017/18, which is not
@@ -264,7 +261,7 @@ def test_a_fraud_body_or_unknown_force_is_a_clear_error_and_leaves_nothing(sampl
     "args,says",
     [
         (["build", "--edition", "nope", "--offline"], "no edition named 'nope'"),
-        (["claims", "--edition", "current"], "the current edition is not built: run make data EDITION=current first"),
+        (["claims", "--edition", "current", "--offline"], "could not obtain prc-outcomes-open-data-mar2015-tables"),
         (["--manifest", "{manifest}", "editions"], "'bytes': 'lots' is not of type 'integer'"),
         (["claims", "--registry", "{registry}"], "claim 1, field 'quote': missing (required)"),
     ],
@@ -298,5 +295,5 @@ def test_a_rerun_removes_leftovers_of_killed_report_runs(tmp_path):
 
 
 def test_a_bad_force_page_request_does_not_build_anything(sample_root):
-    with pytest.raises(DataError):
-        steps.reports("sample", only=["Atlantis"], log=lambda *a: None)
+    with pytest.raises(DataError, match="unknown police force 'Atlantis'"):
+        run_steps(["reports"], forces=["Atlantis"])

@@ -52,7 +52,7 @@ def test_periods_shift_and_reject_nonsense():
 
 
 def frames():
-    from crimeoutcomes.data import synthetic
+    from crimeoutcomes.tools import synthetic
 
     out = {}
     for i, fy in enumerate(["2017/18", "2018/19"]):
@@ -66,7 +66,7 @@ def frames():
 def data(tmp_path_factory):
     import os
 
-    from crimeoutcomes import testing
+    from crimeoutcomes.tools import testing
 
     root = testing.make_root(tmp_path_factory.mktemp("measures-root"))
     before = os.environ.get("CRIMEOUTCOMES_ROOT")

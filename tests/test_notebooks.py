@@ -12,10 +12,11 @@ import sys
 
 import pytest
 
-from crimeoutcomes import paths
+from crimeoutcomes import dag, paths
 from crimeoutcomes.publish import notebooks
+from crimeoutcomes.tools import testing
 
-COMMITTED = [paths.CHECKOUT / "notebooks" / f"{stem}.ipynb" for stem in notebooks.COMMITTED]
+COMMITTED = [paths.CHECKOUT / "notebooks" / f"{stem}.ipynb" for stem in testing.COMMITTED]
 #: calls that write a file, build data or run a step: none may appear in a notebook
 FORBIDDEN = re.compile(
     r"\.(to_csv|to_parquet|to_excel|write_text|write_bytes|savefig|mkdir|unlink|rmdir)\(|"
@@ -65,7 +66,7 @@ def test_outputs_hold_no_machine_specific_paths(path):
 def test_papermill_sees_the_parameters_the_notebook_list_declares():
     import papermill
 
-    for nb in notebooks.NOTEBOOKS:
+    for nb in dag.NOTEBOOKS:
         assert set(papermill.inspect_notebook(str(paths.CHECKOUT / "notebooks" / f"{nb.name}.ipynb"))) == set(
             nb.parameters
         ), nb.name
@@ -73,7 +74,7 @@ def test_papermill_sees_the_parameters_the_notebook_list_declares():
 
 def test_the_readme_lists_every_notebook():
     readme = (paths.CHECKOUT / "README.md").read_text()
-    for nb in notebooks.NOTEBOOKS:
+    for nb in dag.NOTEBOOKS:
         assert f"notebooks/{nb.name}.ipynb" in readme, nb.name
 
 

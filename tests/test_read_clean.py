@@ -9,8 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from crimeoutcomes.data import clean, derive, read, synthetic
+from crimeoutcomes.data import clean, derive, read
 from crimeoutcomes.errors import DataError
+from crimeoutcomes.tools import synthetic
 
 LAYOUTS = [
     ("xlsx-current", "f.xlsx", "xlsx"),

@@ -8,11 +8,13 @@ import re
 import pandas as pd
 import pytest
 
-from crimeoutcomes import paths, steps, testing
+from crimeoutcomes import paths
 from crimeoutcomes.analysis import caveats as caveats_mod
 from crimeoutcomes.analysis import force_figures as ff
 from crimeoutcomes.data import forces
 from crimeoutcomes.publish import charts, reports, story, style
+from crimeoutcomes.tools import testing
+from tests.conftest import run_steps
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +27,9 @@ def rendered(prepared_root, tmp_path_factory):
     before = os.environ.get("CRIMEOUTCOMES_ROOT")
     os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
     try:
-        first = reports.render_all("sample", only=["kent", "Metropolitan Police Service"], jobs=2, log=lambda *a: None)
-        second = reports.render_all("sample", only=["Kent", "the Met"], jobs=2, log=lambda *a: None)
-        steps.site("sample", log=lambda *a: None)
+        first = run_steps(["reports"], forces=["kent", "Metropolitan Police Service"], jobs=2)[0][-1].info
+        second = run_steps(["reports"], forces=["Kent", "the Met"], jobs=2)[0][-1].info
+        run_steps(["site"])
     finally:
         os.environ["CRIMEOUTCOMES_ROOT"] = before or ""
     return root / "reports" / "sample", first, second
@@ -111,7 +113,7 @@ def test_every_chart_of_every_force_is_laid_out_cleanly(sample):
     cav = caveats_mod.load()
     problems = {}
     for force in forces.POLICE_FORCES:
-        figs = ff.build(sample, force.name, cav)
+        figs = ff.build(sample, force, cav)
         for drawn in charts.force_charts(figs, "2018 and 2019 releases", False):
             found = style.layout_problems(drawn.fig)
             style.plt.close(drawn.fig)
@@ -123,7 +125,7 @@ def test_every_chart_of_every_force_is_laid_out_cleanly(sample):
 
 @pytest.mark.parametrize("force", [f.name for f in forces.POLICE_FORCES])
 def test_the_story_paragraph_of_every_force(sample, force):
-    figs = ff.build(sample, force, [])
+    figs = ff.build(sample, forces.BY_NAME[force], [])
     text = story.paragraph(figs, reports.release_of(sample.build)).text
     prose = forces.BY_NAME[force].prose
     assert f"closed by {prose} in the year to March 2019" in text
@@ -143,7 +145,7 @@ def test_the_story_paragraph_of_every_force(sample, force):
 def test_the_story_paragraph_of_cheshire_by_hand(sample):
     """Cheshire 2018/19 from the real sample: 92,388 offences closed, 34,452 with outcome 14 or 16 (hand-summed
     in the mirror CSV: outcome types 14 and 16, all offences, four quarters)."""
-    figs = ff.build(sample, "Cheshire", [])
+    figs = ff.build(sample, forces.BY_NAME["Cheshire"], [])
     text = story.paragraph(figs, reports.release_of(sample.build)).text
     assert "of 92,388 offences closed by Cheshire Constabulary in the year to March 2019, 34,452 fell" in text
     assert f"{100 * 34_452 / 92_388:.1f}" == "37.3"

@@ -1,6 +1,13 @@
-"""Command line: `python -m crimeoutcomes COMMAND`. One command per step of the pipeline (the Makefile's targets
-call these), plus a few tools. Expected failures print one line (what, where, what to do) and exit non-zero;
---debug shows the traceback."""
+"""Command line: `python -m crimeoutcomes COMMAND`. The edge of the package: arguments are resolved here, once, into
+a run context (context.py) that every step receives.
+
+Steps (the step table, dag.py): `run [STEP ...]` runs the named steps (all by default) and whatever they need first,
+skipping every step that is current; `build`, `claims`, `sensitivity`, `reports`, `pages`, `site` run one step
+(and what it needs). `steps` shows what would run and why. Tools: `editions`, `fetch`, `check-pages`, `discover`,
+`notebooks`, `install-kernel`, `bench`.
+
+Expected failures print one line (what, where, what to do) and exit non-zero; --debug shows the traceback.
+"""
 
 from __future__ import annotations
 
@@ -10,127 +17,125 @@ import os
 import sys
 from pathlib import Path
 
-from . import paths
+from . import dag, paths
 from .errors import UserError
 
 EXIT_ERROR, EXIT_INTERRUPTED = 2, 130
 
 
-def _mirror(arg: str | None) -> Path | None:
-    return Path(arg) if arg else paths.default_mirror()
+def context(args, **extra):
+    from . import context as context_mod
+    from .tools.synthetic import ensure_generated
+
+    options = {
+        "mirror": getattr(args, "mirror", None),
+        "offline": bool(getattr(args, "offline", False)),
+        "jobs": getattr(args, "jobs", None) or None,
+        "keep_notebooks": bool(getattr(args, "keep_notebooks", False)),
+        "registries": getattr(args, "registry", None) or (),
+        "out": getattr(args, "out", None),
+    }
+    options.update(extra)
+    return context_mod.create(
+        getattr(args, "edition", None), manifest_path=args.manifest, generate=ensure_generated, **options
+    )
 
 
-def _jobs(arg: int | None) -> int | None:
-    return arg or None
+def _run(args, names: list[str], **extra) -> int:
+    from . import pipeline
+
+    ctx = context(args, **extra)
+    if ctx.registries and names != ["claims"]:
+        raise UserError(
+            "a registry of your own (--registry, CLAIMS=) is audited by the claims step alone: "
+            "make claims CLAIMS=path/to/yours.yaml"
+        )
+    if ctx.registries and ctx.out is None:
+        stem = Path(ctx.registries[0]).stem
+        ctx.out = paths.reports_dir(ctx.name) / f"claims-{stem}"
+    pipeline.run(ctx, names)
+    return 0
+
+
+def cmd_run(args) -> int:
+    names = [n for n in args.steps if n != "all"] or None
+    unknown = [n for n in names or [] if n not in dag.BY_NAME and n not in dag.BY_TARGET]
+    if unknown:
+        raise UserError(f"no step named {', '.join(map(repr, unknown))}; steps: {', '.join(dag.BY_NAME)} (or all)")
+    return _run(args, [dag.BY_TARGET[n].name if n in dag.BY_TARGET else n for n in names] if names else None)
+
+
+def cmd_step(args) -> int:
+    extra = {}
+    if args.command == "build":
+        extra["rebuild"] = args.force
+    if args.command == "reports" and args.force:
+        extra["forces"] = [args.force]
+    return _run(args, [args.command], **extra)
+
+
+def cmd_steps(args) -> int:
+    if args.write or args.check:
+        stale = []
+        for path, text in _generated().items():
+            current = path.read_text() if path.is_file() else ""
+            if current != text:
+                stale.append(paths.relative(path))
+                if args.write:
+                    from .atomic import write_text
+
+                    write_text(path, text)
+                    print(f"wrote {paths.relative(path)}")
+        if args.check and stale:
+            print(f"out of date: {', '.join(stale)}; run python -m crimeoutcomes steps --write", file=sys.stderr)
+            return 1
+        return 0
+    from . import pipeline
+
+    ctx = context(args)
+    for d in pipeline.plan(ctx):
+        print(f"{d.step.name:<12} {'runs: ' + d.reason if d.stale else 'current'}")
+    return 0
+
+
+def _generated() -> dict[Path, str]:
+    docs = paths.CHECKOUT / dag.DOCS_FILE
+    return {
+        paths.CHECKOUT / dag.MAKE_FILE: dag.makefile(),
+        docs: dag.with_docs_table(docs.read_text()),
+    }
 
 
 def cmd_editions(args) -> int:
-    from . import steps
+    from .data import manifest
 
-    for row in steps.editions_table(args.manifest).to_dict(orient="records"):
-        print(
-            f"{row['edition']}: {row['files']} files, financial years {row['financial years']}\n"
-            f"    {row['description']}"
-        )
+    mf = manifest.load(args.manifest)
+    for name, e in mf.editions.items():
+        files = f"{len(e.files)} files" if e.files else f"generated (a SYNTHETIC stand-in for {e.generate})"
+        default = " (default)" if name == mf.default_edition else ""
+        print(f"{name}{default}: {files}, financial years {', '.join(e.financial_years)}\n    {e.description}")
     return 0
 
 
 def cmd_fetch(args) -> int:
-    from .data import fetch, manifest
+    from .data import fetch
 
-    ed = manifest.load(args.manifest).edition(args.edition)
-    if ed.generate:
-        print(f"{ed.name} is generated on this machine (make data EDITION={ed.name}); nothing to fetch")
-        return 0
-    for src in ed.files:
-        path = fetch.obtain(src, mirror=_mirror(args.mirror), allow_download=not args.offline)
+    ctx = context(args)
+    for src, path in fetch.obtain_all(ctx.edition, ctx.mirror, allow_download=not ctx.offline):
         print(f"ok  {src.financial_year}  {paths.relative(path)}  sha256 {src.sha256[:16]}…")
-    return 0
-
-
-def cmd_build(args) -> int:
-    from . import steps
-
-    result = steps.build(
-        args.edition,
-        manifest_path=args.manifest,
-        mirror=_mirror(args.mirror),
-        offline=args.offline,
-        jobs=_jobs(args.jobs),
-        force=args.force,
-    )
-    if result.no_op:
-        print(
-            f"edition {result.edition!r} up to date: {paths.relative(result.out_dir)}/ ({result.rows:,} rows; "
-            f"checked in {result.seconds:.2f} s)"
-        )
-    else:
-        print(f"built {paths.relative(result.out_dir)}/: {result.rows:,} tidy rows in {result.seconds:.1f} s")
-    return 0
-
-
-def cmd_claims(args) -> int:
-    from . import steps
-
-    steps.claims(
-        args.edition,
-        registries=args.registry or None,
-        out=Path(args.out) if args.out else None,
-        manifest_path=args.manifest,
-    )
-    return 0
-
-
-def cmd_sensitivity(args) -> int:
-    from . import steps
-
-    steps.sensitivity(args.edition, manifest_path=args.manifest)
-    return 0
-
-
-def cmd_reports(args) -> int:
-    from . import steps
-    from .publish import reports
-
-    steps.reports(
-        args.edition,
-        only=[args.force] if args.force else None,
-        jobs=_jobs(args.jobs),
-        keep_notebooks=args.keep_notebooks,
-        manifest_path=args.manifest,
-    )
-    if args.force:
-        from .data import manifest
-
-        edition = manifest.load(args.manifest).edition(args.edition).name
-        print(f"report: {paths.relative(reports.page_path(edition, args.force))}")
-    return 0
-
-
-def cmd_pages(args) -> int:
-    from . import steps
-
-    steps.pages(args.edition, names=args.names or None, keep_notebooks=args.keep_notebooks, manifest_path=args.manifest)
-    return 0
-
-
-def cmd_site(args) -> int:
-    from . import steps
-
-    steps.site(args.edition, manifest_path=args.manifest)
     return 0
 
 
 def cmd_check_pages(args) -> int:
     from .data import manifest
-    from .publish import check_pages
+    from .tools import check_pages
 
     edition = manifest.load(args.manifest).edition(args.edition).name
     return check_pages.main(edition, args.pages or None, Path(args.out) if args.out else None)
 
 
 def cmd_discover(args) -> int:
-    from .data import discover
+    from .tools import discover
 
     return discover.run(
         manifest_path=args.manifest,
@@ -142,7 +147,7 @@ def cmd_discover(args) -> int:
 
 
 def cmd_notebooks(args) -> int:
-    from . import testing
+    from .tools import testing
 
     return testing.regenerate_committed(args.names or None)
 
@@ -155,13 +160,15 @@ def cmd_install_kernel(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from . import bench
+    from .tools import bench
 
     return bench.main(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="crimeoutcomes", description=__doc__)
+    p = argparse.ArgumentParser(
+        prog="crimeoutcomes", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     p.add_argument("--manifest", help="sources manifest (default: config/sources.yaml)")
     p.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = p.add_subparsers(dest="command", required=True)
@@ -181,31 +188,36 @@ def build_parser() -> argparse.ArgumentParser:
         )
         sp.add_argument("--offline", action="store_true", help="never download; use data/raw and the mirror only")
 
-    add("editions", cmd_editions, "list the editions in the manifest")
-    sources(add("fetch", cmd_fetch, "obtain and sha256-verify the raw files of an edition"))
-    sp = add("build", cmd_build, "raw files -> data/processed/EDITION/ (a no-op when nothing changed)")
+    def step_options(sp):
+        sources(sp)
+        sp.add_argument("--jobs", type=int, help="workers at once (default: the number of cores)")
+        sp.add_argument("--keep-notebooks", action="store_true", help="keep each executed notebook")
+
+    sp = add("run", cmd_run, "run steps (default: all) and what they need first; current steps are skipped")
+    sp.add_argument("steps", nargs="*", help=f"steps: {', '.join(dag.BY_NAME)} (or all)")
+    step_options(sp)
+    sp.add_argument("--registry", action="append", help="claims: a registry of your own (repeatable)")
+    sp.add_argument("--out", help="claims: the folder for the audit of your own registry")
+    for s in dag.STEPS:
+        sp = add(s.name, cmd_step, f"step {s.name}: {s.summary} -> {s.folder}/")
+        step_options(sp)
+        if s.name == "build":
+            sp.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
+        if s.name == "claims":
+            sp.add_argument("--registry", action="append", help="a registry of your own (repeatable)")
+            sp.add_argument("--out", help="output folder (default for your own registry: reports/EDITION/claims-NAME)")
+        if s.name == "reports":
+            sp.add_argument("--force", help="one force (any common spelling); default: every force in the data")
+    sp = add(
+        "steps",
+        cmd_steps,
+        "what each step would do now (current, or why it runs); --write regenerates steps.mk and the docs table",
+    )
     sources(sp)
-    sp.add_argument("--jobs", type=int, help="raw files read at once (default: the number of cores)")
-    sp.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-    sp = add("claims", cmd_claims, "audit claims registries -> reports/EDITION/claims/")
-    edition(sp)
-    sp.add_argument(
-        "--registry", action="append", help="a registry YAML file (repeatable; default: config/claims/*.yaml)"
-    )
-    sp.add_argument("--out", help="output folder (default: reports/EDITION/claims)")
-    edition(
-        add("sensitivity", cmd_sensitivity, "the headline rate under other choices -> reports/EDITION/sensitivity/")
-    )
-    sp = add("reports", cmd_reports, "per-force reports -> reports/EDITION/forces/ (unchanged forces are skipped)")
-    edition(sp)
-    sp.add_argument("--force", help="one force (any common spelling); default: every force in the data")
-    sp.add_argument("--jobs", type=int, help="reports rendered at once (default: the number of cores)")
-    sp.add_argument("--keep-notebooks", action="store_true", help="keep each executed report notebook")
-    sp = add("pages", cmd_pages, "run the notebooks on EDITION into pages -> reports/EDITION/*.html")
-    edition(sp)
-    sp.add_argument("names", nargs="*", help="notebooks (default: all with a page)")
-    sp.add_argument("--keep-notebooks", action="store_true", help="keep the executed notebooks")
-    edition(add("site", cmd_site, "the index page -> reports/EDITION/index.html"))
+    sp.add_argument("--write", action="store_true", help="regenerate steps.mk and docs/architecture.md's table")
+    sp.add_argument("--check", action="store_true", help="exit 1 when steps.mk or the docs table is out of date")
+    add("editions", cmd_editions, "list the editions in the manifest")
+    sources(add("fetch", cmd_fetch, "obtain and sha256-verify the raw files of an edition (or generate them)"))
     sp = add("check-pages", cmd_check_pages, "open the pages in headless Chromium at 390 and 1,280 px and check them")
     edition(sp)
     sp.add_argument("pages", nargs="*", help="pages relative to reports/EDITION (default: index, a force, claims)")

@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from . import dag
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE_DIR.parents[1]  # src/crimeoutcomes -> checkout (editable install keeps the package in place)
 
@@ -59,6 +61,16 @@ def edition_dir(edition: str) -> Path:
 def reports_dir(edition: str | None = None) -> Path:
     base = project_root() / "reports"
     return base / edition if edition else base
+
+
+def step_dir(step: str, edition: str) -> Path:
+    """A step's folder for an edition, as the step table (dag.py) declares it."""
+    return project_root() / dag.BY_NAME[step].folder_for(edition)
+
+
+def output(step: str, key: str, edition: str, **items: str) -> Path:
+    """A declared output of a step (dag.py): paths.output("claims", "audit_csv", "sample")."""
+    return project_root() / dag.output(step, key, edition, **items)
 
 
 def default_mirror() -> Path | None:

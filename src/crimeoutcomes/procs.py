@@ -37,13 +37,15 @@ def _pool_init(initializer, initargs) -> None:
         initializer(*initargs)
 
 
-def pool(jobs: int, initializer=None, initargs=()) -> ProcessPoolExecutor:
-    """A process pool whose workers die with the parent and leave Ctrl-C to it."""
+def pool(jobs: int, initializer=None, initargs=(), start: str = "fork") -> ProcessPoolExecutor:
+    """A process pool whose workers die with the parent and leave Ctrl-C to it. start="spawn" gives workers a fresh
+    interpreter: needed when they run Jupyter kernels, whose client keeps an event-loop thread a forked child would
+    inherit half-alive."""
     import multiprocessing
 
     return ProcessPoolExecutor(
         max_workers=jobs,
-        mp_context=multiprocessing.get_context("fork"),
+        mp_context=multiprocessing.get_context(start),
         initializer=_pool_init,
         initargs=(initializer, initargs),
     )

@@ -1,65 +1,174 @@
-"""Step stamps: each step records a fingerprint of everything its outputs depend on (input files' hashes, the
-code of the modules that make them, the options). An unchanged step is a no-op."""
+"""Fingerprints for step stamps: of files, of JSON-able values, and of the code a step runs.
+
+The code a step runs is found, not listed: starting from the step's module (and the notebooks it runs), every
+`import` of a module of this package is followed, wherever it stands in the file (lazy imports included). Tools
+(`crimeoutcomes.tools`) and the machinery that decides and reports (`cli`, `pipeline`, `context`, `stamps`) are never
+part of a step's code: editing them recomputes nothing.
+"""
 
 from __future__ import annotations
 
+import ast
+import functools
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from . import paths
 from .atomic import write_text
 
-STAMP_FILE = ".stamp.json"
+PACKAGE = "crimeoutcomes"
+#: modules that decide and report but never change an output
+MACHINERY = frozenset(f"{PACKAGE}.{m}" for m in ("__main__", "cli", "pipeline", "context", "stamps"))
+TOOLS = f"{PACKAGE}.tools"
 
 
-#: top-level modules every step uses (the Makefile's CODE_DATA lists the same files)
-SHARED_MODULES = ("atomic.py", "errors.py", "paths.py", "procs.py", "stamps.py", "yamlfile.py")
+# ------------------------------------------------------------------------------------------- modules
+@functools.cache
+def modules() -> dict[str, Path]:
+    """Every module of the package: dotted name -> file."""
+    out = {}
+    for f in sorted(paths.PACKAGE_DIR.rglob("*.py")):
+        rel = f.relative_to(paths.PACKAGE_DIR).with_suffix("")
+        parts = [PACKAGE, *rel.parts]
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = f
+    return out
 
 
-def code_fingerprint(*stages: str) -> str:
-    """sha256 over the source a step runs: the shared modules, the named stage folders ("data", "analysis",
-    "publish") and, for stages past data, steps.py. Changes whenever that code changes, and only then."""
+def _resolve(module: str, node: ast.ImportFrom) -> str:
+    if not node.level:
+        return node.module or ""
+    is_package = modules()[module].name == "__init__.py"
+    base = module.split(".")
+    base = base if is_package else base[:-1]
+    base = base[: len(base) - (node.level - 1)]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def imports_in(tree: ast.AST, module: str | None = None) -> set[str]:
+    """The package modules a parsed file imports (anywhere in it)."""
+    known = modules()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in known:
+                    found.add(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = _resolve(module, node) if module else (node.module or "")
+            for alias in node.names:
+                if f"{base}.{alias.name}" in known:
+                    found.add(f"{base}.{alias.name}")
+                elif base in known:
+                    found.add(base)
+    return {m for m in found if m == PACKAGE or m.startswith(PACKAGE + ".")}
+
+
+@functools.cache
+def _imports(module: str) -> frozenset[str]:
+    path = modules()[module]
+    return frozenset(imports_in(ast.parse(path.read_bytes(), str(path)), module))
+
+
+def notebook_imports(path: Path) -> set[str]:
+    """The package modules a notebook's code cells import (shell and magic lines are skipped)."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    found: set[str] = set()
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source", []))
+        lines = [line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))]
+        try:
+            found |= imports_in(ast.parse("\n".join(lines)))
+        except SyntaxError:
+            continue
+    return found
+
+
+def closure(entries: Iterable[str]) -> list[str]:
+    """The entry modules and every package module they import, directly or not (with their parent packages);
+    tools and the machinery are not followed."""
+    seen: set[str] = set()
+    todo = [e for e in entries]
+    while todo:
+        m = todo.pop()
+        if m in seen or m in MACHINERY or m == TOOLS or m.startswith(TOOLS + "."):
+            continue
+        seen.add(m)
+        parts = m.split(".")
+        todo += [".".join(parts[:i]) for i in range(1, len(parts))]
+        todo += list(_imports(m))
+    return sorted(seen)
+
+
+def code_fingerprint(module_names: Iterable[str]) -> str:
     h = hashlib.sha256()
-    files = [paths.PACKAGE_DIR / m for m in SHARED_MODULES]
-    for stage in stages:
-        files += sorted((paths.PACKAGE_DIR / stage).rglob("*.py"))
-    if set(stages) - {"data"}:
-        files.append(paths.PACKAGE_DIR / "steps.py")
-    for f in files:
-        h.update(f.relative_to(paths.PACKAGE_DIR).as_posix().encode() + b"\0" + f.read_bytes())
+    for name in sorted(module_names):
+        path = modules()[name]
+        h.update(name.encode() + b"\0" + path.read_bytes() + b"\x1e")
     return h.hexdigest()
 
 
+# ------------------------------------------------------------------------------------------- values and files
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes, or '(absent)'."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return "(absent)"
+
+
 def fingerprint(*parts) -> str:
-    """sha256 of JSON-serialisable parts and of files (Path objects: their bytes)."""
+    """sha256 of JSON-serialisable parts and of files (Path objects: their name and bytes)."""
     h = hashlib.sha256()
     for part in parts:
         if isinstance(part, Path):
-            h.update(part.name.encode() + b"\0")
-            h.update(part.read_bytes() if part.is_file() else b"(absent)")
+            h.update(part.name.encode() + b"\0" + file_digest(part).encode())
         else:
             h.update(json.dumps(part, sort_keys=True, default=str).encode())
         h.update(b"\x1e")
     return h.hexdigest()
 
 
-def is_current(folder: Path, stamp: str, outputs: list[str] | tuple[str, ...] = ()) -> bool:
-    """True when folder/.stamp.json records `stamp` and every named output exists."""
-    marker = folder / STAMP_FILE
+# ------------------------------------------------------------------------------------------- stamp files
+def read(path: Path) -> dict:
+    """A stamp file's content ({} when there is none or it is unreadable)."""
     try:
-        recorded = json.loads(marker.read_text()).get("stamp")
+        data = json.loads(Path(path).read_text())
     except (OSError, ValueError):
-        return False
-    return recorded == stamp and all((folder / o).exists() for o in outputs)
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
-def write_stamp(folder: Path, stamp: str, **info) -> None:
-    write_text(folder / STAMP_FILE, json.dumps({"stamp": stamp, **info}, indent=1, default=str) + "\n")
+def write(path: Path, stamp: str, files: Iterable[str] = (), **info) -> None:
+    """Record a stamp and the files (relative to the stamp's folder) the step wrote."""
+    write_text(path, json.dumps({"stamp": stamp, **info, "files": sorted(set(files))}, indent=1, default=str) + "\n")
+
+
+def missing_files(folder: Path, record: dict, declared: Iterable[str] = ()) -> list[str]:
+    """Files a stamp recorded (or a step declares) that are not in the folder."""
+    wanted = list(dict.fromkeys([*declared, *record.get("files", [])]))
+    return [f for f in wanted if not os.path.exists(folder / f)]
+
+
+def written(folder: Path, exclude: Iterable[str] = ()) -> list[str]:
+    """Every file below a folder (relative, POSIX), hidden files and the excluded prefixes left out."""
+    skip = tuple(exclude)
+    out = []
+    for p in Path(folder).rglob("*"):
+        rel = p.relative_to(folder)
+        hidden = any(part.startswith(".") for part in rel.parts)
+        if p.is_file() and not hidden and not (skip and rel.as_posix().startswith(skip)):
+            out.append(rel.as_posix())
+    return sorted(out)
 
 
 def touch(path: Path) -> None:
-    """Update a make target's time without changing its bytes (so make sees the step as done)."""
+    """Update a stamp's time without changing its bytes."""
     if path.exists():
         os.utime(path)

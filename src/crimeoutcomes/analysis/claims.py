@@ -23,8 +23,6 @@ Verdicts:
 
 from __future__ import annotations
 
-import difflib
-import math
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -34,7 +32,7 @@ import pandas as pd
 
 from .. import paths
 from ..errors import DataError
-from ..yamlfile import read_yaml
+from ..yamlfile import read_yaml, validate
 from . import measures as m
 from .periods import Period
 
@@ -49,25 +47,6 @@ VERDICTS = (REPRODUCED, REVISED, DIFFERS, NOT_VERIFIABLE, NOT_FROM_DATASET)
 RECORD_MEASURES = {"record_rate": "vdns_rate", "record_count": "vdns_count"}
 SPECIAL_MEASURES = ("coverage_gap", "external")
 MEASURES = (*m.SHORTHANDS, *RECORD_MEASURES, *SPECIAL_MEASURES)
-CLAIM_KEYS = (
-    "id",
-    "article",
-    "quote",
-    "area",
-    "period",
-    "basis",
-    "offences",
-    "numerator",
-    "denominator",
-    "claimed",
-    "exclude",
-    "source",
-    "source_name",
-    "tolerance",
-    "note",
-    "measure",
-)
-TOP_KEYS = ("defaults", "articles", "claims", "description")
 DEFAULT_TOLERANCE = {"count": {"relative": 0.02}, "percent": {"points": 0.5}}
 AUDIT_COLUMNS = [
     "id",
@@ -199,6 +178,7 @@ class Claim:
     source_name: str = ""
     tolerance: dict = field(default_factory=dict)
     note: str = ""
+    reading: str = ""  # how the figure is read where that is approximate, or a coincidence worth knowing
 
 
 @dataclass
@@ -219,114 +199,130 @@ class _Where:
         return DataError(f"{where}: {problem}")
 
 
+_TEXT = {"type": "string", "maxLength": 2000}
+_NAMES = {"anyOf": [{"type": "string", "maxLength": 200}, {"type": "array", "maxItems": 50, "items": _TEXT}]}
+_OUTCOMES = {"type": ["string", "integer", "array", "object"]}  # the forms are checked by measures.OutcomeSet
+_TOLERANCE = {
+    "description": "write {relative: 0.02} (a share of the printed count) or {points: 0.5} (percentage points)",
+    "type": "object",
+    "minProperties": 1,
+    "maxProperties": 1,
+    "additionalProperties": False,
+    "properties": {"relative": {"type": "number", "minimum": 0}, "points": {"type": "number", "minimum": 0}},
+}
+_CLAIM_ID = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
+#: a claims registry; the claim form's meaning (periods, areas, outcome types) is checked after it, claim by claim
+SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["claims"],
+    "properties": {
+        "description": _TEXT,
+        "defaults": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "basis": {"enum": list(m.BASES)},
+                "exclude": _NAMES,
+                "tolerance": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "properties": {"count": _TOLERANCE, "percent": _TOLERANCE},
+                },
+            },
+        },
+        "articles": {
+            "type": "object",
+            "maxProperties": 10_000,
+            "additionalProperties": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["title"],
+                "properties": {
+                    "title": _TEXT,
+                    "url": _TEXT,
+                    "published": _TEXT,
+                    "publisher": _TEXT,
+                    "file": _TEXT,
+                    "release": _TEXT,
+                    "last_year": {"type": "integer"},
+                },
+            },
+        },
+        "claims": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 100_000,
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "article", "quote", "claimed"],
+                "properties": {
+                    "id": _CLAIM_ID,
+                    "article": {"type": "string", "maxLength": 200},
+                    "quote": {"type": "string", "minLength": 1, "maxLength": 5000},
+                    "area": _NAMES,
+                    "period": {"type": ["string", "integer"]},
+                    "basis": {"enum": list(m.BASES)},
+                    "offences": {"type": ["string", "object"], "maxProperties": 1},
+                    "numerator": _OUTCOMES,
+                    "denominator": _OUTCOMES,
+                    "claimed": {"type": ["string", "number"]},
+                    "exclude": _NAMES,
+                    "source": {"enum": ["dataset", "other"]},
+                    "source_name": _TEXT,
+                    "tolerance": _TOLERANCE,
+                    "note": _TEXT,
+                    "reading": _TEXT,
+                    "measure": {"enum": list(MEASURES)},
+                },
+            },
+        },
+    },
+}
+
+
+def _where_in_registry(doc: dict, location: list) -> str:
+    """['claims', 2, 'quote'] -> "claim 'x', field 'quote'" (or "claim 3" when it has no usable id)."""
+    if len(location) >= 2 and location[0] == "claims" and isinstance(location[1], int):
+        entry = doc["claims"][location[1]]
+        cid = entry.get("id") if isinstance(entry, dict) else None
+        who = f"claim {cid!r}" if isinstance(cid, str) and cid else f"claim {location[1] + 1}"
+        field = ".".join(str(p) for p in location[2:])
+        return who + (f", field {field!r}" if field else "")
+    return ".".join(str(p) for p in location) or "top level"
+
+
 def load(path: Path | str) -> Registry:
     """Read and check one registry; every problem is an error naming the file, the claim and the field."""
     path = Path(path)
     doc = read_yaml(path, "claims registry", DataError)
-    unknown = sorted(set(doc) - set(TOP_KEYS))
-    if unknown:
-        raise DataError(
-            f"{paths.relative(path)}: unknown top-level key(s) {', '.join(map(repr, unknown))}; "
-            f"allowed: {', '.join(TOP_KEYS)}"
-        )
+    validate(doc, SCHEMA, paths.relative(path), DataError, where=_where_in_registry)
     defaults = doc.get("defaults") or {}
-    if not isinstance(defaults, dict) or set(defaults) - {"basis", "exclude", "tolerance"}:
-        raise DataError(f"{paths.relative(path)}: defaults must be a mapping with basis, exclude and tolerance only")
     articles = doc.get("articles") or {}
-    if not isinstance(articles, dict):
-        raise DataError(f"{paths.relative(path)}: articles must be a mapping of key -> {{title, url, published}}")
-    entries = doc.get("claims")
-    if not isinstance(entries, list) or not entries:
-        raise DataError(f"{paths.relative(path)}: claims must be a non-empty list")
-    default_tol = defaults.get("tolerance") or {}
-    if not isinstance(default_tol, dict) or set(default_tol) - {"count", "percent"}:
-        raise DataError(
-            f"{paths.relative(path)}: defaults.tolerance must be a mapping with count and/or percent, "
-            "e.g. {count: {relative: 0.02}, percent: {points: 0.5}}"
-        )
-    for unit, tol in default_tol.items():
-        problem = _tolerance_problem(tol)
-        if problem:
-            raise DataError(f"{paths.relative(path)}: defaults.tolerance.{unit}: {problem}")
-    tolerance = {**DEFAULT_TOLERANCE, **default_tol}
+    tolerance = {**DEFAULT_TOLERANCE, **(defaults.get("tolerance") or {})}
     claims, seen = [], set()
-    for i, entry in enumerate(entries, start=1):
-        where = _Where(path, entry.get("id") if isinstance(entry, dict) else None, i)
-        if not isinstance(entry, dict):
-            raise where.error(None, "each claim must be a mapping of fields")
-        claims.append(_claim(entry, where, defaults, articles, seen, path))
+    for i, entry in enumerate(doc["claims"], start=1):
+        where = _Where(path, entry["id"], i)
+        if entry["id"] in seen:
+            raise where.error("id", f"duplicate id {entry['id']!r}: every claim id must be unique")
+        seen.add(entry["id"])
+        if entry["article"] not in articles:
+            raise where.error(
+                "article",
+                f"{entry['article']!r} is not listed under articles: ({', '.join(articles) or 'none listed'})",
+            )
+        claims.append(_claim(entry, where, defaults, path))
     return Registry(path, articles, claims, tolerance)
 
 
-def _tolerance_problem(tol) -> str:
-    """'' when tol is {relative: x} or {points: x} with x a non-negative number, else what is wrong."""
-    if not isinstance(tol, dict) or len(tol) != 1 or next(iter(tol)) not in ("relative", "points"):
-        return f"{tol!r} not understood: write {{relative: 0.02}} (a share of the printed count) or {{points: 0.5}}"
-    amount = next(iter(tol.values()))
-    if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not math.isfinite(amount) or amount < 0:
-        return f"{amount!r} is not a number of at least 0"
-    return ""
-
-
-def _claim(entry: dict, where: _Where, defaults: dict, articles: dict, seen: set, path: Path) -> Claim:
-    extra = sorted(set(entry) - set(CLAIM_KEYS))
-    if extra:
-        close = {k: difflib.get_close_matches(k, CLAIM_KEYS, n=1) for k in extra}
-        hint = "; ".join(f"{k!r}" + (f" (did you mean {c[0]!r}?)" if c else "") for k, c in close.items())
-        raise where.error(None, f"unknown field(s) {hint}; allowed: {', '.join(CLAIM_KEYS)}")
-    for key in ("id", "article", "quote", "claimed"):
-        if entry.get(key) in (None, ""):
-            raise where.error(key, "missing (required)")
-    cid = str(entry["id"])
-    if cid in seen:
-        raise where.error("id", f"duplicate id {cid!r}: every claim id must be unique")
-    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", cid):
-        raise where.error("id", f"{cid!r}: use letters, digits, '-', '_' and '.' only (it names the rows file)")
-    seen.add(cid)
-    if entry["article"] not in articles:
-        raise where.error(
-            "article", f"{entry['article']!r} is not listed under articles: ({', '.join(articles) or 'none listed'})"
-        )
-    source = entry.get("source", "dataset")
-    measure = entry.get("measure", "")
-    if source not in ("dataset", "other"):
-        raise where.error("source", f"must be 'dataset' or 'other', got {source!r}")
-    if measure and measure not in MEASURES:
-        raise where.error(
-            "measure",
-            f"unknown measure {measure!r}; known: {', '.join(MEASURES)} (or write numerator/denominator instead)",
-        )
-    quote = " ".join(str(entry["quote"]).split())
-    if entry.get("tolerance") is not None:
-        problem = _tolerance_problem(entry["tolerance"])
-        if problem:
-            raise where.error("tolerance", problem)
-    common = dict(
-        id=cid,
-        article=entry["article"],
-        quote=quote,
-        registry=path.name,
-        note=str(entry.get("note", "")),
-        tolerance=entry.get("tolerance") or {},
-    )
-    if source == "other" or measure == "external":
-        if not entry.get("source_name"):
-            raise where.error("source_name", "name the source of a figure not from this dataset")
-        return Claim(
-            kind="external",
-            claimed=Claimed.parse(entry["claimed"], "external"),
-            measure="external",
-            source_name=str(entry["source_name"]),
-            **common,
-        )
+def _query(entry: dict, where: _Where, defaults: dict) -> tuple[m.Area, Period, str, m.OffenceScope]:
+    """The area, period, basis and offences a claim names (checked)."""
     for key in ("area", "period"):
         if entry.get(key) in (None, "", []):
             raise where.error(key, "missing (required for a figure from this dataset)")
     exclude = entry.get("exclude", defaults.get("exclude", list(m.DEFAULT_EXCLUDE))) or []
-    if isinstance(exclude, str):
-        exclude = [exclude]
-    if not isinstance(exclude, list):
-        raise where.error("exclude", f"{exclude!r}: give a list of forces, e.g. [Greater Manchester]")
+    exclude = [exclude] if isinstance(exclude, str) else exclude
     try:
         area = m.Area.of(entry["area"], exclude=exclude)
     except DataError as exc:
@@ -337,42 +333,60 @@ def _claim(entry: dict, where: _Where, defaults: dict, articles: dict, seen: set
         period = Period.parse(entry["period"])
     except ValueError as exc:
         raise where.error("period", str(exc)) from None
-    basis = entry.get("basis", defaults.get("basis", "closed"))
-    if basis not in m.BASES:
-        raise where.error("basis", f"must be closed or recorded, got {basis!r}")
     try:
         offences = m.OffenceScope.parse(entry.get("offences", "all"))
     except ValueError as exc:
         raise where.error("offences", str(exc)) from None
-    kind = "value"
-    if measure == "coverage_gap":
-        return Claim(
-            kind="coverage",
-            claimed=_claimed(entry, where, "coverage"),
-            measure=measure,
-            query=m.Query(area, period, basis, offences),
-            **common,
-        )
+    return area, period, entry.get("basis", defaults.get("basis", "closed")), offences
+
+
+def _outcomes(entry: dict, where: _Where) -> tuple[m.OutcomeSet, m.OutcomeSet | None]:
+    """The numerator and denominator: a measure's shorthand, or written out."""
+    measure = entry.get("measure", "")
     if measure:
         if "numerator" in entry or "denominator" in entry:
             raise where.error("measure", "write either measure or numerator/denominator, not both")
-        base = RECORD_MEASURES.get(measure, measure)
-        numerator, denominator = m.SHORTHANDS[base]
-        if measure in RECORD_MEASURES:
-            kind = "record"
-    else:
-        if "numerator" not in entry:
-            raise where.error("numerator", "missing: say which outcome types are counted, e.g. [14, 16] or all")
+        return m.SHORTHANDS[RECORD_MEASURES.get(measure, measure)]
+    if "numerator" not in entry:
+        raise where.error("numerator", "missing: say which outcome types are counted, e.g. [14, 16] or all")
+    sets = []
+    for key in ("numerator", "denominator"):
         try:
-            numerator = m.OutcomeSet.parse(entry["numerator"])
+            sets.append(m.OutcomeSet.parse(entry[key]) if entry.get(key) is not None else None)
         except ValueError as exc:
-            raise where.error("numerator", str(exc)) from None
-        denominator = None
-        if entry.get("denominator") is not None:
-            try:
-                denominator = m.OutcomeSet.parse(entry["denominator"])
-            except ValueError as exc:
-                raise where.error("denominator", str(exc)) from None
+            raise where.error(key, str(exc)) from None
+    return sets[0], sets[1]
+
+
+def _claim(entry: dict, where: _Where, defaults: dict, path: Path) -> Claim:
+    measure = entry.get("measure", "")
+    common = dict(
+        id=entry["id"],
+        article=entry["article"],
+        quote=" ".join(entry["quote"].split()),
+        registry=path.name,
+        note=entry.get("note", ""),
+        reading=entry.get("reading", ""),
+        tolerance=entry.get("tolerance") or {},
+    )
+    if entry.get("source") == "other" or measure == "external":
+        if not entry.get("source_name"):
+            raise where.error("source_name", "name the source of a figure not from this dataset")
+        return Claim(
+            kind="external",
+            claimed=_claimed(entry, where, "external"),
+            measure="external",
+            source_name=entry["source_name"],
+            **common,
+        )
+    area, period, basis, offences = _query(entry, where, defaults)
+    if measure == "coverage_gap":
+        query = m.Query(area, period, basis, offences)
+        return Claim(
+            kind="coverage", claimed=_claimed(entry, where, "coverage"), measure=measure, query=query, **common
+        )
+    numerator, denominator = _outcomes(entry, where)
+    kind = "record" if measure in RECORD_MEASURES else "value"
     claimed = _claimed(entry, where, kind)
     if claimed.unit == "record":
         kind = "record"
@@ -388,13 +402,8 @@ def _claim(entry: dict, where: _Where, defaults: dict, articles: dict, seen: set
             f"{claimed.text!r} is a count but the claim has a denominator; write the rate "
             "as printed (e.g. '43%') or remove the denominator",
         )
-    return Claim(
-        kind=kind,
-        claimed=claimed,
-        measure=measure,
-        query=m.Query(area, period, basis, offences, numerator, denominator),
-        **common,
-    )
+    query = m.Query(area, period, basis, offences, numerator, denominator)
+    return Claim(kind=kind, claimed=claimed, measure=measure, query=query, **common)
 
 
 def _claimed(entry: dict, where: _Where, kind: str) -> Claimed:
@@ -784,7 +793,3 @@ def compact(missing: list[str]) -> str:
     other = [x for x in missing if not x.endswith("(not in this edition)")]
     parts = ([", ".join(absent) + " (not in this edition)"] if absent else []) + other
     return "; ".join(parts)
-
-
-def _finite(x) -> bool:
-    return x is not None and not (isinstance(x, float) and math.isnan(x))

@@ -292,8 +292,7 @@ def data_notes(ds: m.Dataset, force: forces_mod.Force, caveat_list: list[caveats
     return notes
 
 
-def build(ds: m.Dataset, force_name: str, caveat_list: list[caveats_mod.Caveat]) -> ForceFigures:
-    force = forces_mod.resolve(force_name, police_only=True)
+def build(ds: m.Dataset, force: forces_mod.Force, caveat_list: list[caveats_mod.Caveat]) -> ForceFigures:
     periods = latest_periods(ds)
     years = {kind: year_series(ds, force, kind) for kind in ("calendar", "financial")}
     return ForceFigures(

@@ -18,14 +18,12 @@ has cells that should hold counts but do not. It is *complete* only when computa
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
-from .. import paths
 from ..data import derive, outcomes, tables
 from ..data import forces as forces_mod
 from ..errors import DataError
@@ -296,14 +294,10 @@ class Dataset:
         self._rankings: dict = {}  # (period, basis, include_btp, offences) -> ranking table (every report reads it)
 
     @classmethod
-    def load(cls, edition: str) -> Dataset:
-        build_path = paths.edition_dir(edition) / tables.BUILD_FILE
-        try:
-            build = json.loads(build_path.read_text())
-        except FileNotFoundError:
-            raise DataError(
-                f"{paths.relative(build_path)} not found: build the edition first (make data EDITION={edition})"
-            ) from None
+    def load(cls, edition: str, build: dict | None = None) -> Dataset:
+        """An edition's processed tables; `build` is its build.json when the caller has already read it."""
+        if build is None:
+            build = tables.load_record(edition)
         return cls(
             tables.AGGREGATE.load(edition),
             tables.COVERAGE.load(edition),
@@ -612,7 +606,7 @@ def _ranking(ds: Dataset, period: Period, basis: str, include_btp: bool, offence
                 "period": period.label,
                 "offences_closed": fig.closed,
                 "vdns": fig.vdns,
-                "rate_pct": None if fig.rate is None or not fig.computable else 100 * fig.rate,
+                "rate_pct": np.nan if fig.rate is None or not fig.computable else 100 * fig.rate,
                 "computable": fig.computable,
                 "complete": fig.complete,
                 "caveats": "; ".join(fig.caveats),
@@ -641,7 +635,7 @@ def quarterly(ds: Dataset, area: Area, basis: str = "closed") -> pd.DataFrame:
                 "quarter_start": start,
                 "offences_closed": fig.closed,
                 "vdns": fig.vdns,
-                "rate_pct": 100 * fig.rate if fig.rate is not None and fig.computable else None,
+                "rate_pct": 100 * fig.rate if fig.rate is not None and fig.computable else np.nan,
                 "computable": fig.computable,
                 "complete": fig.complete,
                 "caveats": "; ".join(fig.caveats),

@@ -225,3 +225,10 @@ def obtain(
         + f". What to do: put the file (sha256 {src.sha256}) in {paths.relative(raw_dir)}/ or in a mirror folder "
         "(MIRROR=/path/to/folder), or run with internet access. " + _REISSUE_HINT
     )
+
+
+def obtain_all(ed, mirror: Path | None, *, allow_download: bool = True, progress: bool = True) -> list:
+    """(file record, verified path) for every file of an edition, in its order."""
+    return [
+        (src, obtain(src, ed.raw_dir, mirror, allow_download=allow_download, progress=progress)) for src in ed.files
+    ]

@@ -1,14 +1,16 @@
 """The sources manifest (config/sources.yaml): known raw files pinned by size and sha256, and named editions.
 
 The document is checked against SCHEMA before use; a malformed entry is an error naming the file, the entry and
-the field. An edition is either a list of pinned files or `generate: current`, a SYNTHETIC edition made by
-`crimeoutcomes.data.synthetic` on the user's machine (its files are pinned when they are generated).
+the field. An edition is either a list of pinned files or `generate: <edition>`, a SYNTHETIC stand-in for that edition
+generated on the user's machine by a tool (`crimeoutcomes.tools.synthetic`), which pins the files it makes in
+data/raw/<edition>/generated.json.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field, fields
+import hashlib
+import json
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
 from .. import paths
@@ -20,46 +22,68 @@ _FY = r"^\d{4}/\d{2}$"
 _FILE_NAME = r"^(?!\.)[^/\\\x00]+$"  # a plain file name: no folders, no '..', not hidden
 _EDITION_NAME = r"^[a-z0-9][a-z0-9_-]*$"
 
+
+def _pinned(schema: dict, doc: str = ""):
+    return field(metadata={"schema": schema, "doc": doc})
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One raw file, pinned: the record the manifest holds, build.json repeats, and every tool writes. Each field's
+    JSON schema is declared here, once; the manifest's schema is made from it."""
+
+    id: str = _pinned({"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}, "unique")
+    financial_year: str = _pinned({"type": "string", "pattern": _FY}, "e.g. 2018/19")
+    file: str = _pinned({"type": "string", "pattern": _FILE_NAME}, "name on disk in data/raw/")
+    bytes: int = _pinned({"type": "integer", "minimum": 1})
+    sha256: str = _pinned({"type": "string", "pattern": r"^[0-9a-f]{64}$"})
+    url: str = _pinned({"type": "string", "pattern": r"^https?://"})
+    publisher: str = _pinned({"type": "string"})
+    vintage: str = _pinned({"type": "string"}, "where the file comes from, in detail")
+    licence: str = _pinned({"type": "string"})
+    layout: str = _pinned({"enum": list(LAYOUTS)})
+    release: str = field(default="", metadata={"schema": {"type": "string"}, "doc": "the release's short name"})
+    mirror_path: str | None = field(
+        default=None, metadata={"schema": {"type": "string", "pattern": r"^(?!/)(?!.*(^|/)\.\.(/|$)).+$"}}
+    )
+    description: str = field(default="", metadata={"schema": {"type": "string"}})
+    synthetic: bool = field(default=False, metadata={"schema": {"type": "boolean"}})
+
+    @classmethod
+    def field_names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    @classmethod
+    def json_schema(cls) -> dict:
+        return {
+            "type": "object",
+            "required": [f.name for f in fields(cls) if f.default is MISSING],
+            "additionalProperties": False,
+            "properties": {f.name: f.metadata["schema"] for f in fields(cls)},
+        }
+
+    @classmethod
+    def for_file(cls, path: Path | str, **record) -> SourceFile:
+        """The record of a file on disk: its name, size and sha256 measured, the rest given."""
+        path = Path(path)
+        data = path.read_bytes()
+        return cls(file=path.name, bytes=len(data), sha256=hashlib.sha256(data).hexdigest(), **record)
+
+    def to_manifest(self) -> dict:
+        """The entry as config/sources.yaml writes it (optional fields only when they are set)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) != f.default}
+
+    def pin(self) -> dict:
+        """What identifies the file's content and how it is read (part of the build stamp)."""
+        return {k: getattr(self, k) for k in ("id", "financial_year", "file", "bytes", "sha256", "layout")}
+
+
 SCHEMA = {
     "type": "object",
     "properties": {
         "licence_default": {"type": "string"},
         "default_edition": {"type": "string"},
-        "files": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "required": [
-                    "id",
-                    "financial_year",
-                    "file",
-                    "bytes",
-                    "sha256",
-                    "url",
-                    "publisher",
-                    "vintage",
-                    "licence",
-                    "layout",
-                ],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"},
-                    "financial_year": {"type": "string", "pattern": _FY},
-                    "file": {"type": "string", "pattern": _FILE_NAME},
-                    "bytes": {"type": "integer", "minimum": 1},
-                    "sha256": {"type": "string", "pattern": r"^[0-9a-f]{64}$"},
-                    "url": {"type": "string", "pattern": r"^https?://"},
-                    "publisher": {"type": "string"},
-                    "vintage": {"type": "string"},
-                    "release": {"type": "string"},
-                    "licence": {"type": "string"},
-                    "layout": {"enum": list(LAYOUTS)},
-                    "mirror_path": {"type": "string", "pattern": r"^(?!/)(?!.*(^|/)\.\.(/|$)).+$"},
-                    "description": {"type": "string"},
-                    "synthetic": {"type": "boolean"},
-                },
-            },
-        },
+        "files": {"type": "array", "items": SourceFile.json_schema()},
         "editions": {
             "type": "object",
             "minProperties": 1,
@@ -71,7 +95,7 @@ SCHEMA = {
                     "description": {"type": "string"},
                     "files": {"type": "array", "items": {"type": "string"}, "minItems": 1},
                     "synthetic": {"type": "boolean"},
-                    "generate": {"enum": ["current"]},
+                    "generate": {"type": "string"},
                     "release": {"type": "string"},
                 },
                 "oneOf": [{"required": ["files"]}, {"required": ["generate"]}],
@@ -83,48 +107,25 @@ SCHEMA = {
 
 
 @dataclass(frozen=True)
-class SourceFile:
-    id: str
-    financial_year: str
-    file: str
-    bytes: int
-    sha256: str
-    url: str
-    publisher: str
-    vintage: str
-    licence: str
-    layout: str
-    release: str = ""  # the release's short name ("2019 release", "current release")
-    mirror_path: str | None = None
-    description: str = ""
-    synthetic: bool = False
-
-    def pin(self) -> dict:
-        """What identifies the file's content and how it is read (part of the build stamp)."""
-        return {
-            "id": self.id,
-            "financial_year": self.financial_year,
-            "file": self.file,
-            "bytes": self.bytes,
-            "sha256": self.sha256,
-            "layout": self.layout,
-        }
-
-
-@dataclass(frozen=True)
 class Edition:
     name: str
     description: str
     files: tuple[SourceFile, ...]
     synthetic: bool = False
-    generate: str | None = None  # "current": files made by crimeoutcomes.data.synthetic
+    generate: str | None = None  # the edition a SYNTHETIC stand-in is generated for, on the user's machine
     release: str = ""  # how charts name the release, e.g. "current release (July 2024 and July 2025 files)"
+    years: tuple[str, ...] = ()  # a generated edition's financial years (those of the edition it stands in for)
 
     @property
     def financial_years(self) -> list[str]:
         if self.generate and not self.files:
-            return sorted(synthetic_years())
+            return sorted(self.years)
         return sorted(f.financial_year for f in self.files)
+
+    @property
+    def raw_dir(self) -> Path:
+        """Where its raw files are kept: data/raw/, or data/raw/<edition>/ for a generated edition."""
+        return paths.raw_dir() / self.name if self.generate else paths.raw_dir()
 
 
 @dataclass
@@ -133,7 +134,6 @@ class Manifest:
     files: dict[str, SourceFile]
     editions: dict[str, Edition]
     default_edition: str
-    extra: dict = field(default_factory=dict)
 
     def edition(self, name: str | None = None) -> Edition:
         name = name or self.default_edition
@@ -150,10 +150,21 @@ class Manifest:
         return [e.name for e in sorted(hits, key=lambda e: (e.synthetic, e.name))]
 
 
-def synthetic_years() -> set[str]:
-    from . import synthetic
+GENERATED_RECORD = "generated.json"  # data/raw/<edition>/generated.json: the pins of a generated edition's files
 
-    return set(synthetic.CURRENT_YEARS)
+
+def generated_files(ed: Edition, manifest: Manifest | None = None) -> Edition:
+    """A generated edition with the files its generator recorded (data/raw/<edition>/generated.json)."""
+    record_path = ed.raw_dir / GENERATED_RECORD
+    try:
+        record = json.loads(record_path.read_text())
+        files = {e["financial_year"]: SourceFile(**e) for e in record["files"]}
+        return replace(ed, files=tuple(files[fy] for fy in ed.financial_years))
+    except (OSError, ValueError, KeyError, TypeError):
+        raise SourceError(
+            f"the SYNTHETIC files of edition {ed.name!r} have not been generated yet ({paths.relative(record_path)} "
+            f"is missing or incomplete): run make fetch EDITION={ed.name}"
+        ) from None
 
 
 def load(path: Path | str | None = None) -> Manifest:
@@ -162,7 +173,6 @@ def load(path: Path | str | None = None) -> Manifest:
     validate(doc, SCHEMA, paths.relative(path), SourceError)
     where = paths.relative(path)
     files: dict[str, SourceFile] = {}
-    known = {f.name for f in fields(SourceFile)}
     for i, entry in enumerate(doc["files"], start=1):
         if entry["id"] in files:
             raise SourceError(f"{where}: files entry {i}: duplicate id {entry['id']!r}")
@@ -172,7 +182,7 @@ def load(path: Path | str | None = None) -> Manifest:
                 f"{where}: files entry {i} (id {entry['id']!r}), field 'financial_year': "
                 f"{entry['financial_year']!r} is not a financial year (write e.g. 2018/19)"
             )
-        files[entry["id"]] = SourceFile(**{k: v for k, v in entry.items() if k in known})
+        files[entry["id"]] = SourceFile(**entry)
     editions: dict[str, Edition] = {}
     for name, ed in doc["editions"].items():
         ids = ed.get("files") or []
@@ -195,20 +205,15 @@ def load(path: Path | str | None = None) -> Manifest:
             generate=ed.get("generate"),
             release=str(ed.get("release", "")),
         )
+    for name, ed in list(editions.items()):
+        if ed.generate:
+            if ed.generate not in editions or editions[ed.generate].generate:
+                raise SourceError(
+                    f"{where}: editions, {name!r}, 'generate': {ed.generate!r} must name an edition of listed files "
+                    "(the one it stands in for)"
+                )
+            editions[name] = replace(ed, years=tuple(editions[ed.generate].financial_years))
     default = doc.get("default_edition") or next(iter(editions))
     if default not in editions:
         raise SourceError(f"{where}: default_edition {default!r} is not one of the editions ({', '.join(editions)})")
     return Manifest(path=path, files=files, editions=editions, default_edition=default)
-
-
-def write(manifest_doc: dict, path: Path) -> None:
-    """Write a manifest document (used for synthetic test editions)."""
-    import yaml
-
-    from ..atomic import write_text
-
-    write_text(path, yaml.safe_dump(manifest_doc, sort_keys=False))
-
-
-def is_edition_name(name: str) -> bool:
-    return bool(re.fullmatch(_EDITION_NAME, name))

@@ -7,13 +7,14 @@ else in the project lists these columns.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from .. import paths
+from .. import dag, paths
 from ..atomic import atomic_path
 from ..errors import DataError
 
@@ -178,7 +179,7 @@ _LEFT_OUT = (
 
 OUTCOMES = Table(
     name="outcomes",
-    file="outcomes.parquet",
+    file=dag.file("build", "outcomes"),
     check_key=False,
     description="The tidy table: one row per financial year x quarter x force x offence code x outcome type, as "
     "published, with every raw row traceable to its file and row.",
@@ -233,7 +234,7 @@ OUTCOMES = Table(
 
 AGGREGATE = Table(
     name="aggregate",
-    file="aggregate.parquet",
+    file=dag.file("build", "aggregate"),
     also_csv=True,
     description="Force x financial quarter x outcome type: closed and recorded totals over every offence.",
     key=("force", "financial_year", "fin_quarter", "outcome_type"),
@@ -254,7 +255,7 @@ AGGREGATE = Table(
 
 OFFENCE_GROUPS = Table(
     name="offence_groups",
-    file="offence_groups.parquet",
+    file=dag.file("build", "offence_groups"),
     description="Force x financial quarter x offence group x outcome type totals.",
     key=("force", "financial_year", "fin_quarter", "offence_group", "outcome_type"),
     columns=_FORCE
@@ -271,7 +272,7 @@ OFFENCE_GROUPS = Table(
 
 COVERAGE = Table(
     name="coverage",
-    file="coverage.csv",
+    file=dag.file("build", "coverage"),
     description="Every police force x quarter of the edition: is it there, was it supplied in full, is it plausible.",
     key=("force", "financial_year", "fin_quarter"),
     columns=_FORCE
@@ -305,7 +306,7 @@ COVERAGE = Table(
 
 QUALITY = Table(
     name="quality",
-    file="quality.csv",
+    file=dag.file("build", "quality"),
     description="Every count cell that is not a plain count, grouped by file, force, quarter, column, issue and token.",
     key=("source_file", "force", "financial_year", "fin_quarter", "column", "issue", "token", "expected"),
     columns=(
@@ -324,4 +325,15 @@ QUALITY = Table(
 )
 
 TABLES = (OUTCOMES, AGGREGATE, OFFENCE_GROUPS, COVERAGE, QUALITY)
-BUILD_FILE = "build.json"  # the build record: files used, hashes, vintages, sheets, header mappings, stamp
+BUILD_FILE = dag.file("build", "record")  # the build record: files used, hashes, vintages, sheets, header mappings
+
+
+def load_record(edition: str) -> dict:
+    """build.json of a built edition."""
+    path = paths.edition_dir(edition) / BUILD_FILE
+    try:
+        return json.loads(path.read_text())
+    except FileNotFoundError:
+        raise DataError(
+            f"{paths.relative(path)} not found: build the edition first (make data EDITION={edition})"
+        ) from None

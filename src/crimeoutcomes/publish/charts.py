@@ -190,7 +190,13 @@ def rate_by_year(
                 "change"
             )
     chart = style.Chart(
-        title, subtitle, source, 2.6 * max(1, len(kinds)), nrows=max(1, len(kinds)), synthetic=synthetic
+        title,
+        subtitle,
+        source,
+        2.6 * max(1, len(kinds)),
+        nrows=max(1, len(kinds)),
+        sharey=True,
+        synthetic=synthetic,
     )
     if not kinds:
         _nothing(chart, "No year of this edition has every quarter present")
@@ -212,7 +218,7 @@ def rate_by_year(
         ax.set_xlim(-0.8, max(len(years) - 0.2, 2.2))
         ax.set_ylabel("% of offences closed")
         ax.set_title(f"{kind.capitalize()} years", loc="right", fontsize=style.BODY_PT, color=style.MUTED)
-        top = np.nanmax(part[_RATE].to_numpy(dtype=float)) if len(part) else 10
+        top = np.nanmax(data[_RATE].to_numpy(dtype=float)) if len(data) else 10  # one scale for both panels
         ax.set_ylim(0, top * 1.25)
         ax.grid(axis="x", visible=False)
     if kinds:

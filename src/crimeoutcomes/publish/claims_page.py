@@ -3,16 +3,19 @@ computed claim, the raw rows it sums (rows/<id>.csv, gzipped when large)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from .. import dag
 from ..analysis import claims as claims_mod
 from ..atomic import atomic_path, write_text
 from . import html
 
-AUDIT_CSV = "claims_audit.csv"
-ROWS_DIR = "rows"
+ROWS_DIR = str(PurePosixPath(dag.file("claims", "rows", claim="x")).parent) + "/"
+
+AUDIT_CSV = dag.file("claims", "audit_csv")
+PAGE = dag.file("claims", "page")
 GZIP_ROWS_OVER = 100_000  # rows files larger than this are written as .csv.gz
 VERDICT_HELP = {
     claims_mod.REPRODUCED: "the computed value is the printed figure at its printed precision",
@@ -28,25 +31,25 @@ def verdict_badge(verdict: str) -> str:
     return f'<span class="verdict v-{verdict.replace(" ", "-")}">{html.esc(verdict)}</span>'
 
 
-def rows_name(claim_id: str, n: int) -> str:
-    return f"{claim_id}.csv.gz" if n > GZIP_ROWS_OVER else f"{claim_id}.csv"
+def rows_file(claim_id: str, n: int) -> str:
+    """The rows file of a claim, relative to the audit's folder (gzipped when large)."""
+    name = dag.file("claims", "rows", claim=claim_id)
+    return f"{name}.gz" if n > GZIP_ROWS_OVER else name
 
 
 def write(audit: claims_mod.Audit, folder: Path, build: dict, crumbs: list[tuple[str, str]]) -> dict[str, Path]:
     """Write the CSV, the rows files and the page into `folder` (the caller swaps the folder in whole)."""
     table = audit.table.copy()
-    table["rows_file"] = [
-        f"{ROWS_DIR}/{rows_name(i, len(audit.rows[i]))}" if i in audit.rows else "" for i in table["id"]
-    ]
+    table["rows_file"] = [rows_file(i, len(audit.rows[i])) if i in audit.rows else "" for i in table["id"]]
     for claim_id, rows in audit.rows.items():
-        target = folder / ROWS_DIR / rows_name(claim_id, len(rows))
+        target = folder / rows_file(claim_id, len(rows))
         target.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(target, ".csv.gz" if target.name.endswith(".gz") else ".csv") as tmp:
             rows.to_csv(tmp, index=False, compression="gzip" if target.name.endswith(".gz") else None)
     csv = folder / AUDIT_CSV
     with atomic_path(csv) as tmp:
         table.to_csv(tmp, index=False)
-    page = folder / "index.html"
+    page = folder / PAGE
     write_text(page, render(table, audit, build, crumbs))
     return {"csv": csv, "page": page}
 
@@ -115,7 +118,7 @@ def render(table: pd.DataFrame, audit: claims_mod.Audit, build: dict, crumbs) ->
         f'<p>Download the whole audit: <a href="{AUDIT_CSV}">{AUDIT_CSV}</a> (one row per claim, with the computed '
         "value in the claim's unit). For every computed claim, its raw rows (source file, source row, force, quarter, "
         "offence code, outcome type, count, and whether the row enters the numerator and the denominator) are in "
-        f"<code>{ROWS_DIR}/</code>: rows with a count of 0 are left out, as they add nothing.</p>",
+        f"<code>{ROWS_DIR}</code>: rows with a count of 0 are left out, as they add nothing.</p>",
     ]
     for key, art in articles.items():
         part = table[table["article"] == key]

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import base64
 import json
+import posixpath
 from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
-from ..data import build as build_mod
+from .. import dag, paths
+from ..data import tables
 from ..errors import DataError
 from . import html
 
@@ -35,7 +36,7 @@ def setup() -> None:
 
 
 def load_build(edition: str) -> dict:
-    return build_mod.load_build(edition)
+    return tables.load_record(edition)
 
 
 def banner(build: dict):
@@ -94,16 +95,18 @@ class ForceReport:
         from ..data import forces
 
         self.force = forces.resolve(force, police_only=True)
-        self.folder = paths.reports_dir(edition) / "forces" / self.force.slug
+        figures = paths.output("reports", "figures", edition, force=self.force.slug)
+        self.folder = figures.parent
         try:
-            self.data = json.loads((self.folder / "figures.json").read_text())
+            self.data = json.loads(figures.read_text())
         except FileNotFoundError:
             raise DataError(
-                f"{paths.relative(self.folder / 'figures.json')} not found: run make reports "
+                f"{paths.relative(figures)} not found: run make reports "
                 f"EDITION={edition} (or make report FORCE={self.force.name!r})"
             ) from None
         self.build = load_build(edition)
-        self.prefix = f"{self.force.slug}/"  # the page is forces/<slug>.html, the files are in forces/<slug>/
+        # links from the page (forces/<slug>.html) to its files (forces/<slug>/...)
+        self.prefix = posixpath.dirname(dag.file("reports", "figures", force=self.force.slug)) + "/"
 
     def title(self):
         return _show(f"<h1>{html.esc(self.force.name)}: when the victim does not support further action</h1>")
@@ -116,6 +119,14 @@ class ForceReport:
         from IPython.display import display
 
         df = pd.DataFrame(self.data["headline"])
+        if df.empty:
+            display(
+                _show(
+                    f"<p>No period of this edition can be computed for {html.esc(self.force.name)} and "
+                    "England and Wales together: a quarter is missing (see the data notes).</p>"
+                )
+            )
+            return
         for period, part in df.groupby("Period", sort=False):
             display(table(part.drop(columns="Period"), f"{self.force.name} and England and Wales: {period}"))
 
@@ -146,3 +157,32 @@ def exercise(question: str, answer: str):
         f"<p><strong>{html.esc(question)}</strong></p><details><summary>Show the answer</summary>"
         f"<p>{html.esc(answer)}</p></details>"
     )
+
+
+class Sensitivity:
+    """The files the sensitivity step wrote (the step table names them), shown for people."""
+
+    def __init__(self, edition: str):
+        self.edition = edition
+        self.folder = paths.step_dir("sensitivity", edition)
+        self.prefix = dag.link("pages", "sensitivity", "charts").rsplit("/", 1)[0] + "/"
+
+    def _file(self, key: str) -> Path:
+        path = paths.output("sensitivity", key, self.edition)
+        if not path.is_file():
+            raise DataError(f"{paths.relative(path)} not found: run make sensitivity EDITION={self.edition}")
+        return path
+
+    def national(self):
+        return csv_table(self._file("national"), "England and Wales under each choice of method")
+
+    def charts(self):
+        for meta in json.loads(self._file("charts").read_text()):
+            chart(self.folder, meta, self.prefix)
+
+    def ranks(self):
+        return csv_table(self._file("ranks"), "Each force's rank under each choice")
+
+    def conclusions(self):
+        items = "".join(f"<li>{html.esc(c)}</li>" for c in json.loads(self._file("conclusions").read_text()))
+        return _show(f"<ul>{items}</ul>")

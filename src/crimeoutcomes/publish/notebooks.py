@@ -1,19 +1,18 @@
-"""The notebooks: the one list of them, running them with papermill, and turning them into pages with nbconvert.
+"""Running the notebooks with papermill and turning them into pages with nbconvert.
 
 Notebooks are for communication (they load what the package's steps wrote and explain it); the package runs them
-and writes every file. NOTEBOOKS is the only list: the CLI, the index page, regeneration of the committed copies
-and the README check all read it.
+and writes every file. The one list of them is dag.NOTEBOOKS (the step table).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import paths, procs
+from .. import dag, paths, procs
 from ..atomic import atomic_path, write_text
 from ..errors import UserError
 from . import html
@@ -21,77 +20,6 @@ from . import html
 KERNEL = "crime-outcomes"  # registered inside the project's virtual environment by `make venv`
 #: notebook metadata papermill and Jupyter write on every run; stripped from committed notebooks
 VOLATILE_KEYS = ("metadata.papermill", "cell.metadata.papermill", "cell.metadata.execution", "metadata.widgets")
-
-
-@dataclass(frozen=True)
-class Notebook:
-    name: str
-    title: str
-    audience: str
-    summary: str
-    parameters: dict = field(default_factory=dict)  # name -> default (as in the parameters cell)
-    page: str = ""  # where its page goes, relative to reports/<edition>/; "" = rendered by the reports step
-
-    @property
-    def path(self) -> Path:
-        return paths.notebooks_dir() / f"{self.name}.ipynb"
-
-
-NOTEBOOKS: tuple[Notebook, ...] = (
-    Notebook(
-        "00_dataset_guide",
-        "A guide to the Home Office outcomes table and its traps",
-        "students",
-        "what a row is, the columns, both count bases, calendar and financial years, every trap shown on real "
-        "rows, exercises with answers",
-        {"edition": "sample", "example_force": "Cheshire"},
-        "00_dataset_guide.html",
-    ),
-    Notebook(
-        "01_clean",
-        "Cleaning: raw files to tidy data",
-        "everyone",
-        "the build's files and hashes, header mapping, rows, coverage, partial supply and quality issues",
-        {"edition": "sample"},
-        "01_clean.html",
-    ),
-    Notebook(
-        "02_claims",
-        "Claims audit: every published figure recomputed",
-        "researchers",
-        "the audit of both articles and of other published figures, the method, and one claim traced to its rows",
-        {"edition": "sample", "trace_claim": "cheshire-vdns-rate-2020"},
-        "02_claims.html",
-    ),
-    Notebook(
-        "03_force_report",
-        "Force report",
-        "journalists",
-        "the per-force report: headline figures, a story paragraph, charts with their data, data notes",
-        {"force": "Cheshire", "edition": "sample"},
-        "",
-    ),
-    Notebook(
-        "04_sensitivity",
-        "How robust is the headline rate?",
-        "researchers",
-        "the rate and ranking under calendar or financial year, closed or recorded basis, with or without GMP, "
-        "BTP and fraud",
-        {"edition": "sample"},
-        "04_sensitivity.html",
-    ),
-)
-BY_NAME = {nb.name: nb for nb in NOTEBOOKS}
-#: committed copies (file stem under notebooks/ -> (notebook, parameters)), re-run by nbval in `make test`
-COMMITTED: dict[str, tuple[str, dict]] = {
-    "00_dataset_guide": ("00_dataset_guide", {}),
-    "01_clean": ("01_clean", {}),
-    "02_claims": ("02_claims", {}),
-    "03_force_report": ("03_force_report", {}),
-    "examples/03_force_report_derbyshire": ("03_force_report", {"force": "Derbyshire"}),
-    "04_sensitivity": ("04_sensitivity", {}),
-}
-PAGES = tuple(nb for nb in NOTEBOOKS if nb.page)
 
 
 def install_kernel(prefix: str = sys.prefix) -> Path:
@@ -186,10 +114,26 @@ def to_html(
     return target
 
 
-def regenerate(stem: str) -> Path:
-    """Re-execute a committed notebook in place from its template, on the current project root."""
-    template, params = COMMITTED[stem]
-    return execute(template, paths.notebooks_dir() / f"{stem}.ipynb", params, strip=True)
+def render_page(nb, parameters: dict, target: Path, build: dict, *, keep: bool = False) -> Path:
+    """Run a notebook on its parameters and write its page (`target`); `keep` keeps the executed notebook beside
+    the page, in notebooks/<name>.ipynb."""
+    executed = target.parent / f".{nb.name}.ipynb.{os.getpid()}.0.part.ipynb"  # a kill leaves it to clean_stale
+    try:
+        execute(nb.name, executed, parameters)
+        edition = parameters.get("edition", "")
+        to_html(
+            executed,
+            target,
+            title=f"{nb.title} ({edition} edition)",
+            build=build,
+            crumbs=[("All forces", dag.link("pages", "site", "index"))],
+        )
+        if keep:
+            (target.parent / "notebooks").mkdir(exist_ok=True)
+            executed.replace(target.parent / "notebooks" / f"{nb.name}.ipynb")
+    finally:
+        executed.unlink(missing_ok=True)
+    return target
 
 
 class ReusableKernel:

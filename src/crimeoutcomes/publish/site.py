@@ -7,12 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import paths
+from .. import dag
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
 from ..atomic import write_text
 from ..data import forces as forces_mod
-from . import html, notebooks
+from . import html
+
+CLAIMS_PAGE = dag.link("site", "claims", "page")
 
 
 def index_table(ds: m.Dataset) -> tuple[pd.DataFrame, list[str]]:
@@ -23,7 +25,7 @@ def index_table(ds: m.Dataset) -> tuple[pd.DataFrame, list[str]]:
     for f in forces_mod.POLICE_FORCES:
         if f.name not in present:
             continue
-        row = {"Force": f.name, "_href": f"forces/{f.slug}.html"}
+        row = {"Force": f.name, "_href": dag.link("site", "reports", "page", force=f.slug)}
         for p in periods:
             r = ranks[p].loc[f.name]
             ok = bool(r["computable"])
@@ -43,12 +45,13 @@ def index_table(ds: m.Dataset) -> tuple[pd.DataFrame, list[str]]:
     return pd.DataFrame(rows), [p.label for p in periods]
 
 
-def write_index(edition: str) -> Path:
-    ds = m.Dataset.load(edition)
+def write_index(ds: m.Dataset, folder: Path) -> Path:
+    """The index page into `folder` (reports/<edition>/)."""
+    edition = ds.edition
     table, labels = index_table(ds)
     pages = "".join(
         f'<li><a href="{nb.page}">{html.esc(nb.title)}</a> (for {nb.audience}): {html.esc(nb.summary)}.</li>'
-        for nb in notebooks.PAGES
+        for nb in dag.PAGES
     )
     body = [
         "<p>How often does a police investigation end because the alleged victim did not support further action? "
@@ -67,10 +70,10 @@ def write_index(edition: str) -> Path:
             links={"Force": "_href"},
             table_id="forces",
         ),
-        '<h2>More</h2><ul><li><a href="claims/index.html">Claims audit</a>: every figure in the June 2021 articles '
+        f'<h2>More</h2><ul><li><a href="{CLAIMS_PAGE}">Claims audit</a>: every figure in the June 2021 articles '
         "and in other published stories, recomputed, with the raw rows behind each.</li>" + pages + "</ul>",
     ]
-    target = paths.reports_dir(edition) / "index.html"
+    target = folder / dag.file("site", "index")
     write_text(
         target,
         html.page(f"Crime outcomes by police force: {edition} edition", "\n".join(body), ds.build, sortable=True),

@@ -24,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import paths
+from .. import paths
 
 FULL = "synthetic-current"
 GB = 1024**3
@@ -38,9 +38,11 @@ def _child(kind: str, edition: str) -> dict:
     if kind == "bare-read":
         import fastexcel
 
-        from .data import build, manifest, read
+        from ..data import manifest, read
+        from .synthetic import ensure_generated
 
-        ed = build.prepare(manifest.load().edition(edition), log=lambda *a: None)
+        mf = manifest.load()
+        ed = ensure_generated(mf.edition(edition), mf, lambda *a: None)
         rows = 0
         for src in ed.files:
             reader = fastexcel.read_excel(str(paths.raw_dir() / edition / src.file))
@@ -49,27 +51,24 @@ def _child(kind: str, edition: str) -> dict:
                     rows += reader.load_sheet(name).to_arrow().num_rows
         extra["rows"] = rows
     else:
-        from . import steps  # not imported for the bare read: its time is the baseline
+        from .. import context, pipeline  # not imported for the bare read: its time is the baseline
+        from .synthetic import ensure_generated
 
-        def quiet(*_):
-            pass
-
-        if kind in ("build", "build-force"):
-            result = steps.build(edition, offline=True, force=kind == "build-force", log=quiet)
-            extra.update(
-                rows=result.rows,
-                no_op=result.no_op,
-                step_seconds=round(result.seconds, 3),  # inside the step, without Python's start and imports
-                **{k: round(v, 1) for k, v in result.timings.items()},
-            )
-        elif kind in ("claims", "sensitivity", "pages"):
-            getattr(steps, kind)(edition, log=quiet)
-        elif kind in ("reports", "reports-again"):
-            steps.reports(edition, log=quiet)
-            stamp = json.loads((paths.reports_dir(edition) / "forces" / ".stamp.json").read_text())
-            extra.update({k: stamp[k] for k in ("forces", "rendered", "skipped")})
-        else:
+        ctx = context.create(
+            edition, offline=True, generate=ensure_generated, log=lambda *_: None, rebuild=kind == "build-force"
+        )
+        step = {"build-force": "build", "reports-again": "reports"}.get(kind, kind)
+        if step not in ("build", "claims", "sensitivity", "reports", "pages", "all"):
             raise SystemExit(f"unknown benchmark {kind}")
+        ran = pipeline.run(ctx, None if step == "all" else [step], log_current=False)
+        last = ran[-1]
+        extra.update(no_op=not any(r.ran for r in ran), step_seconds=round(sum(r.seconds for r in ran), 3))
+        if step == "build":
+            extra.update(
+                rows=last.info.get("rows"), **{k: round(v, 1) for k, v in last.info.get("timings", {}).items()}
+            )
+        if step == "reports":
+            extra.update({k: last.info.get(k, 0) for k in ("forces", "rendered", "skipped")})
     return {"seconds": round(time.perf_counter() - t0, 2), **extra}
 
 
@@ -81,7 +80,7 @@ def measure(kind: str, edition: str, root: Path) -> dict:
     env = {**os.environ, "CRIMEOUTCOMES_ROOT": str(root)}
     t0 = time.perf_counter()
     proc = psutil.Popen(
-        [sys.executable, "-m", "crimeoutcomes.bench", kind, edition],
+        [sys.executable, "-m", "crimeoutcomes.tools.bench", kind, edition],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -122,7 +121,8 @@ def _row(label: str, value: str, target: str, ok: bool | None, detail: str = "")
 
 
 def main(args=None) -> int:
-    from .data import build, manifest
+    from ..data import manifest
+    from .synthetic import ensure_generated
 
     quick = bool(getattr(args, "quick", False))
     print(
@@ -194,7 +194,8 @@ def main(args=None) -> int:
 
         if not quick:
             # ---------------------------------------------------------------- full scale (SYNTHETIC)
-            ed = build.prepare(manifest.load().edition(FULL), log=lambda m: print(m, flush=True))
+            mf = manifest.load()
+            ed = ensure_generated(mf.edition(FULL), mf, lambda m: print(m, flush=True))
             size = sum(f.bytes for f in ed.files)
             root = _root(Path(tmp) / "full")
             bare = measure("bare-read", FULL, root)

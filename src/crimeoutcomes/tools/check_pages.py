@@ -32,7 +32,7 @@ A full-page screenshot of every page at every width is saved as ``<stem>-<width>
 ``cheshire-390.png``; ``claims/index.html`` → ``claims-390.png``; clashing stems fall back to the relative path with
 ``-`` for ``/``).
 
-Command line: ``python -m crimeoutcomes.publish.check_pages EDITION [PAGE ...]`` (exit 0: no problem, 1: problems,
+Command line: ``python -m crimeoutcomes.tools.check_pages EDITION [PAGE ...]`` (exit 0: no problem, 1: problems,
 2: Chromium missing or not starting).
 """
 
@@ -53,7 +53,7 @@ from pathlib import Path
 from typing import Self
 from urllib.parse import quote, unquote, urljoin, urlsplit
 
-from .. import paths
+from .. import dag, paths
 
 CHROMIUM = "/usr/bin/chromium"  # overridable by env CRIMEOUTCOMES_CHROMIUM
 CHROMIUM_ENV = "CRIMEOUTCOMES_CHROMIUM"
@@ -710,15 +710,20 @@ def check_pages(pages: list[Path], site_root: Path, out_dir: Path, widths=WIDTHS
     return problems
 
 
+#: the force reports checked by default (the two the articles are about), when the edition has them
+DEFAULT_FORCES = ("cheshire", "derbyshire")
+
+
 def default_pages(site_root: Path) -> list[str]:
-    """index.html, one force report (forces/cheshire.html when present, else the first), the claims page."""
-    forces_dir = site_root / "forces"
-    force = "forces/cheshire.html"
-    if not (site_root / force).is_file():
-        found = sorted(forces_dir.glob("*.html")) if forces_dir.is_dir() else []
-        force = f"forces/{found[0].name}" if found else force
-    claims = "claims/index.html" if (site_root / "claims" / "index.html").is_file() else "claims.html"
-    return ["index.html", force, claims]
+    """Every kind of page: the index, the force reports of DEFAULT_FORCES (else the first report), the claims page
+    and every notebook page (paths relative to the site folder, from the step table)."""
+    forces = [dag.link("site", "reports", "page", force=f) for f in DEFAULT_FORCES]
+    forces = [f for f in forces if (site_root / f).is_file()]
+    if not forces:
+        found = sorted((site_root / dag.link("site", "reports", "page", force="x")).parent.glob("*.html"))
+        forces = [paths.relative(found[0], site_root)] if found else forces
+    pages = [dag.link("site", "pages", nb.name) for nb in dag.PAGES]
+    return [dag.link("site", "site", "index"), *forces, dag.link("site", "claims", "page"), *pages]
 
 
 def main(edition: str, pages: list[str] | None = None, out_dir: Path | None = None) -> int:
@@ -740,6 +745,6 @@ def main(edition: str, pages: list[str] | None = None, out_dir: Path | None = No
 
 if __name__ == "__main__":
     if len(sys.argv) < 2:
-        print("usage: python -m crimeoutcomes.publish.check_pages EDITION [PAGE ...]")
+        print("usage: python -m crimeoutcomes.tools.check_pages EDITION [PAGE ...]")
         sys.exit(2)
     sys.exit(main(sys.argv[1], sys.argv[2:] or None))

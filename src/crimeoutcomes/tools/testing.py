@@ -1,6 +1,6 @@
 """Tests and regeneration work in a temporary project root, never in the user's data/ or reports/.
 
-`python -m crimeoutcomes.testing` (what `make test` runs):
+`python -m crimeoutcomes.tools.testing` (what `make test` runs):
   1. records the user's data/ and reports/ (every file's path, size and modification time);
   2. prepares a temporary root: config/ and notebooks/ linked from the checkout, the sample edition built from the
      local mirror (offline), and the outputs the committed notebooks read (claims audit, sensitivity, the Cheshire
@@ -17,7 +17,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import paths
+from .. import paths
+
+#: committed copies (file stem under notebooks/ -> (notebook, parameters)), re-run by nbval in `make test`
+COMMITTED: dict[str, tuple[str, dict]] = {
+    "00_dataset_guide": ("00_dataset_guide", {}),
+    "01_clean": ("01_clean", {}),
+    "02_claims": ("02_claims", {}),
+    "03_force_report": ("03_force_report", {}),
+    "examples/03_force_report_derbyshire": ("03_force_report", {"force": "Derbyshire"}),
+    "04_sensitivity": ("04_sensitivity", {}),
+}
 
 NOTEBOOK_FORCES = ("Cheshire", "Derbyshire")  # the committed report notebooks
 EDITION = "sample"
@@ -36,23 +46,32 @@ def make_root(root: Path) -> Path:
     return root
 
 
+def sample_context(log=lambda *a: None):
+    """The run context of the sample edition, offline (the current project root)."""
+    from .. import context
+
+    return context.create(EDITION, offline=True, log=log)
+
+
 def prepare_root(root: Path, log=print) -> Path:
     """A root with what the committed notebooks read, built offline from the mirror."""
     root = make_root(root)
     env_before = os.environ.get("CRIMEOUTCOMES_ROOT")
     os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
     try:
-        from . import steps
-        from .analysis import caveats, measures
-        from .atomic import replace_dir
-        from .publish import reports
+        from .. import pipeline
+        from ..analysis import caveats
+        from ..atomic import replace_dir
+        from ..data import forces
+        from ..publish import reports
 
-        steps.build(EDITION, offline=True, log=lambda *a: None)
-        steps.claims(EDITION, log=lambda *a: None)
-        steps.sensitivity(EDITION, log=lambda *a: None)
-        ds, cav = measures.Dataset.load(EDITION), caveats.load()
-        for force in NOTEBOOK_FORCES:
-            with replace_dir(reports.force_dir(EDITION, force)) as tmp:
+        ctx = sample_context()
+        pipeline.run(ctx, ["build", "claims", "sensitivity"])
+        ds, cav = ctx.dataset, caveats.load()
+        for name in NOTEBOOK_FORCES:
+            force = forces.resolve(name)
+            forces_dir = paths.step_dir("reports", EDITION)
+            with replace_dir(forces_dir / reports.files_folder(force)) as tmp:
                 reports.write_force_files(ds, force, cav, tmp)
         log(f"prepared a temporary project root: {root}")
     finally:
@@ -83,14 +102,15 @@ def _run(cmd: list[str], root: Path) -> int:
 
 def regenerate_committed(names: list[str] | None = None) -> int:
     """Re-run the committed notebooks in a prepared temporary root, so their outputs are what nbval will see."""
-    from .publish import notebooks
+    from ..publish import notebooks
 
     with tempfile.TemporaryDirectory(prefix="crimeoutcomes-notebooks-") as tmp:
         root = prepare_root(Path(tmp))
         os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
         try:
-            for stem in names or list(notebooks.COMMITTED):
-                path = notebooks.regenerate(stem)
+            for stem in names or list(COMMITTED):
+                template, params = COMMITTED[stem]
+                path = notebooks.execute(template, paths.notebooks_dir() / f"{stem}.ipynb", params, strip=True)
                 print(f"regenerated {paths.relative(path)}")
         finally:
             os.environ.pop("CRIMEOUTCOMES_ROOT", None)
@@ -106,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
         py = sys.executable
         codes = []
         if "--nbval-only" not in argv:
-            codes.append(_run([py, "-m", "pytest", "tests", "-p", "no:cacheprovider"], root))
+            # in parallel (pytest-xdist), a test file per worker: its module fixtures are made once
+            workers = ["-n", os.environ.get("TEST_WORKERS") or "auto", "--dist", "loadfile"]
+            codes.append(_run([py, "-m", "pytest", "tests", *workers, "-p", "no:cacheprovider"], root))
         if "--unit-only" not in argv:
             codes.append(
                 _run(

@@ -41,7 +41,6 @@ the URL and what to do). Only the standard library is used for HTTP, with a time
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import http.client
 import json
 import re
@@ -56,8 +55,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from .. import __version__, paths
+from ..data import fetch
+from ..data.manifest import SourceFile
 from ..errors import SourceError, UserError
-from . import fetch
 
 DEFAULT_API_URL = (
     "https://www.gov.uk/api/content/government/statistical-data-sets/"
@@ -411,16 +411,6 @@ def download(url: str, target: Path, timeout: float = 30.0) -> tuple[str, int]:
     return fetch.stream(url, target, timeout=timeout, progress=False)
 
 
-def sha256_of(path: Path) -> tuple[str, int]:
-    h = hashlib.sha256()
-    size = 0
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(CHUNK), b""):
-            h.update(block)
-            size += len(block)
-    return h.hexdigest(), size
-
-
 def vintage_text(found: Found, page: dict, today: dt.date | None = None) -> str:
     """Where the vintage comes from: the attachment's or the page's dates, and the (unverified) file-name date."""
     title = str(page.get("title") or "police recorded crime and outcomes open data tables")
@@ -471,7 +461,7 @@ def manifest_entry(
     """The manifest entry of a downloaded file. `digest` = (sha256, bytes) computed while streaming; without it
     the file at `path` is hashed. `taken`: ids already used (the manifest's), so the new id is unique."""
     path = Path(path)
-    sha, size = digest if digest is not None else sha256_of(path)
+    sha, size = digest if digest is not None else (fetch.sha256_of(path), path.stat().st_size)
     on_disk = path.stat().st_size
     if on_disk != size:
         raise SourceError(f"{path}: {on_disk:,} bytes on disk but {size:,} were hashed; download it again")
@@ -483,22 +473,23 @@ def manifest_entry(
         if found.status == "reissued"
         else "new financial year found on GOV.UK"
     )
-    return {
-        "id": new_id(found, page, taken),
-        "financial_year": found.financial_year,
-        "file": found.file,
-        "bytes": size,
-        "sha256": sha,
-        "url": found.url,
-        "publisher": PUBLISHER,
-        "vintage": vintage_text(found, page),
-        "licence": LICENCE,
-        "layout": layout,
-        "mirror_path": found.file,
-        "description": (
+    entry = SourceFile(
+        id=new_id(found, page, taken),
+        financial_year=found.financial_year,
+        file=found.file,
+        bytes=size,
+        sha256=sha,
+        url=found.url,
+        publisher=PUBLISHER,
+        vintage=vintage_text(found, page),
+        licence=LICENCE,
+        layout=layout,
+        mirror_path=found.file,
+        description=(
             f"Home Office workbook, financial year {found.financial_year} (April {start} to March {start + 1}); {what}."
         ),
-    }
+    )
+    return entry.to_manifest()
 
 
 def entry_yaml(entries: list[dict]) -> str:
@@ -549,7 +540,7 @@ def run(
 def _run(
     manifest_path, api_url: str, want_download: bool, raw_dir: Path | None, timeout: float, out: Callable[[str], None]
 ) -> int:
-    from .manifest import load
+    from ..data.manifest import load
 
     manifest = load(manifest_path)
     page = fetch_page(api_url, timeout)

@@ -1,0 +1,276 @@
+"""Runs the steps of the step table (dag.py): decides which are stale, runs them in order, records their stamps.
+
+A step's stamp is a fingerprint of everything its outputs depend on, as the table declares it: the stamps of its
+upstream steps, its input files, the code it runs (its module and every package module that module or the
+notebooks it runs import), the lock file, and its options. A step is *current* when its recorded stamp equals the
+one computed now and every file it declares and every file it recorded writing exists; a current step is skipped.
+Stamps depend only on inputs, so the whole plan is known before anything runs, and a step re-run only because a
+file of it was deleted leaves the steps after it current.
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import dag, paths, stamps
+from .atomic import clean_stale, lock, recover_dir, replace_dir
+from .context import RunContext
+from .errors import UserError
+
+
+@dataclass
+class Decision:
+    step: dag.Step
+    folder: Path
+    stamp: str
+    parts: dict
+    reason: str = ""  # why it runs ("" = current)
+
+    @property
+    def stale(self) -> bool:
+        return bool(self.reason)
+
+
+@dataclass
+class Ran:
+    step: str
+    ran: bool
+    seconds: float
+    reason: str = ""
+    info: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a step's body writes: `folder` (a fresh folder beside the final one when the step is swapped in whole),
+    `final` (where its files end up) and `stamp` (what will be recorded)."""
+
+    folder: Path
+    final: Path
+    stamp: str
+
+
+# ------------------------------------------------------------------------------------------- what a step reads
+def folder(step: dag.Step, ctx: RunContext) -> Path:
+    if step.name == "claims" and ctx.out is not None:
+        return ctx.out
+    return paths.project_root() / step.folder_for(ctx.name)
+
+
+def input_files(step: dag.Step, ctx: RunContext | None = None) -> list[Path]:
+    """The step's declared input files as they are now (globs expanded, sorted; an absent file is listed too)."""
+    root = paths.project_root()
+    out: list[Path] = []
+    for pattern in step.inputs:
+        if pattern == dag.EDITION_FILES:
+            continue
+        if pattern == dag.MANIFEST and ctx is not None:
+            out.append(ctx.manifest.path)
+            continue
+        if glob.has_magic(pattern):
+            out += sorted(Path(p) for p in glob.glob(str(root / pattern)))
+        else:
+            out.append(root / pattern)
+    return out
+
+
+def code_modules(step: dag.Step) -> list[str]:
+    """The step's module, the package modules it imports (followed), and those the notebooks it runs import."""
+    entries = {step.code}
+    for nb in step.notebooks:
+        path = paths.project_root() / nb
+        if path.is_file():
+            entries |= stamps.notebook_imports(path)
+    return stamps.closure(entries)
+
+
+def _options(step: dag.Step, ctx: RunContext) -> dict:
+    values = {
+        "force": False,  # a forced build writes what an unforced one would
+        "keep_notebooks": ctx.keep_notebooks,
+        "registries": [str(p.resolve()) for p in ctx.registries],
+        "out": str(ctx.out.resolve()) if ctx.out else "",
+    }
+    return {o: values[o] for o in step.options}
+
+
+def stamp_parts(step: dag.Step, ctx: RunContext, upstream: dict[str, str]) -> dict:
+    root = paths.project_root()
+    parts = {
+        "step": step.name,
+        "edition": ctx.name,
+        "upstream": {u: upstream[u] for u in step.after},
+        "inputs": {paths.relative(p, root): stamps.file_digest(p) for p in input_files(step, ctx)},
+        "code": {m: stamps.file_digest(stamps.modules()[m]) for m in code_modules(step)},
+        "lock": stamps.file_digest(paths.CHECKOUT / dag.LOCK_FILE),
+        "options": _options(step, ctx),
+    }
+    if dag.EDITION_FILES in step.inputs:
+        ed = ctx.edition
+        parts["edition_files"] = {
+            "files": [f.pin() for f in ed.files],
+            "synthetic": ed.synthetic,
+            "description": ed.description,
+            "release": ed.release,
+        }
+    return parts
+
+
+_CHANGED = {"upstream": "the {} step", "inputs": "{}", "code": "code: {}", "options": "options: {}"}
+
+
+def _changed(old: dict, new: dict) -> str:
+    """What differs between two stamps' parts, in words."""
+    if not old:
+        return "its stamp was recorded by an earlier version of the pipeline"
+    said = []
+    for key, how in _CHANGED.items():
+        a, b = old.get(key) or {}, new.get(key) or {}
+        names = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+        if names:
+            shown = ", ".join(n.removeprefix("crimeoutcomes.") for n in names[:3]) + (" ..." if len(names) > 3 else "")
+            said.append(how.format(shown))
+    if old.get("edition_files") != new.get("edition_files"):
+        said.append("the edition's files")
+    if old.get("lock") != new.get("lock"):
+        said.append(dag.LOCK_FILE)
+    return "changed: " + "; ".join(said) if said else "its stamp changed"
+
+
+def decide(step: dag.Step, ctx: RunContext, upstream: dict[str, str]) -> Decision:
+    where = folder(step, ctx)
+    parts = stamp_parts(step, ctx, upstream)
+    stamp = stamps.fingerprint(parts)
+    record = stamps.read(where / step.stamp)
+    declared = [o.path for o in step.outputs if not o.per_item]
+    if not record:
+        reason = "not run yet"
+    elif record.get("stamp") != stamp:
+        reason = _changed(record.get("parts") or {}, parts)
+    elif missing := stamps.missing_files(where, record, declared):
+        reason = f"{len(missing)} of its files missing ({', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''})"
+    else:
+        reason = ""
+    if step.name == "build" and ctx.rebuild:
+        reason = reason or "asked to rebuild (--force)"
+    return Decision(step, where, stamp, parts, reason)
+
+
+def plan(ctx: RunContext, names: list[str] | None = None) -> list[Decision]:
+    """Every step the named ones need (all steps when None), in order, each with what would make it run."""
+    computed: dict[str, str] = {}
+    out = []
+    for name in dag.order(names):
+        d = decide(dag.BY_NAME[name], ctx, computed)
+        computed[name] = d.stamp
+        out.append(d)
+    return out
+
+
+# ------------------------------------------------------------------------------------------- running a step
+def _check_user_out(out: Path, ctx: RunContext) -> None:
+    """A folder a user names for their own audit is never one of the project's outputs and is never emptied:
+    it must be new, empty, or an earlier audit of theirs."""
+    out = out.resolve()
+    root = paths.project_root().resolve()
+    owned = [(root / s.folder_for(ctx.name)).resolve() for s in dag.STEPS]
+    home = Path.home().resolve()
+    if out in (Path(out.anchor), home, root) or any(out == f or f.is_relative_to(out) for f in owned):
+        raise UserError(
+            f"--out {out} would replace the project's own outputs; name a new folder for your audit "
+            f"(e.g. {paths.relative(root / 'reports' / ctx.name / 'claims-mine')})"
+        )
+    inside = [f for f in owned if out.is_relative_to(f) and dag.BY_NAME[_owner(f, ctx)].swap]
+    if inside or out.is_relative_to(root / "data"):
+        raise UserError(
+            f"--out {out} is inside a folder the project rebuilds; name a folder outside data/ and "
+            "outside the steps' folders"
+        )
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {out} is a file, not a folder; name a new folder for your audit")
+    if out.is_dir() and any(out.iterdir()) and stamps.read(out / dag.BY_NAME["claims"].stamp).get("step") != "claims":
+        raise UserError(
+            f"--out {out} already holds files that are not an earlier claims audit; it is never emptied: "
+            "name a new or empty folder"
+        )
+
+
+def _owner(f: Path, ctx: RunContext) -> str:
+    root = paths.project_root().resolve()
+    return next(s.name for s in dag.STEPS if (root / s.folder_for(ctx.name)).resolve() == f)
+
+
+def execute(d: Decision, ctx: RunContext) -> dict:
+    """Run one step's body and record its stamp; returns what the body reported."""
+    step = d.step
+    body = importlib.import_module(step.code)
+    final = d.folder
+    if step.name == "claims" and ctx.out is not None:
+        _check_user_out(final, ctx)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    with _lock(step, final):
+        if step.swap:
+            with replace_dir(final) as tmp:
+                info = body.run(ctx, Target(tmp, final, d.stamp)) or {}
+                files = stamps.written(tmp)
+                stamps.write(tmp / step.stamp, d.stamp, files, step=step.name, parts=d.parts)
+        else:
+            final.mkdir(parents=True, exist_ok=True)
+            info = body.run(ctx, Target(final, final, d.stamp)) or {}
+            if info.get("partial"):
+                return info  # a part of the step (one force): its stamp is not the step's
+            stamps.write(final / step.stamp, d.stamp, info.get("files", []), step=step.name, parts=d.parts)
+    return info
+
+
+def _lock(step: dag.Step, final: Path):
+    return lock(final.parent, f"{step.name}-{final.name}", f"the {step.name} step's outputs in {paths.relative(final)}")
+
+
+def recover(ctx: RunContext, names: list[str] | None = None) -> None:
+    """Remove what killed runs left (temporary files of dead processes) and finish or undo the folder swaps they
+    left half done (a step another run holds is left alone)."""
+    scratch = [ctx.edition.raw_dir, paths.cache_dir()]
+    for name in dag.order(names):
+        final = folder(dag.BY_NAME[name], ctx)
+        scratch += [final.parent, final]
+    for where in dict.fromkeys(scratch):
+        for stale in clean_stale(where, recursive=where not in (paths.processed_dir(), paths.reports_dir())):
+            ctx.log(f"  removed {paths.relative(stale)} (left by a run that was killed)")
+    for name in dag.order(names):
+        step = dag.BY_NAME[name]
+        final = folder(step, ctx)
+        if not step.swap or not final.parent.is_dir():
+            continue
+        try:
+            with _lock(step, final):
+                said = recover_dir(final)
+        except UserError:
+            continue
+        if said:
+            ctx.log(f"  {said}")
+
+
+def run(ctx: RunContext, names: list[str] | None = None, *, log_current: bool = True) -> list[Ran]:
+    """Run the named steps (all when None) and what they need first, skipping every step that is current."""
+    recover(ctx, names)
+    done = []
+    for d in plan(ctx, names):
+        t = time.perf_counter()
+        if not d.stale:
+            stamps.touch(d.folder / d.step.stamp)
+            if log_current:
+                ctx.log(f"{d.step.name}: up to date ({paths.relative(d.folder)}/)")
+            done.append(Ran(d.step.name, False, time.perf_counter() - t))
+            continue
+        ctx.log(f"{d.step.name}: running ({d.reason})")
+        info = execute(d, ctx)
+        ctx.release()
+        seconds = time.perf_counter() - t
+        ctx.log(f"{d.step.name}: {info.get('summary', 'done')} -> {paths.relative(d.folder)}/ ({seconds:.1f} s)")
+        done.append(Ran(d.step.name, True, seconds, d.reason, info))
+    return done

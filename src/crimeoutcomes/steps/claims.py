@@ -1,0 +1,21 @@
+"""claims: every claim of the registries (config/claims/*.yaml, or a user's own) audited against the edition ->
+reports/<edition>/claims/ (or the folder the user named)."""
+
+from __future__ import annotations
+
+import os
+
+from .. import paths
+from ..analysis import claims
+from ..publish import claims_page
+
+
+def run(ctx, target) -> dict:
+    registries = claims.load_all(list(ctx.registries) or claims.default_registries())
+    # a registry the user brought must fit the edition; the project's own may name offences another edition lacks
+    audit = claims.audit(registries, ctx.dataset, ctx.manifest, strict=bool(ctx.registries))
+    index = paths.output("site", "index", ctx.name)
+    crumbs = [("All forces", os.path.relpath(index, target.final))]
+    claims_page.write(audit, target.folder, ctx.build_record, crumbs)
+    counts = ", ".join(f"{n} {v}" for v, n in audit.counts().items() if n)
+    return {"summary": f"{len(audit.table)} claims ({counts})"}

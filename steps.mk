@@ -1,0 +1,19 @@
+# Generated from src/crimeoutcomes/dag.py by `python -m crimeoutcomes steps --write`: do not edit.
+# Every step target asks the package to run the step; the package runs what it needs first and skips
+# whatever is current (its stamp and its files), so make itself tracks no dependencies.
+
+.PHONY: all data claims sensitivity reports pages site
+all: $(INSTALLED) ## Main job: every step below for EDITION (only what changed runs)
+	$(CLI) run all $(RUN_ARGS)
+data: $(INSTALLED) ## Step build: raw files -> tidy Parquet, aggregates, coverage and quality tables -> data/processed/EDITION/
+	$(CLI) run build $(RUN_ARGS)
+claims: $(INSTALLED) ## Step claims (after build): audit every registered claim -> verdicts, the raw rows behind each -> reports/EDITION/claims/
+	$(CLI) run claims $(RUN_ARGS)
+sensitivity: $(INSTALLED) ## Step sensitivity (after build): the headline rate under other choices of method -> reports/EDITION/sensitivity/
+	$(CLI) run sensitivity $(RUN_ARGS)
+reports: $(INSTALLED) ## Step reports (after build): one report per police force: figures, story, charts with their data, notes -> reports/EDITION/forces/
+	$(CLI) run reports $(RUN_ARGS)
+pages: $(INSTALLED) ## Step pages (after build, claims, sensitivity): the notebooks run on the edition -> pages -> reports/EDITION/
+	$(CLI) run pages $(RUN_ARGS)
+site: $(INSTALLED) ## Step site (after build): the index page: every force with its key figures, and links to every page -> reports/EDITION/
+	$(CLI) run site $(RUN_ARGS)
