@@ -1,8 +1,9 @@
 # Crime-outcomes audit notebooks. `make` (or `make help`) is the map of the steps and tools.
 #
 # Variables: EDITION (default sample), MIRROR (a folder holding the raw files; default ../shared/outcomes-data),
-# OFFLINE=1 (never download), FORCE (for `make report`), JOBS (parallel workers), CLAIMS (your own registry for
-# `make claims`), KEEP_NOTEBOOKS=1 (keep executed notebooks), DOWNLOAD=1 (for `make discover`), PYTHON.
+# OFFLINE=1 (never download), FORCE (for `make report` and `make story`), JOBS (parallel workers), CLAIMS (your own
+# registry for `make claims`), STORY (your own story spec for `make stories`), KEEP_NOTEBOOKS=1 (keep executed
+# notebooks), DOWNLOAD=1 (for `make discover`), PYTHON.
 # Their values are taken literally and reach commands only as environment data, never as shell or make text.
 
 SHELL := /bin/bash
@@ -16,6 +17,7 @@ OFFLINE ?=
 FORCE ?=
 JOBS ?=
 CLAIMS ?=
+STORY ?=
 KEEP_NOTEBOOKS ?=
 DOWNLOAD ?=
 override EDITION := $(value EDITION)
@@ -25,6 +27,7 @@ override OFFLINE := $(value OFFLINE)
 override FORCE := $(value FORCE)
 override JOBS := $(value JOBS)
 override CLAIMS := $(value CLAIMS)
+override STORY := $(value STORY)
 override KEEP_NOTEBOOKS := $(value KEEP_NOTEBOOKS)
 override DOWNLOAD := $(value DOWNLOAD)
 ifneq ($(words $(EDITION)),1)
@@ -37,6 +40,7 @@ export CO_OFFLINE := $(OFFLINE)
 export CO_FORCE := $(FORCE)
 export CO_JOBS := $(JOBS)
 export CO_CLAIMS := $(CLAIMS)
+export CO_STORY := $(STORY)
 export CO_KEEP := $(KEEP_NOTEBOOKS)
 export CO_DOWNLOAD := $(DOWNLOAD)
 
@@ -46,10 +50,11 @@ CLI := $(PY) -m crimeoutcomes
 INSTALLED := $(VENV)/.installed
 # the options every step command takes, from the variables above (as environment data, never as shell text)
 RUN_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_OFFLINE:+--offline} \
-  $${CO_JOBS:+--jobs "$$CO_JOBS"} $${CO_KEEP:+--keep-notebooks} $${CO_CLAIMS:+--registry "$$CO_CLAIMS"}
+  $${CO_JOBS:+--jobs "$$CO_JOBS"} $${CO_KEEP:+--keep-notebooks} $${CO_CLAIMS:+--registry "$$CO_CLAIMS"} \
+  $${CO_STORY:+--spec "$$CO_STORY"}
 SOURCE_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_OFFLINE:+--offline}
 
-.PHONY: help venv editions fetch report steps check-pages discover notebooks test unit nbval lint bench lock \
+.PHONY: help venv editions fetch report story steps check-pages discover notebooks test unit nbval lint bench lock \
         clean distclean
 
 help: ## List the steps and tools
@@ -57,7 +62,7 @@ help: ## List the steps and tools
 	@grep -E '^[a-z][a-z-]+:.*## ' $(MAKE_STEPS) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "Tools:"
 	@grep -E '^[a-z][a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "Variables: EDITION=$$CO_EDITION MIRROR= OFFLINE=1 JOBS= FORCE= CLAIMS= KEEP_NOTEBOOKS=1 (see the top of the Makefile)"
+	@echo "Variables: EDITION=$$CO_EDITION MIRROR= OFFLINE=1 JOBS= FORCE= CLAIMS= STORY= KEEP_NOTEBOOKS=1 (see the top of the Makefile)"
 
 # the step targets (all, data, claims, ...): generated from the step table by `python -m crimeoutcomes steps --write`
 MAKE_STEPS := steps.mk
@@ -82,6 +87,10 @@ fetch: $(INSTALLED) ## Obtain and sha256-verify the raw files of EDITION (data/r
 report: $(INSTALLED) ## One force's report: make report FORCE="Cheshire" (any spelling)
 	@if [ -z "$$CO_FORCE" ]; then echo 'usage: make report FORCE="force name"' >&2; exit 2; fi
 	$(CLI) reports $(RUN_ARGS) --force "$$CO_FORCE"
+
+story: $(INSTALLED) ## One force's stories: make story FORCE="Kent" [STORY=path/to/yours.yaml]
+	@if [ -z "$$CO_FORCE" ]; then echo 'usage: make story FORCE="force name" [STORY=spec.yaml]' >&2; exit 2; fi
+	$(CLI) stories $(RUN_ARGS) --force "$$CO_FORCE"
 
 steps: $(INSTALLED) ## What each step would do now: current, or why it runs
 	$(CLI) steps $(SOURCE_ARGS)

@@ -2,7 +2,7 @@
 # Every step target asks the package to run the step; the package runs what it needs first and skips
 # whatever is current (its stamp and its files), so make itself tracks no dependencies.
 
-.PHONY: all data claims sensitivity reports pages site
+.PHONY: all data claims sensitivity reports stories pages site
 all: $(INSTALLED) ## Main job: every step below for EDITION (only what changed runs)
 	$(CLI) run all $(RUN_ARGS)
 data: $(INSTALLED) ## Step build: raw files -> tidy Parquet, aggregates, coverage and quality tables -> data/processed/EDITION/
@@ -13,7 +13,9 @@ sensitivity: $(INSTALLED) ## Step sensitivity (after build): the headline rate u
 	$(CLI) run sensitivity $(RUN_ARGS)
 reports: $(INSTALLED) ## Step reports (after build): one report per police force: figures, story, charts with their data, notes -> reports/EDITION/forces/
 	$(CLI) run reports $(RUN_ARGS)
+stories: $(INSTALLED) ## Step stories (after build): localised stories for any measure: a version for every police force, every printed figure audited -> reports/EDITION/stories/
+	$(CLI) run stories $(RUN_ARGS)
 pages: $(INSTALLED) ## Step pages (after build, claims, sensitivity): the notebooks run on the edition -> pages -> reports/EDITION/
 	$(CLI) run pages $(RUN_ARGS)
-site: $(INSTALLED) ## Step site (after build): the index page: every force with its key figures, and links to every page -> reports/EDITION/
+site: $(INSTALLED) ## Step site (after build): the index page, the methods page and the data tables the pages cite -> reports/EDITION/
 	$(CLI) run site $(RUN_ARGS)

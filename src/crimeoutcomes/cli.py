@@ -2,9 +2,9 @@
 a run context (context.py) that every step receives.
 
 Steps (the step table, dag.py): `run [STEP ...]` runs the named steps (all by default) and whatever they need first,
-skipping every step that is current; `build`, `claims`, `sensitivity`, `reports`, `pages`, `site` run one step
-(and what it needs). `steps` shows what would run and why. Tools: `editions`, `fetch`, `check-pages`, `discover`,
-`notebooks`, `install-kernel`, `bench`.
+skipping every step that is current; `build`, `claims`, `sensitivity`, `reports`, `stories`, `pages`, `site` run one
+step (and what it needs); `stories` takes --spec, --force and --out. `steps` shows what would run and why. Tools:
+`editions`, `fetch`, `check-pages`, `discover`, `notebooks`, `install-kernel`, `bench`.
 
 Expected failures print one line (what, where, what to do) and exit non-zero; --debug shows the traceback.
 """
@@ -33,6 +33,7 @@ def context(args, **extra):
         "jobs": getattr(args, "jobs", None) or None,
         "keep_notebooks": bool(getattr(args, "keep_notebooks", False)),
         "registries": getattr(args, "registry", None) or (),
+        "specs": getattr(args, "spec", None) or (),
         "out": getattr(args, "out", None),
     }
     options.update(extra)
@@ -50,9 +51,22 @@ def _run(args, names: list[str], **extra) -> int:
             "a registry of your own (--registry, CLAIMS=) is audited by the claims step alone: "
             "make claims CLAIMS=path/to/yours.yaml"
         )
+    if ctx.specs and names != ["stories"]:
+        raise UserError(
+            "a story spec of your own (--spec, STORY=) is written by the stories step alone: "
+            "make stories STORY=path/to/yours.yaml"
+        )
+    if ctx.out is not None and names not in (["claims"], ["stories"]):
+        raise UserError("--out names the folder of one step's own run: use it with claims or stories alone")
     if ctx.registries and ctx.out is None:
         stem = Path(ctx.registries[0]).stem
         ctx.out = paths.reports_dir(ctx.name) / f"claims-{stem}"
+    if names == ["stories"] and (ctx.specs or ctx.forces) and ctx.out is None:
+        # a run of one's own (a spec, or some forces) goes to a folder of its own, never over the full run
+        slugs = [f.slug for f in ctx.forces]
+        slugs = slugs if len(slugs) <= 2 else [slugs[0], f"and-{len(slugs) - 1}-more"]
+        stem = "-".join([Path(p).stem for p in ctx.specs][:1] + slugs)
+        ctx.out = paths.reports_dir(ctx.name) / f"stories-{stem}"
     pipeline.run(ctx, names)
     return 0
 
@@ -69,8 +83,8 @@ def cmd_step(args) -> int:
     extra = {}
     if args.command == "build":
         extra["rebuild"] = args.force
-    if args.command == "reports" and args.force:
-        extra["forces"] = [args.force]
+    if args.command in ("reports", "stories") and args.force:
+        extra["forces"] = args.force
     return _run(args, [args.command], **extra)
 
 
@@ -197,7 +211,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("steps", nargs="*", help=f"steps: {', '.join(dag.BY_NAME)} (or all)")
     step_options(sp)
     sp.add_argument("--registry", action="append", help="claims: a registry of your own (repeatable)")
-    sp.add_argument("--out", help="claims: the folder for the audit of your own registry")
+    sp.add_argument("--spec", action="append", help="stories: a story spec of your own (repeatable)")
+    sp.add_argument("--out", help="claims or stories: the folder for your own registry's audit or spec's stories")
     for s in dag.STEPS:
         sp = add(s.name, cmd_step, f"step {s.name}: {s.summary} -> {s.folder}/")
         step_options(sp)
@@ -206,8 +221,15 @@ def build_parser() -> argparse.ArgumentParser:
         if s.name == "claims":
             sp.add_argument("--registry", action="append", help="a registry of your own (repeatable)")
             sp.add_argument("--out", help="output folder (default for your own registry: reports/EDITION/claims-NAME)")
-        if s.name == "reports":
-            sp.add_argument("--force", help="one force (any common spelling); default: every force in the data")
+        if s.name in ("reports", "stories"):
+            sp.add_argument(
+                "--force",
+                action="append",
+                help="one force (any common spelling; repeatable); default: every force in the data",
+            )
+        if s.name == "stories":
+            sp.add_argument("--spec", action="append", help="a story spec of your own (repeatable)")
+            sp.add_argument("--out", help="output folder (default for your own spec: reports/EDITION/stories-NAME)")
     sp = add(
         "steps",
         cmd_steps,

@@ -31,7 +31,8 @@ class RunContext:
     keep_notebooks: bool = False
     rebuild: bool = False  # build even when current (`build --force`)
     registries: tuple[Path, ...] = ()  # a user's own claims registries (else config/claims/*.yaml)
-    out: Path | None = None  # where a user's own claims audit goes
+    out: Path | None = None  # where a user's own claims audit (or stories) goes
+    specs: tuple[Path, ...] = ()  # story specs (else config/stories/*.yaml)
     forces: tuple[Force, ...] = ()  # only these forces' reports (else every force in the edition)
     log: Callable[..., None] = print
     _loaded: dict = field(default_factory=dict, repr=False)
@@ -69,6 +70,7 @@ def create(
     mirror: Path | str | None = None,
     forces: list[str] | tuple[str, ...] = (),
     registries: list[Path | str] | tuple = (),
+    specs: list[Path | str] | tuple = (),
     out: Path | str | None = None,
     log: Callable[..., None] = print,
     **options,
@@ -85,6 +87,7 @@ def create(
         mirror=Path(mirror) if mirror else paths.default_mirror(),
         forces=tuple(dict.fromkeys(resolve(f, police_only=True) for f in forces)),
         registries=tuple(Path(r) for r in registries),
+        specs=tuple(Path(p) for p in specs),
         out=Path(out) if out else None,
         log=log,
         **options,

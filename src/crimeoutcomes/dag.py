@@ -79,6 +79,9 @@ class Step:
         return tuple(i for i in self.inputs if i.endswith(".ipynb"))
 
 
+STORY_NOTEBOOK = "05_story"
+REPORT_STORY_SPEC = "config/stories/victim-did-not-support.yaml"
+
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook(
         "00_dataset_guide",
@@ -114,6 +117,14 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         "",
     ),
     Notebook(
+        STORY_NOTEBOOK,
+        "Story",
+        "journalists",
+        "one force's version of a story: the story to publish, its chart and the data behind it",
+        {"story": "victim-did-not-support", "force": "Cheshire", "edition": "sample"},
+        "",
+    ),
+    Notebook(
         "04_sensitivity",
         "How robust is the headline rate?",
         "researchers",
@@ -125,6 +136,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
 )
 PAGES = tuple(nb for nb in NOTEBOOKS if nb.page)
 FORCE_REPORT = next(nb for nb in NOTEBOOKS if nb.name == "03_force_report")
+STORY_PAGE = next(nb for nb in NOTEBOOKS if nb.name == STORY_NOTEBOOK)
 
 
 STEPS: tuple[Step, ...] = (
@@ -183,7 +195,7 @@ STEPS: tuple[Step, ...] = (
         "one report per police force: figures, story, charts with their data, notes",
         "reports/{edition}/forces",
         after=("build",),
-        inputs=("config/caveats.yaml", f"notebooks/{FORCE_REPORT.name}.ipynb"),
+        inputs=("config/caveats.yaml", REPORT_STORY_SPEC, f"notebooks/{FORCE_REPORT.name}.ipynb"),
         code="crimeoutcomes.steps.reports",
         outputs=(
             Output("page", "{force}.html", "the force's report"),
@@ -192,6 +204,26 @@ STEPS: tuple[Step, ...] = (
         ),
         options=("keep_notebooks",),
         swap=False,
+    ),
+    Step(
+        "stories",
+        "stories",
+        "localised stories for any measure: a version for every police force, every printed figure audited",
+        "reports/{edition}/stories",
+        after=("build",),
+        inputs=("config/stories/*.yaml", MANIFEST, f"notebooks/{STORY_PAGE.name}.ipynb"),
+        code="crimeoutcomes.steps.stories",
+        outputs=(
+            Output("index", "index.html", "every story, with links to its national picture"),
+            Output("story", "{story}/index.html", "the national picture: ranking table, chart, every version linked"),
+            Output("version", "{story}/{force}.html", "a force's version: the story, its chart, the data behind it"),
+            Output("markdown", "{story}/{force}.md", "the version as plain text to paste"),
+            Output("data", "{story}/{force}/version.json", "the version's sentences and figures, for its page"),
+            Output("claims", "{story}/claims.yaml", "every figure every version prints, as a claim"),
+            Output("audit", "{story}/claims_audit.csv", "those claims audited by the claims engine"),
+            Output("chart", "{story}/{force}/{chart}.png", "each chart (also -phone.png, .svg and .csv)"),
+        ),
+        options=("specs", "forces", "out", "keep_notebooks"),
     ),
     Step(
         "pages",
@@ -209,11 +241,17 @@ STEPS: tuple[Step, ...] = (
     Step(
         "site",
         "site",
-        "the index page: every force with its key figures, and links to every page",
+        "the index page, the methods page and the data tables the pages cite",
         "reports/{edition}",
         after=("build",),
+        inputs=("docs/methods.md",),
         code="crimeoutcomes.steps.site",
-        outputs=(Output("index", "index.html", "every force with its key figures, sortable"),),
+        outputs=(
+            Output("index", "index.html", "every force with its key figures, sortable, and links to every page"),
+            Output("methods", "methods.html", "the method: definitions, periods, England and Wales, verdicts"),
+            Output("quality", "data/quality.csv", "every cell that is not a plain count (the build's, published)"),
+            Output("coverage", "data/coverage.csv", "every force-quarter's coverage (the build's, published)"),
+        ),
         stamp=".stamps/site.json",
         swap=False,
     ),

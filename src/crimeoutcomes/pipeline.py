@@ -21,6 +21,9 @@ from .atomic import clean_stale, lock, recover_dir, replace_dir
 from .context import RunContext
 from .errors import UserError
 
+#: steps whose output folder a user may name (--out): a user's own claims audit or stories
+USER_OUT = ("claims", "stories")
+
 
 @dataclass
 class Decision:
@@ -56,7 +59,7 @@ class Target:
 
 # ------------------------------------------------------------------------------------------- what a step reads
 def folder(step: dag.Step, ctx: RunContext) -> Path:
-    if step.name == "claims" and ctx.out is not None:
+    if step.name in USER_OUT and ctx.out is not None:
         return ctx.out
     return paths.project_root() / step.folder_for(ctx.name)
 
@@ -93,7 +96,9 @@ def _options(step: dag.Step, ctx: RunContext) -> dict:
         "force": False,  # a forced build writes what an unforced one would
         "keep_notebooks": ctx.keep_notebooks,
         "registries": [str(p.resolve()) for p in ctx.registries],
+        "specs": [str(p.resolve()) for p in ctx.specs],
         "out": str(ctx.out.resolve()) if ctx.out else "",
+        "forces": [f.name for f in ctx.forces],
     }
     return {o: values[o] for o in step.options}
 
@@ -172,7 +177,7 @@ def plan(ctx: RunContext, names: list[str] | None = None) -> list[Decision]:
 
 
 # ------------------------------------------------------------------------------------------- running a step
-def _check_user_out(out: Path, ctx: RunContext) -> None:
+def _check_user_out(out: Path, ctx: RunContext, step: dag.Step) -> None:
     """A folder a user names for their own audit is never one of the project's outputs and is never emptied:
     it must be new, empty, or an earlier audit of theirs."""
     out = out.resolve()
@@ -192,10 +197,10 @@ def _check_user_out(out: Path, ctx: RunContext) -> None:
         )
     if out.exists() and not out.is_dir():
         raise UserError(f"--out {out} is a file, not a folder; name a new folder for your audit")
-    if out.is_dir() and any(out.iterdir()) and stamps.read(out / dag.BY_NAME["claims"].stamp).get("step") != "claims":
+    if out.is_dir() and any(out.iterdir()) and stamps.read(out / step.stamp).get("step") != step.name:
         raise UserError(
-            f"--out {out} already holds files that are not an earlier claims audit; it is never emptied: "
-            "name a new or empty folder"
+            f"--out {out} already holds files that are not an earlier run of the {step.name} step; it is never "
+            "emptied: name a new or empty folder"
         )
 
 
@@ -209,8 +214,8 @@ def execute(d: Decision, ctx: RunContext) -> dict:
     step = d.step
     body = importlib.import_module(step.code)
     final = d.folder
-    if step.name == "claims" and ctx.out is not None:
-        _check_user_out(final, ctx)
+    if step.name in USER_OUT and ctx.out is not None:
+        _check_user_out(final, ctx, step)
     final.parent.mkdir(parents=True, exist_ok=True)
     with _lock(step, final):
         if step.swap:

@@ -8,29 +8,32 @@ A claim is a published figure written in the general form (see docs/claims.md):
     offences: all | {code} | {codes} | {group} | {subgroup}
     numerator: outcome types [18] | all | all_including_unassigned | {all_except: [...]}
     denominator: the same forms, for a rate or share
-    claimed: "5,523" | "82%" | "1 in 24" | "highest since 2015"
+    claimed: "5,523" | "82%" | "1 in 24" | "fewer than 10" | "highest since 2015" | "lowest since 2015" | "3 of 44"
 
 The articles' measure names (closed, vdns_rate, ...) are shorthands for numerator/denominator pairs.
 
-Verdicts:
-- reproduced: the computed value is what the printed figure says at its printed precision ("82%" means
-  81.5 <= x < 82.5; "1 in 24" means 1/24.5 < x <= 1/23.5; a count means exactly);
-- revised: not, but within the registry's tolerance (revisions to the data since publication explain it);
-- differs: outside the tolerance;
-- not verifiable: the edition lacks a quarter the claim needs (listed), with the nearest figure it can compute;
-- not from this dataset: a figure from another source (named).
+Verdicts (docs/methods.md gives the rules with examples). Every printed figure stands for a band of exact values (the
+*printed band*: "82%" is 81.5 <= x < 82.5, "1 in 24" is 1/24.5 < x <= 1/23.5, a count is itself):
+- reproduced: the computed value is inside the printed band;
+- revised: outside it, but inside the band widened by the tolerance for revised data, which is never less than one
+  printed unit ("84%" widens to 82.5-85.5; a count by 2% of itself, and at least by 1);
+- differs: outside the widened band too;
+- not verifiable: the edition lacks a quarter the claim needs (the nearest figure it can compute is given apart);
+- not from this dataset: a figure from another source.
+
+The audit's results are typed (`Finding`); their words are written by publish/claims_text.py.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import pandas as pd
 
 from .. import paths
+from ..data import forces as forces_mod
 from ..errors import DataError
 from ..yamlfile import read_yaml, validate
 from . import measures as m
@@ -48,34 +51,6 @@ RECORD_MEASURES = {"record_rate": "vdns_rate", "record_count": "vdns_count"}
 SPECIAL_MEASURES = ("coverage_gap", "external")
 MEASURES = (*m.SHORTHANDS, *RECORD_MEASURES, *SPECIAL_MEASURES)
 DEFAULT_TOLERANCE = {"count": {"relative": 0.02}, "percent": {"points": 0.5}}
-AUDIT_COLUMNS = [
-    "id",
-    "article",
-    "verdict",
-    "computed",
-    "claimed",
-    "difference",
-    "reason",
-    "unit",
-    "computed_text",
-    "tolerance",
-    "caveats",
-    "quote",
-    "area",
-    "period",
-    "basis",
-    "offences",
-    "numerator",
-    "denominator",
-    "numerator_value",
-    "denominator_value",
-    "nearest_period",
-    "nearest_computed",
-    "nearest_text",
-    "edition_to_check",
-    "rows",
-    "registry",
-]
 
 
 def default_registries() -> list[Path]:
@@ -84,14 +59,32 @@ def default_registries() -> list[Path]:
 
 # ------------------------------------------------------------------------------------------------ claimed values
 @dataclass(frozen=True)
+class Band:
+    """Exact values a printed figure can stand for: lo <= x < hi (lo < x <= hi for "1 in N"), in the claim's unit
+    (a count, a percentage, a rank)."""
+
+    lo: float
+    hi: float
+    closed_high: bool = False  # hi is inside the band
+
+    def __contains__(self, x: float) -> bool:
+        eps = 1e-9
+        if self.closed_high:
+            return self.lo - eps < x <= self.hi + eps
+        return self.lo - eps <= x < self.hi - eps if self.hi > self.lo else abs(x - self.lo) <= eps
+
+
+@dataclass(frozen=True)
 class Claimed:
     """A figure as printed: its unit and the precision the article used."""
 
     text: str
-    unit: str  # count | percent | one_in | record | coverage | text
-    value: float | None = None  # the count, the percentage, or N of "1 in N"
+    unit: str  # count | percent | one_in | below | record | rank | coverage | text
+    value: float | None = None  # the count, the percentage, N of "1 in N", the bound of "fewer than", the rank
     decimals: int = 0
-    since: int | None = None
+    since: int | None = None  # record: the first year compared
+    lowest: bool = False  # record: "lowest since"
+    of: int | None = None  # rank: of how many
 
     @classmethod
     def parse(cls, text, kind: str = "value") -> Claimed:
@@ -102,11 +95,17 @@ class Claimed:
             if t.lower() != "incomplete":
                 raise ValueError(f"claimed must be 'incomplete' for a coverage claim, got {t!r}")
             return cls(t, "coverage")
-        m_rec = re.fullmatch(r"(?i)(?:the )?highest since (\d{4})", t)
+        m_rec = re.fullmatch(r"(?i)(?:the )?(highest|lowest) since (\d{4})", t)
         if m_rec:
-            return cls(t, "record", since=int(m_rec.group(1)))
+            return cls(t, "record", since=int(m_rec.group(2)), lowest=m_rec.group(1).lower() == "lowest")
         if kind == "record":
             raise ValueError(f"claimed must read 'highest since YEAR' for a record claim, got {t!r}")
+        m_rank = re.fullmatch(r"(?i)(?:rank(?:ed)? )?(\d+) of (\d+)", t)
+        if m_rank and int(m_rank.group(1)) <= int(m_rank.group(2)):
+            return cls(t, "rank", float(m_rank.group(1)), of=int(m_rank.group(2)))
+        m_below = re.fullmatch(r"(?i)(?:fewer|less) than (\d[\d,]*)", t)
+        if m_below:
+            return cls(t, "below", float(m_below.group(1).replace(",", "")))
         m_one = re.fullmatch(r"(?i)(?:1|one) in (\d[\d,]*)(?:\.(\d+))?", t)
         if m_one:
             whole, frac = m_one.groups()
@@ -118,7 +117,7 @@ class Claimed:
         if not m_num:
             raise ValueError(
                 f"claimed figure {t!r} not understood: write it as printed, e.g. '5,523', '82%', '4.2%', "
-                "'1 in 24' or 'highest since 2015'"
+                "'1 in 24', 'fewer than 10', '3 of 44' or 'highest since 2015'"
             )
         whole, frac, pct = m_num.groups()
         value = float(whole.replace(",", "") + ("." + frac if frac else ""))
@@ -136,41 +135,48 @@ class Claimed:
             return 100 / self.value
         return self.value if self.unit == "percent" else None
 
-    def matches(self, computed: float) -> bool:
-        """computed: a count, or a percentage for a rate."""
+    @property
+    def unit_step(self) -> float:
+        """One printed unit: 1 for a count, 0.1 for '43.1%', 1 for '82%', 1 in N's N for '1 in 24'."""
+        return 10.0**-self.decimals
+
+    def printed_band(self) -> Band | None:
+        """The exact values that print as this figure (in percent for rates)."""
+        half = 0.5 * self.unit_step
         if self.unit == "count":
-            return computed == self.value
+            return Band(self.value, self.value)
         if self.unit == "percent":
-            half = 0.5 * 10**-self.decimals
-            return self.value - half <= computed + 1e-9 and computed + 1e-9 < self.value + half
-        if self.unit == "one_in":  # "1 in 24": 1/24.5 < x <= 1/23.5, i.e. 23.5 <= 1/x < 24.5
-            if computed <= 0:
-                return False
-            n, half = 100 / computed, 0.5 * 10**-self.decimals
-            return self.value - half - 1e-9 <= n < self.value + half - 1e-9
-        return False
-
-    def format(self, computed: float) -> str:
-        """A computed value written at this claim's printed precision."""
-        if self.unit == "count":
-            return f"{_half_up(computed, 0):,}"
+            return Band(self.value - half, self.value + half)
         if self.unit == "one_in":
-            return f"1 in {_half_up(100 / computed, self.decimals):,}" if computed else "none"
-        return f"{_half_up(computed, self.decimals)}%"
+            return Band(100 / (self.value + half), 100 / (self.value - half), closed_high=True)
+        if self.unit == "below":
+            return Band(float("-inf"), self.value)
+        return None
+
+    def revised_band(self, tolerance: tuple[str, float]) -> Band | None:
+        """The printed band widened by the tolerance for revised data, never by less than one printed unit."""
+        kind, amount = tolerance
+        half = 0.5 * self.unit_step
+        if self.unit == "count":
+            w = max(amount * abs(self.value) if kind == "relative" else amount, 1.0)
+            return Band(self.value - w, self.value + w, closed_high=True)
+        if self.unit == "percent":
+            w = max(amount if kind == "points" else amount * abs(self.value), self.unit_step)
+            return Band(self.value - half - w, self.value + half + w)
+        if self.unit == "one_in":
+            w = max(amount * self.value if kind == "relative" else 0.0, self.unit_step)
+            return Band(100 / (self.value + half + w), 100 / max(self.value - half - w, 0.5), closed_high=True)
+        if self.unit == "below":
+            return Band(float("-inf"), self.value + max(amount * self.value if kind == "relative" else amount, 1.0))
+        return None
 
 
-def _half_up(x: float, decimals: int) -> Decimal:
-    """x rounded as a reader rounds (43.05 -> 43.1, 2.5 -> 3), the rule matches() uses."""
-    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-
-
-# ------------------------------------------------------------------------------------------------ claims
 @dataclass(frozen=True)
 class Claim:
     id: str
     article: str
     quote: str
-    kind: str  # value | record | coverage | external
+    kind: str  # value | record | rank | coverage | external
     claimed: Claimed
     registry: str
     query: m.Query | None = None
@@ -179,6 +185,7 @@ class Claim:
     tolerance: dict = field(default_factory=dict)
     note: str = ""
     reading: str = ""  # how the figure is read where that is approximate, or a coincidence worth knowing
+    min_denominator: int = 0  # rank: forces with a smaller denominator are not ranked
 
 
 @dataclass
@@ -275,6 +282,7 @@ SCHEMA = {
                     "note": _TEXT,
                     "reading": _TEXT,
                     "measure": {"enum": list(MEASURES)},
+                    "min_denominator": {"type": "integer", "minimum": 0},
                 },
             },
         },
@@ -368,6 +376,7 @@ def _claim(entry: dict, where: _Where, defaults: dict, path: Path) -> Claim:
         note=entry.get("note", ""),
         reading=entry.get("reading", ""),
         tolerance=entry.get("tolerance") or {},
+        min_denominator=entry.get("min_denominator", 0),
     )
     if entry.get("source") == "other" or measure == "external":
         if not entry.get("source_name"):
@@ -388,8 +397,8 @@ def _claim(entry: dict, where: _Where, defaults: dict, path: Path) -> Claim:
     numerator, denominator = _outcomes(entry, where)
     kind = "record" if measure in RECORD_MEASURES else "value"
     claimed = _claimed(entry, where, kind)
-    if claimed.unit == "record":
-        kind = "record"
+    if claimed.unit in ("record", "rank"):
+        kind = claimed.unit
     elif claimed.is_rate and denominator is None:
         raise where.error(
             "denominator",
@@ -434,13 +443,54 @@ def load_all(registry_paths: list[Path]) -> list[Registry]:
 
 # ------------------------------------------------------------------------------------------------ the audit
 @dataclass
+class Nearest:
+    """The same measure for the latest period of the same kind the edition can compute (for a claim it cannot)."""
+
+    period: Period
+    computed: float | int | None  # exact, in the claim's unit
+    caveats: list[m.Flag] = field(default_factory=list)
+    series: dict[int, float] = field(default_factory=dict)  # record claims: the computable years' values
+    gaps: list[m.Gap] = field(default_factory=list)  # coverage claims: the period's gaps (empty: complete)
+
+
+@dataclass
+class Finding:
+    """What the audit found for one claim, as numbers and typed facts."""
+
+    claim: Claim
+    registry: Registry
+    verdict: str
+    computed: float | int | None = None  # exact, in the claim's unit (a count, a percentage, a rank)
+    numerator: int | None = None
+    denominator: int | None = None
+    printed: Band | None = None
+    revised: Band | None = None
+    tolerance: tuple[str, float] | None = None
+    caveats: list[m.Flag] = field(default_factory=list)
+    missing: list[m.Gap] = field(default_factory=list)  # why it cannot be checked
+    left_out: list[m.Gap] = field(default_factory=list)  # England and Wales: forces left out for lack of data
+    nearest: Nearest | None = None
+    series: dict[int, float] = field(default_factory=dict)  # record: every computable year's value
+    higher: list[int] = field(default_factory=list)  # record: years as high (low) or higher (lower)
+    not_computable: list[int] = field(default_factory=list)  # record: years between that cannot be computed
+    of: int | None = None  # rank: forces ranked
+    edition_needed: str | None = None  # an edition (real data) that holds every year the claim needs
+    years_needed: list[str] = field(default_factory=list)
+    problem: str = ""  # a claim that names offences the edition does not have
+    rows: pd.DataFrame | None = None  # the raw rows summed
+
+
+@dataclass
 class Audit:
-    table: pd.DataFrame
-    rows: dict[str, pd.DataFrame]  # claim id -> the raw rows summed
+    findings: list[Finding]
     registries: list[Registry]
 
     def counts(self) -> pd.Series:
-        return self.table["verdict"].value_counts().reindex(list(VERDICTS), fill_value=0)
+        return (
+            pd.Series([f.verdict for f in self.findings], dtype=object)
+            .value_counts()
+            .reindex(list(VERDICTS), fill_value=0)
+        )
 
 
 def check_against(registries: list[Registry], ds: m.Dataset) -> None:
@@ -460,29 +510,21 @@ def audit(
     otherwise (the project's own registries on another edition) that claim is not verifiable, with the reason."""
     if strict:
         check_against(registries, ds)
-    records, rows = [], {}
+    findings = []
     for reg in registries:
         for claim in reg.claims:
             problem = ds.check_offences(claim.query.offences) if claim.query is not None and not strict else None
             if problem:
-                record = _base_row(claim, reg)
-                record.update(verdict=NOT_VERIFIABLE, reason=f"The {problem}, so this claim cannot be checked on it.")
-                records.append(record)
-                continue
-            record, traced = audit_claim(claim, reg, ds, manifest, with_rows)
-            records.append(record)
-            if traced is not None:
-                rows[claim.id] = traced
-    table = pd.DataFrame(records, columns=AUDIT_COLUMNS)
-    for col in ("numerator_value", "denominator_value", "rows"):
-        table[col] = table[col].astype("Int64")
-    for col in ("computed", "difference", "nearest_computed"):  # counts stay whole numbers, rates keep decimals
-        table[col] = pd.Series([r[col] for r in records], dtype=object)
-    return Audit(table, rows, registries)
+                findings.append(Finding(claim, reg, NOT_VERIFIABLE, problem=problem))
+            else:
+                findings.append(audit_claim(claim, reg, ds, manifest, with_rows))
+    return Audit(findings, registries)
 
 
-def _tolerance(claim: Claim, reg: Registry) -> tuple[str, float]:
-    unit = "count" if claim.claimed.unit == "count" else "percent"
+def tolerance(claim: Claim, reg: Registry) -> tuple[str, float]:
+    unit = "count" if claim.claimed.unit in ("count", "below", "rank") else "percent"
+    if claim.claimed.unit == "one_in":  # "1 in N" is widened like a count: by a share of N
+        return "relative", float(reg.tolerance["count"].get("relative", 0.02))
     tol = claim.tolerance or reg.tolerance.get(unit, {})
     if "relative" in tol:
         return "relative", float(tol["relative"])
@@ -491,12 +533,9 @@ def _tolerance(claim: Claim, reg: Registry) -> tuple[str, float]:
     return ("relative", 0.0) if unit == "count" else ("points", 0.0)
 
 
-def _tolerance_text(kind: str, amount: float) -> str:
-    return f"±{amount:.1%}" if kind == "relative" else f"±{amount:g} percentage points"
-
-
-def _needed_editions(claim: Claim, manifest, ds: m.Dataset, period: Period | None = None) -> str:
-    period = period or claim.query.period
+def _needed(claim: Claim, manifest, ds: m.Dataset) -> tuple[str | None, list[str]]:
+    """An edition of real data that holds every financial year the claim needs, and those years."""
+    period = claim.query.period
     needed = set(period.financial_years)
     if claim.kind == "record" and claim.claimed.since:
         needed |= {
@@ -504,292 +543,153 @@ def _needed_editions(claim: Claim, manifest, ds: m.Dataset, period: Period | Non
             for y in range(claim.claimed.since, period.year + 1)
             for fy in period.shifted(y - period.year).financial_years
         }
+    years = sorted(needed)
     if manifest is None:
-        return ""
+        return None, years
     names = [n for n in manifest.covering(needed) if n != ds.edition and not manifest.editions[n].synthetic]
-    years = f"{min(needed)} to {max(needed)}" if len(needed) > 1 else min(needed)
-    if names:
-        return f"the {names[0]} edition (financial years {years} needed) would check it: make claims EDITION={names[0]}"
-    return f"no edition in config/sources.yaml holds financial years {years}"
+    return (names[0] if names else None), years
 
 
 def _value(result: m.Result) -> float | None:
     """A result in the claim's unit: a count, or a percentage."""
     if result.denominator is None:
-        return float(result.numerator)
+        return result.numerator
     return None if result.value is None else 100 * result.value
 
 
-def _nearest(claim: Claim, ds: m.Dataset) -> tuple[str, float | None, str, list[str]]:
+def _nearest(claim: Claim, ds: m.Dataset) -> Nearest | None:
     """The same measure for the latest period of the same kind the edition can compute."""
     q = claim.query
     latest = ds.latest(q.area, like=q.period, basis=q.basis)
     if latest is None:
-        return (
-            "",
-            None,
-            f"no {q.period.kind} period of this kind can be computed for {q.area.label} in this edition",
-            [],
-        )
+        return None
     result = ds.evaluate(q.with_period(latest))
-    value = _value(result)
-    if value is None:
-        return latest.label, None, "the denominator is 0", []
-    shown = (
-        claim.claimed.format(value)
-        if claim.claimed.unit in ("count", "percent", "one_in")
-        else (f"{value:,.0f}" if q.denominator is None else f"{value:.1f}%")
-    )
-    return latest.label, round(value, 2), shown + (" (with caveats)" if result.caveats else ""), result.caveats
+    return Nearest(latest, _value(result), result.caveats)
 
 
-def _base_row(claim: Claim, reg: Registry) -> dict:
-    """An audit row with what the claim says; the audit fills in the verdict and the computed figures."""
-    row = {c: "" for c in AUDIT_COLUMNS}
-    row.update(
-        id=claim.id,
-        article=claim.article,
-        claimed=claim.claimed.text,
-        quote=claim.quote,
-        registry=reg.path.name,
-        unit=claim.claimed.unit,
-        computed=None,
-        difference=None,
-        numerator_value=None,
-        denominator_value=None,
-        nearest_computed=None,
-        rows=None,
-    )
-    q = claim.query
-    if q is not None:
-        row.update(
-            area=q.area.label,
-            period=q.period.label,
-            basis=q.basis,
-            offences=q.offences.label,
-            numerator=q.numerator.label,
-            denominator=q.denominator.label if q.denominator else "",
-        )
-    return row
-
-
-def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_rows: bool = True):
-    """One row of the audit table, and the raw rows summed (or None)."""
-    q = claim.query
-    row = _base_row(claim, reg)
+def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_rows: bool = True) -> Finding:
+    """One claim's finding, and (for a figure it computes) the raw rows summed."""
     if claim.kind == "external":
-        row.update(
-            verdict=NOT_FROM_DATASET,
-            reason=f"From {claim.source_name}. The outcomes open data hold "
-            "police-recorded outcomes only, so this figure cannot be checked against them.",
-        )
-        return row, None
+        return Finding(claim, reg, NOT_FROM_DATASET)
     if claim.kind == "coverage":
-        row = _coverage_claim(claim, ds, row)
-        if row["verdict"] == NOT_VERIFIABLE:
-            row["edition_to_check"] = _needed_editions(claim, manifest, ds)
-            row.update(_nearest_coverage(claim, ds))
-        return row, None
+        return _coverage_claim(claim, reg, ds, manifest)
     if claim.kind == "record":
-        return _record_claim(claim, reg, ds, manifest, row), None
-
+        return _record_claim(claim, reg, ds, manifest)
+    if claim.kind == "rank":
+        return _rank_claim(claim, reg, ds, manifest)
+    q = claim.query
     result = ds.evaluate(q)
+    found = Finding(claim, reg, NOT_VERIFIABLE, caveats=result.caveats, left_out=result.left_out)
     if not result.computable:
-        period, value, text, caveats = _nearest(claim, ds)
-        row.update(
-            verdict=NOT_VERIFIABLE,
-            nearest_period=period,
-            nearest_computed=value,
-            nearest_text=text,
-            caveats="; ".join(f"nearest figure: {c}" for c in caveats),
-            edition_to_check=_needed_editions(claim, manifest, ds),
-            reason=f"The {ds.edition} edition lacks quarters this claim needs: {compact(result.missing)}.",
-        )
-        return row, None
+        found.missing, found.nearest = result.missing, _nearest(claim, ds)
+        found.edition_needed, found.years_needed = _needed(claim, manifest, ds)
+        return found
     computed = _value(result)
-    row.update(
-        numerator_value=result.numerator, denominator_value=result.denominator, caveats="; ".join(result.caveats)
-    )
+    found.numerator, found.denominator, found.computed = result.numerator, result.denominator, computed
     if computed is None:
-        row.update(verdict=NOT_VERIFIABLE, reason=f"The denominator ({q.denominator.label}) is 0 for {q.period.label}.")
-        return row, None
-    claimed_value = claim.claimed.value if claim.claimed.unit == "count" else claim.claimed.as_percent
-    difference = computed - claimed_value
-    kind, amount = _tolerance(claim, reg)
-    within = abs(difference) <= (amount * abs(claimed_value) if kind == "relative" else amount)
-    verdict = REPRODUCED if claim.claimed.matches(computed) else (REVISED if within else DIFFERS)
-    shown = claim.claimed.format(computed)
-    if q.denominator is None:
-        how = f"{q.numerator.label} = {result.numerator:,}"
-    else:
-        how = (
-            f"{q.numerator.label} / {q.denominator.label} = {result.numerator:,} / {result.denominator:,} "
-            f"= {computed:.2f}%"
-        )
-    if claim.claimed.unit != "count":
-        unit_diff = f"{difference:+.2f} percentage points"
-    elif claimed_value:
-        unit_diff = f"{difference:+,.0f} ({difference / abs(claimed_value):+.1%})"
-    else:
-        unit_diff = f"{difference:+,.0f}"
-    judged = {
-        REPRODUCED: f"equals the printed {claim.claimed.text} at its printed precision",
-        REVISED: f"is {unit_diff} from the printed {claim.claimed.text}, within the tolerance "
-        f"{_tolerance_text(kind, amount)} that revisions to the data since publication explain",
-        DIFFERS: f"is {unit_diff} from the printed {claim.claimed.text}, outside the tolerance "
-        f"{_tolerance_text(kind, amount)}",
-    }[verdict]
-    traced = ds.rows(q) if with_rows else None
-    row.update(
-        verdict=verdict,
-        computed=round(computed, 2) if q.denominator is not None else int(computed),
-        difference=round(difference, 2) if q.denominator is not None else int(difference),
-        computed_text=shown,
-        tolerance=_tolerance_text(kind, amount),
-        rows=None if traced is None else len(traced),
-        reason=f"{q.area.label}, {q.period.label} ({q.period.quarters_text}), {q.basis} basis, {q.offences.label}: "
-        f"{how}; {judged}." + (f" Caveats: {'; '.join(result.caveats)}." if result.caveats else ""),
-    )
-    return row, traced
+        return found  # the denominator is 0
+    tol = tolerance(claim, reg)
+    found.tolerance, found.printed, found.revised = tol, claim.claimed.printed_band(), claim.claimed.revised_band(tol)
+    found.verdict = REPRODUCED if computed in found.printed else (REVISED if computed in found.revised else DIFFERS)
+    found.rows = ds.rows(q, result.forces) if with_rows else None
+    return found
 
 
-def _series(q: m.Query, ds: m.Dataset, years) -> tuple[dict, dict, list[str]]:
+def _series(q: m.Query, ds: m.Dataset, years) -> tuple[dict, dict, list[m.Flag]]:
     """The claim's measure for the same period in each year: values, what is missing, and caveats."""
     values, missing, caveats = {}, {}, []
     for year in years:
         r = ds.evaluate(q.with_period(q.period.shifted(year - q.period.year)))
         value = _value(r) if r.computable else None
         if value is None:
-            missing[year] = r.missing or [f"{year}: the denominator is 0"]
+            missing[year] = r.missing
         else:
             values[year] = value
             caveats += [c for c in r.caveats if c not in caveats]
     return values, missing, caveats
 
 
-def _record_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest, row: dict) -> dict:
-    q, since = claim.query, claim.claimed.since
+def _record_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest) -> Finding:
+    q, since, lowest = claim.query, claim.claimed.since, claim.claimed.lowest
+    found = Finding(claim, reg, DIFFERS)
     if since > q.period.year:
-        row.update(
-            verdict=DIFFERS,
-            reason=f"'highest since {since}' cannot be said of {q.period.label}, which comes before {since}.",
-        )
-        return row
+        return found  # "since" a year after the claim's own: it cannot be said
     values, missing, caveats = _series(q, ds, range(since, q.period.year + 1))
-    metric = "rate" if q.denominator is not None else "count"
-    fmt = (lambda v: f"{v:.1f}%") if metric == "rate" else (lambda v: f"{v:,.0f}")
+    found.caveats = caveats
     if q.period.year not in values or since not in values:
-        needed = {y: missing[y] for y in (since, q.period.year) if y in missing}
+        found.verdict = NOT_VERIFIABLE
+        found.missing = [g for y in (since, q.period.year) for g in missing.get(y, [])]
+        found.edition_needed, found.years_needed = _needed(claim, manifest, ds)
         latest = ds.latest(q.area, like=q.period, basis=q.basis)
         if latest is not None:
-            lq = q.with_period(latest)
-            series, _, near_caveats = _series(lq, ds, range(latest.year - 10, latest.year + 1))
+            series, _, near = _series(q.with_period(latest), ds, range(latest.year - 10, latest.year + 1))
             if latest.year in series:
-                first = min(series)
-                higher = [y for y, v in series.items() if y != latest.year and v >= series[latest.year]]
-                if len(series) == 1:
-                    text = f"{fmt(series[latest.year])} (the only computable year: no record can be judged)"
-                else:
-                    text = (
-                        f"{fmt(series[latest.year])}, "
-                        + ("the highest" if not higher else "not the highest")
-                        + f" of the {len(series)} computable years from {first}"
-                    )
-                row.update(
-                    nearest_period=latest.label,
-                    nearest_computed=round(series[latest.year], 2),
-                    nearest_text=text + (" (with caveats)" if near_caveats else ""),
-                    caveats="; ".join(f"nearest figure: {c}" for c in near_caveats),
-                )
-        row.update(
-            verdict=NOT_VERIFIABLE,
-            edition_to_check=_needed_editions(claim, manifest, ds),
-            reason=f"A record since {since} needs {since} and {q.period.year} at least; the {ds.edition} edition "
-            "lacks: " + "; ".join(f"for {y}, {compact(v)}" for y, v in sorted(needed.items())) + ".",
-        )
-        return row
-    shown = ", ".join(f"{y}: {fmt(v)}" for y, v in sorted(values.items()))
-    gaps = f"; years left out as not computable: {', '.join(map(str, sorted(missing)))}" if missing else ""
-    higher = [y for y, v in values.items() if y != q.period.year and v >= values[q.period.year]]
-    row.update(
-        computed=round(values[q.period.year], 2),
-        caveats="; ".join(caveats),
-        computed_text=(
-            f"highest since {since}"
-            if not higher
-            else f"not the highest ({', '.join(map(str, higher))} as high or higher)"
-        ),
-    )
-    row.update(
-        verdict=REPRODUCED if not higher else DIFFERS,
-        reason=f"{q.area.label}, {q.numerator.label}"
-        + (f" / {q.denominator.label}" if q.denominator else "")
-        + f", {q.basis} basis, by {q.period.kind} year: {shown}{gaps}."
-        + (f" Caveats: {'; '.join(caveats)}." if caveats else ""),
-    )
-    return row
+                found.nearest = Nearest(latest, series[latest.year], near, series)
+        return found
+    now = values[q.period.year]
+    found.series, found.not_computable, found.computed = values, sorted(missing), now
+    others = {y: v for y, v in values.items() if y != q.period.year}
+    found.higher = sorted(y for y, v in others.items() if (v <= now if lowest else v >= now))
+    if not found.higher:
+        found.verdict = REPRODUCED
+        return found
+    kind, amount = tolerance(claim, reg)
+    worst = max(abs(others[y] - now) for y in found.higher)
+    within = worst <= (amount * abs(now) if kind == "relative" else amount)
+    found.tolerance = (kind, amount)
+    found.verdict = REVISED if within else DIFFERS
+    return found
 
 
-def _coverage_gaps(claim: Claim, ds: m.Dataset, period: Period) -> tuple[list[str], list[str]]:
-    """(gaps, not in edition) for the claim's area in `period`: quarters missing, left out or 'not provided', and
-    quarters the edition does not hold."""
+def _rank_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest) -> Finding:
+    """A rank among the police forces by the claim's measure (1 = highest); forces whose figure cannot be computed,
+    or whose denominator is under the claim's min_denominator, are not ranked."""
     q = claim.query
-    missing, caveats = ds.coverage_problems(q.area.forces, period, q.basis)
-    not_in = [x for x in missing if x.endswith("(not in this edition)")]
-    gaps = [x for x in missing if x not in not_in] + [c for c in caveats if "not provided" in c]
+    found = Finding(claim, reg, NOT_VERIFIABLE)
+    mine = None
+    values = {}
+    for f in forces_mod.POLICE_FORCES:
+        r = ds.evaluate(m.Query(m.Area.of(f.name), q.period, q.basis, q.offences, q.numerator, q.denominator))
+        small = r.denominator is not None and r.denominator < claim.min_denominator
+        v = _value(r) if r.computable and not small else None
+        if v is not None:
+            values[f.name] = v
+        if f.name == q.area.name:
+            mine, found.caveats, found.missing = v, r.caveats, r.missing
+    if mine is None:
+        found.edition_needed, found.years_needed = _needed(claim, manifest, ds)
+        return found
+    rank = 1 + sum(1 for v in values.values() if v > mine)
+    found.computed, found.of = rank, len(values)
+    exact = rank == claim.claimed.value and len(values) == claim.claimed.of
+    near = abs(rank - claim.claimed.value) <= 1 and len(values) == claim.claimed.of
+    found.verdict = REPRODUCED if exact else (REVISED if near else DIFFERS)
+    return found
+
+
+def _coverage_gaps(claim: Claim, ds: m.Dataset, period: Period) -> tuple[list[m.Gap], list[m.Gap]]:
+    """(gaps, not in the edition) for the claim's area in `period`: quarters with no usable data or only partly
+    provided, and quarters the edition does not hold."""
+    q = claim.query
+    missing, flags, _ = ds.coverage_of(q.area.forces, period, q.basis)
+    not_in = [g for g in missing if g.status == m.NOT_IN_EDITION]
+    gaps = [g for g in missing if g.status != m.NOT_IN_EDITION]
+    gaps += [
+        m.Gap(f.financial_year, f.quarter, m.PARTLY_PROVIDED, (f.force,)) for f in flags if f.kind == m.PARTLY_PROVIDED
+    ]
     return gaps, not_in
 
 
-def _coverage_claim(claim: Claim, ds: m.Dataset, row: dict) -> dict:
-    """'incomplete': the area lacks data (missing, left out or not provided) in a quarter of the claim's period."""
-    q = claim.query
-    absent, not_in = _coverage_gaps(claim, ds, q.period)
-    if absent:
-        row.update(
-            computed_text=f"{len(absent)} quarter(s) incomplete",
-            verdict=REPRODUCED,
-            reason=f"{q.area.label} lacks data in {q.period.label}: " + "; ".join(absent) + ".",
-        )
-    elif not_in:
-        row.update(
-            verdict=NOT_VERIFIABLE,
-            reason=f"The {ds.edition} edition lacks the quarters needed to check {q.area.label}'s coverage in "
-            f"{q.period.label}: {compact(not_in)}.",
-        )
-    else:
-        row.update(
-            computed_text="complete",
-            verdict=DIFFERS,
-            reason=f"{q.area.label} has data for every quarter of {q.period.label} in this edition.",
-        )
-    return row
-
-
-def _nearest_coverage(claim: Claim, ds: m.Dataset) -> dict:
-    """The area's coverage in the latest period of the same kind the edition holds every quarter of."""
-    for p in reversed(ds.periods(claim.query.period.kind, like=claim.query.period)):
-        gaps, not_in = _coverage_gaps(claim, ds, p)
-        if not not_in:
-            text = f"{len(gaps)} quarter(s) incomplete: " + "; ".join(gaps) if gaps else "complete"
-            return {"nearest_period": p.label, "nearest_text": text}
-    return {}
-
-
-METHOD = (
-    "Each claim is recomputed from the edition's processed tables: the counts of the named basis (closed: outcomes "
-    "assigned in the period; recorded: outcomes so far of offences recorded in the period) are summed over the "
-    "area's forces, the period's financial quarters and the offence scope, for the numerator's outcome types (and "
-    "the denominator's, for a rate). 'all' outcome types means every type except 0 (not yet assigned) and the "
-    "1a/2a/3a 'of which' rows. A calendar year Y is financial Q4 of (Y-1)/Y plus Q1-Q3 of Y/(Y+1). England and "
-    "Wales is every police force (43 territorial forces and British Transport Police) minus the registry's "
-    "exclusions (Greater Manchester by default)."
-)
-
-
-def compact(missing: list[str]) -> str:
-    """'2019/20 Q4 (not in this edition); 2020/21 Q1 (not in this edition)' -> '2019/20 Q4, 2020/21 Q1 (not in
-    this edition)'; other problems are kept as they are."""
-    absent = [x.replace(" (not in this edition)", "") for x in missing if x.endswith("(not in this edition)")]
-    other = [x for x in missing if not x.endswith("(not in this edition)")]
-    parts = ([", ".join(absent) + " (not in this edition)"] if absent else []) + other
-    return "; ".join(parts)
+def _coverage_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest) -> Finding:
+    """'incomplete': the area lacks data (missing or not provided) in a quarter of the claim's period."""
+    gaps, not_in = _coverage_gaps(claim, ds, claim.query.period)
+    found = Finding(claim, reg, REPRODUCED if gaps else (NOT_VERIFIABLE if not_in else DIFFERS), missing=gaps)
+    if not gaps and not_in:
+        found.missing = not_in
+        found.edition_needed, found.years_needed = _needed(claim, manifest, ds)
+        for p in reversed(ds.periods(claim.query.period.kind, like=claim.query.period)):
+            near_gaps, near_not_in = _coverage_gaps(claim, ds, p)
+            if not near_not_in:
+                found.nearest = Nearest(p, None, gaps=near_gaps)
+                break
+    return found

@@ -190,7 +190,7 @@ def group_mix(ds: m.Dataset, period: Period, force: str) -> pd.DataFrame:
         total = ds.evaluate(m.Query(area, period)).numerator
         for g in groups:
             v = ds.evaluate(m.Query(area, period, "closed", m.OffenceScope("group", (g,)))).numerator
-            rows.append({"Offence group": g, "area": area.label, "share": 100 * v / total if total else None})
+            rows.append({"Offence group": g, "area": area.name, "share": 100 * v / total if total else None})
     wide = pd.DataFrame(rows).pivot(index="Offence group", columns="area", values="share")
     wide = wide.sort_values(force, ascending=False)
     return pd.DataFrame(
@@ -276,5 +276,6 @@ def exercise_answers(ds: m.Dataset, negative: pd.DataFrame, force: str) -> dict[
             )
     cal = Period.calendar(2020)
     missing = m.figures(ds, area, cal).missing
-    answers[3] = f"Calendar 2020 = {cal.quarters_text}; missing here: {'; '.join(missing) or 'nothing'}."
+    gaps = "; ".join(f"{g.financial_year} Q{g.quarter}" for g in missing)
+    answers[3] = f"Calendar 2020 = {cal.quarters_text}; missing here: {gaps or 'nothing'}."
     return answers

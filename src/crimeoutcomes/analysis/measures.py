@@ -2,7 +2,9 @@
 over one edition's processed tables.
 
 - area: a police force, a list of forces (summed), or England and Wales = every police force (43 territorial +
-  British Transport Police) minus an exclusion list (default: Greater Manchester, as the articles did);
+  British Transport Police), minus the forces a claim or story leaves out explicitly (the June 2021 articles left out
+  Greater Manchester), and minus, period by period, any force whose data for the period are missing or not
+  provided (it "follows the data": the figure says which force it leaves out and why);
 - period: a run of financial quarters (periods.Period);
 - basis: closed (outcomes assigned in the quarter, whenever the offence was recorded) or recorded (outcomes of
   offences recorded in the quarter);
@@ -11,9 +13,10 @@ over one edition's processed tables.
   assigned) and the 1a/2a/3a "of which" rows; `all_including_unassigned` adds type 0 (on the recorded basis that is
   the number of offences recorded).
 
-A result is *computable* when every needed force-quarter is in the edition with counts; it carries *caveats* when a
-quarter was only partly supplied ("N/A - data not provided"), is implausibly low against the force's usual level, or
-has cells that should hold counts but do not. It is *complete* only when computable with no caveat.
+A result is *computable* when every needed force-quarter is in the edition with counts (its `missing` lists the
+`Gap`s otherwise); it carries *caveats* (`Flag`s) when a quarter was only partly supplied ("N/A - data not
+provided"), is implausibly low against the force's usual level, or has cells that should hold counts but do not. It
+is *complete* only when computable with no caveat. Gaps and flags are typed facts; their words are made in publish.
 """
 
 from __future__ import annotations
@@ -30,18 +33,60 @@ from ..errors import DataError
 from .periods import Period
 
 EW = "England and Wales"
-#: forces left out of "England and Wales" unless a claim or registry says otherwise: GMP could not supply data for
-#: July 2019 - March 2020, so the articles excluded it from every year. Every label is derived from this.
-DEFAULT_EXCLUDE: tuple[str, ...] = ("Greater Manchester",)
+#: forces left out of every "England and Wales" figure unless a claim, registry or story says otherwise: none. A force
+#: whose data for a period are missing or not provided is left out of that period's figure only (see Dataset.evaluate)
+DEFAULT_EXCLUDE: tuple[str, ...] = ()
+#: what the June 2021 articles left out of England and Wales in every year (GMP could not supply July 2019 - March 2020)
+ARTICLES_EXCLUDE: tuple[str, ...] = ("Greater Manchester",)
 BASES = ("closed", "recorded")
 CLOSED_TYPES = tuple(c for c in outcomes.OUTCOME_CODES)  # every outcome type in totals
+NOT_IN_EDITION = "not in this edition"
 
 
-def ew_label(exclude=DEFAULT_EXCLUDE) -> str:
-    names = [forces_mod.resolve(e).name for e in exclude]
-    if not names:
-        return EW
-    return f"{EW} (without {' and '.join(names)})"
+# ------------------------------------------------------------------------------------------------- typed facts
+@dataclass(frozen=True)
+class Gap:
+    """A quarter a figure needs and cannot use: not in the edition at all, or a force's data for it are missing,
+    not provided or without counts (`status`)."""
+
+    financial_year: str
+    quarter: int
+    status: str  # NOT_IN_EDITION or one of derive.BLOCKING
+    forces: tuple[str, ...] = ()  # the forces without data (empty when the whole quarter is not in the edition)
+
+    @property
+    def quarter_label(self) -> str:
+        return f"{self.financial_year} Q{self.quarter}"
+
+
+LOW, PARTLY_PROVIDED, LEFT_OUT = "low", derive.COVERAGE_PARTLY_PROVIDED, derive.COVERAGE_LEFT_OUT
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A caveat on a figure that can still be computed: one force's quarter that looks incomplete (LOW: its offences
+    closed are under 60% of its usual quarter), was only partly supplied (PARTLY_PROVIDED: some counts 'N/A - data
+    not provided'), or has cells that should hold a count but do not and are left out (LEFT_OUT)."""
+
+    kind: str
+    force: str
+    financial_year: str
+    quarter: int
+    basis: str = "closed"
+    total: int | None = None  # LOW: the quarter's offences closed
+    usual: int | None = None  # LOW: the force's usual quarter
+    cells: int | None = None  # PARTLY_PROVIDED, LEFT_OUT: how many cells
+
+    @property
+    def quarter_label(self) -> str:
+        return f"{self.financial_year} Q{self.quarter}"
+
+    @property
+    def anchor(self) -> str:
+        """An id for the caveat on a page (stable: the same caveat has the same anchor on every page)."""
+        kind = self.kind.replace(" ", "-")
+        force = forces_mod.BY_NAME[self.force].slug if self.force in forces_mod.BY_NAME else self.force
+        return f"caveat-{kind}-{force}-{self.financial_year.replace('/', '-')}-q{self.quarter}-{self.basis}"
 
 
 # ------------------------------------------------------------------------------------------------- query parts
@@ -82,7 +127,9 @@ class OutcomeSet:
         if self.kind == "all_including_unassigned":
             return "all outcome types including 0 (not yet assigned)"
         if self.kind == "all_except":
-            return "all outcome types except " + ", ".join(self.types)
+            return "all outcome types except " + (
+                self.types[0] if len(self.types) == 1 else ", ".join(self.types[:-1]) + " and " + self.types[-1]
+            )
         return ("outcome type " if len(self.types) == 1 else "outcome types ") + " + ".join(self.types)
 
     def to_yaml(self):
@@ -138,7 +185,11 @@ class OffenceScope:
 class Area:
     name: str  # a force's canonical name, "England and Wales", or "A + B"
     forces: tuple[str, ...]
-    exclude: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()  # forces England and Wales leaves out on purpose (a claim's or story's choice)
+
+    @property
+    def is_ew(self) -> bool:
+        return self.name == EW
 
     @classmethod
     def of(cls, value, exclude=DEFAULT_EXCLUDE, include_btp: bool = True) -> Area:
@@ -160,14 +211,6 @@ class Area:
         force = forces_mod.resolve(str(value), police_only=True)
         return cls(force.name, (force.name,))
 
-    @property
-    def label(self) -> str:
-        return ew_label([e for e in self.exclude]) if self.name == EW else self.name
-
-    @property
-    def is_force(self) -> bool:
-        return len(self.forces) == 1 and self.name != EW
-
 
 @dataclass(frozen=True)
 class Query:
@@ -181,24 +224,21 @@ class Query:
     def with_period(self, period: Period) -> Query:
         return Query(self.area, period, self.basis, self.offences, self.numerator, self.denominator)
 
-    @property
-    def is_rate(self) -> bool:
-        return self.denominator is not None
-
-    def describe(self) -> str:
-        text = (
-            f"{self.area.label}, {self.period.label}, {self.basis} basis, {self.offences.label}: {self.numerator.label}"
-        )
-        return text + (f" / {self.denominator.label}" if self.denominator else "")
-
 
 @dataclass
 class Result:
     query: Query
     numerator: int
     denominator: int | None
-    missing: list[str] = field(default_factory=list)  # blocking: quarters not in the edition or without counts
-    caveats: list[str] = field(default_factory=list)  # non-blocking: partial supply, implausibly low, cells left out
+    missing: list[Gap] = field(default_factory=list)  # blocking: quarters the figure needs and cannot use
+    caveats: list[Flag] = field(default_factory=list)  # non-blocking: partial supply, implausibly low, cells left out
+    left_out: list[Gap] = field(default_factory=list)  # England and Wales: forces left out for lack of data
+
+    @property
+    def forces(self) -> tuple[str, ...]:
+        """The forces the figure sums (England and Wales without those left out for lack of data)."""
+        gone = {f for g in self.left_out for f in g.forces}
+        return tuple(f for f in self.query.area.forces if f not in gone)
 
     @property
     def computable(self) -> bool:
@@ -214,11 +254,6 @@ class Result:
         if self.denominator is None:
             return self.numerator
         return self.numerator / self.denominator if self.denominator else None
-
-    @property
-    def percent(self) -> float | None:
-        v = self.value
-        return None if v is None or self.denominator is None else 100 * v
 
 
 # --------------------------------------------------------------------------------------------------- the data
@@ -245,6 +280,18 @@ class _Cube:
         size = int(np.prod(shape))
         self.value = np.bincount(flat, weights=value, minlength=size).astype(np.int64).reshape(shape)
         self.left = np.bincount(flat, weights=left_out, minlength=size).astype(np.int64).reshape(shape)
+
+    def left_by(self, forces, quarters, types) -> dict[tuple[str, tuple[str, int]], int]:
+        """Cells left out, per force and quarter, where there are any."""
+        out = {}
+        ti = [self.types[t] for t in types if t in self.types]
+        for f in forces:
+            for qk in quarters:
+                if f in self.forces and qk in self.quarters and ti:
+                    n = int(self.left[self.forces[f], self.quarters[qk], ti].sum())
+                    if n:
+                        out[(f, qk)] = n
+        return out
 
     def total(self, forces, quarters, types) -> tuple[int, int]:
         fi = [self.forces[f] for f in forces if f in self.forces]
@@ -282,6 +329,7 @@ class Dataset:
         self.coverage = cov
         key = list(zip(cov["force"], cov["financial_year"], cov["fin_quarter"]))
         self._status = {b: dict(zip(key, cov[f"{b}_status"].astype(str))) for b in BASES}
+        self._not_provided = {b: dict(zip(key, cov[f"{b}_not_provided"].fillna(0).astype(int))) for b in BASES}
         self._low = {
             k: (int(t), int(u))
             for k, p, t, u in zip(
@@ -409,58 +457,66 @@ class Dataset:
         return cube
 
     # ------------------------------------------------------------------ evaluation
-    def coverage_problems(self, forces: tuple[str, ...], period: Period, basis: str) -> tuple[list[str], list[str]]:
-        """(missing, caveats) for the force-quarters a figure needs."""
-        missing, caveats = [], []
+    def coverage_of(
+        self, forces: tuple[str, ...], period: Period, basis: str, follow_data: bool = False
+    ) -> tuple[list[Gap], list[Flag], list[Gap]]:
+        """(missing, flags, left out) for the force-quarters a figure needs. With follow_data (England and Wales),
+        a force whose data for a quarter are missing or not provided is left out of the whole period's figure
+        instead of making it uncomputable; the quarter itself must be in the edition."""
+        missing: list[Gap] = []
         edition = set(self.quarters)
+        blocked: dict[tuple[str, int, str], list[str]] = {}
         for fy, q in period.quarters:
             if (fy, q) not in edition:
-                missing.append(f"{fy} Q{q} (not in this edition)")
+                missing.append(Gap(fy, q, NOT_IN_EDITION))
                 continue
-            by_status: dict[str, list[str]] = {}
             for f in forces:
                 status = self._status[basis].get((f, fy, q), derive.COVERAGE_MISSING)
-                by_status.setdefault(status, []).append(f)
+                if status in derive.BLOCKING:
+                    blocked.setdefault((fy, q, status), []).append(f)
+        gaps = [Gap(fy, q, status, tuple(who)) for (fy, q, status), who in blocked.items()]
+        gone = {f for g in gaps for f in g.forces}
+        if follow_data and len(gone) < len(forces):
+            left_out, kept = gaps, tuple(f for f in forces if f not in gone)
+        else:
+            missing += gaps
+            left_out, kept = [], forces
+        return missing, self._flags(kept, period, basis), left_out
+
+    def _flags(self, forces: tuple[str, ...], period: Period, basis: str) -> list[Flag]:
+        flags = []
+        for fy, q in period.quarters:
+            for f in forces:
                 if basis == "closed" and (f, fy, q) in self._low:
                     total, usual = self._low[(f, fy, q)]
-                    caveats.append(
-                        f"{f} {fy} Q{q}: {total:,} offences closed, under {derive.LOW_RATIO:.0%} of its "
-                        f"usual {usual:,} a quarter (possibly partial supply)"
-                    )
-            for status, who in by_status.items():
-                names = ", ".join(who) if len(who) <= 5 else f"{len(who)} forces"
-                if status in derive.BLOCKING:
-                    missing.append(f"{fy} Q{q}: {names} ({status})")
-                elif status == derive.COVERAGE_PARTLY_PROVIDED:
-                    caveats.append(f"{fy} Q{q}: {names}: some {basis}-basis counts 'not provided' by the force")
-        return missing, caveats
+                    flags.append(Flag(LOW, f, fy, q, basis, total=total, usual=usual))
+                if self._status[basis].get((f, fy, q)) == derive.COVERAGE_PARTLY_PROVIDED:
+                    flags.append(Flag(PARTLY_PROVIDED, f, fy, q, basis, cells=self._not_provided[basis][(f, fy, q)]))
+        return flags
 
     def evaluate(self, query: Query) -> Result:
-        missing, caveats = self.coverage_problems(query.area.forces, query.period, query.basis)
+        follow = query.area.is_ew
+        missing, flags, left_out = self.coverage_of(query.area.forces, query.period, query.basis, follow)
+        gone = {f for g in left_out for f in g.forces}
+        forces = tuple(f for f in query.area.forces if f not in gone)
         cube = self.counts(query.basis, query.offences)
-        num = cube.total(query.area.forces, query.period.quarters, query.numerator.codes)[0]
-        den = (
-            cube.total(query.area.forces, query.period.quarters, query.denominator.codes)[0]
-            if query.denominator
-            else None
-        )
-        codes = set(query.numerator.codes) | set(query.denominator.codes if query.denominator else ())
-        left = cube.total(query.area.forces, query.period.quarters, sorted(codes))[1]
-        if left:
-            caveats.append(
-                f"{left:,} cell(s) that should hold a {query.basis}-basis count are blank, not numbers or "
-                "'not provided' and are left out (see quality.csv)"
-            )
-        return Result(query, num, den, missing, caveats)
+        quarters = query.period.quarters
+        num = cube.total(forces, quarters, query.numerator.codes)[0]
+        den = cube.total(forces, quarters, query.denominator.codes)[0] if query.denominator else None
+        codes = sorted(set(query.numerator.codes) | set(query.denominator.codes if query.denominator else ()))
+        for (f, (fy, q)), cells in cube.left_by(forces, quarters, codes).items():
+            flags.append(Flag(LEFT_OUT, f, fy, q, query.basis, cells=cells))
+        return Result(query, num, den, missing, flags, left_out)
 
-    def rows(self, query: Query) -> pd.DataFrame:
+    def rows(self, query: Query, forces: tuple[str, ...] | None = None) -> pd.DataFrame:
         """The raw rows a result sums (non-zero counts only), with their file and row, and whether each enters the
-        numerator and the denominator: a researcher can re-add the figure by hand."""
+        numerator and the denominator: a researcher can re-add the figure by hand. `forces`: the forces the result
+        summed (England and Wales without those left out for lack of data)."""
         scope = query.offences
         src = self.tidy if scope.kind == "all" else self._selection_rows(scope)
         codes = set(query.numerator.codes) | set(query.denominator.codes if query.denominator else ())
         quarters = pd.DataFrame(query.period.quarters, columns=["financial_year", "fin_quarter"])
-        forces = set(query.area.forces)
+        forces = set(forces if forces is not None else query.area.forces)
         fys = set(query.period.financial_years)
         mask = (
             _category_mask(src["force"], lambda f: f in forces)
@@ -517,7 +573,7 @@ class Dataset:
     def computable_periods(
         self, area: Area, kind: str = "calendar", basis: str = "closed", like: Period | None = None
     ) -> list[Period]:
-        return [p for p in self.periods(kind, like) if not self.coverage_problems(area.forces, p, basis)[0]]
+        return [p for p in self.periods(kind, like) if not self.coverage_of(area.forces, p, basis, area.is_ew)[0]]
 
     def latest(
         self, area: Area, kind: str = "calendar", basis: str = "closed", like: Period | None = None
@@ -550,8 +606,9 @@ class Figures:
     closed: int
     vdns: int
     suspect: int
-    missing: list[str]
-    caveats: list[str]
+    missing: list[Gap]
+    caveats: list[Flag]
+    left_out: list[Gap] = field(default_factory=list)
 
     @property
     def computable(self) -> bool:
@@ -576,7 +633,7 @@ def figures(
     closed = ds.evaluate(Query(area, period, basis, offences, ALL))
     vdns = ds.evaluate(Query(area, period, basis, offences, VDNS)).numerator
     suspect = ds.evaluate(Query(area, period, basis, offences, SUSPECT)).numerator
-    return Figures(area, period, closed.numerator, vdns, suspect, closed.missing, closed.caveats)
+    return Figures(area, period, closed.numerator, vdns, suspect, closed.missing, closed.caveats, closed.left_out)
 
 
 def ranking(
@@ -609,7 +666,7 @@ def _ranking(ds: Dataset, period: Period, basis: str, include_btp: bool, offence
                 "rate_pct": np.nan if fig.rate is None or not fig.computable else 100 * fig.rate,
                 "computable": fig.computable,
                 "complete": fig.complete,
-                "caveats": "; ".join(fig.caveats),
+                "flags": fig.caveats,
             }
         )
     table = pd.DataFrame(rows)
@@ -630,7 +687,7 @@ def quarterly(ds: Dataset, area: Area, basis: str = "closed") -> pd.DataFrame:
         start = pd.Timestamp(year=p.year, month={1: 4, 2: 7, 3: 10, 4: 1}[q], day=1)
         rows.append(
             {
-                "area": area.label,
+                "area": area.name,
                 "quarter": p.label,
                 "quarter_start": start,
                 "offences_closed": fig.closed,
@@ -638,7 +695,8 @@ def quarterly(ds: Dataset, area: Area, basis: str = "closed") -> pd.DataFrame:
                 "rate_pct": 100 * fig.rate if fig.rate is not None and fig.computable else np.nan,
                 "computable": fig.computable,
                 "complete": fig.complete,
-                "caveats": "; ".join(fig.caveats),
+                "flags": fig.caveats,
+                "left_out": fig.left_out,
             }
         )
     return pd.DataFrame(rows)

@@ -1,7 +1,7 @@
 """How robust is the headline rate (outcomes 14 + 16 as a share of offences closed)? Each scenario changes one of
-the articles' choices and recomputes the rate for England and Wales and every force, with the ranking.
-Conclusions are generated from the numbers. Editions of any length work: a scenario with no computable period
-says "not available in this edition"."""
+the articles' choices and recomputes the rate for England and Wales and every force, with the ranking. The numbers
+are exact (unrounded); the conclusions are written from them in publish/sensitivity_files.py. Editions of any length
+work: a scenario with no computable period has one row saying so (Period = NOT_AVAILABLE)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Scenario:
     label: str
     kind: str = "calendar"  # calendar | financial
     basis: str = "closed"  # closed | recorded
-    exclude: tuple[str, ...] = m.DEFAULT_EXCLUDE
+    exclude: tuple[str, ...] = m.ARTICLES_EXCLUDE
     include_btp: bool = True
     include_fraud: bool = True
 
@@ -75,7 +75,7 @@ def run(ds: m.Dataset, scenarios=SCENARIOS) -> dict[str, pd.DataFrame]:
                     "Offences closed": None,
                     "Victim did not support action (14 + 16)": None,
                     RATE: None,
-                    "Caveats": "",
+                    "flags": [],
                 }
             )
             continue
@@ -88,8 +88,8 @@ def run(ds: m.Dataset, scenarios=SCENARIOS) -> dict[str, pd.DataFrame]:
                     "Period": p.label,
                     "Offences closed": closed,
                     "Victim did not support action (14 + 16)": vdns,
-                    RATE: round(100 * vdns / closed, 2) if closed else None,
-                    "Caveats": "; ".join(caveats),
+                    RATE: 100 * vdns / closed if closed else None,
+                    "flags": caveats,
                 }
             )
         latest = periods[-1]
@@ -108,14 +108,12 @@ def run(ds: m.Dataset, scenarios=SCENARIOS) -> dict[str, pd.DataFrame]:
                 }
             )
         part = pd.DataFrame(rows)
-        # ranked on the unrounded rates (two forces equal to two decimals are not tied), then rounded for people
         part["Rank (1 = highest)"] = part[RATE].rank(ascending=False, method="min").astype("Int64")
-        part[RATE] = part[RATE].round(2)
         force_rows.append(part)
     national = pd.DataFrame(national)
     base = national[(national["Key"] == BASELINE.key) & national[RATE].notna()].set_index("Period")[RATE]
     national["Change against the articles' method (points)"] = [
-        round(r[RATE] - base[r["Period"]], 2)
+        r[RATE] - base[r["Period"]]
         if r["Key"] != BASELINE.key and r["Period"] in base.index and pd.notna(r[RATE])
         else None
         for _, r in national.iterrows()
@@ -141,86 +139,3 @@ def force_table(forces: pd.DataFrame) -> pd.DataFrame:
         table["Largest rank move"] = moves.max(axis=1).astype("Int64")
         table = table.sort_values(f"Rank: {labels[BASELINE.key]}")
     return table.reset_index()
-
-
-def conclusions(result: dict[str, pd.DataFrame]) -> list[str]:
-    """Plain-words conclusions generated from the numbers."""
-    national, forces = result["national"], result["forces"]
-    base = national[(national["Key"] == BASELINE.key) & national[RATE].notna()]
-    if base.empty:
-        return [
-            "This edition has no calendar year with every quarter present for England and Wales, so the "
-            "articles' method gives no national figure here; the other scenarios show what can be computed."
-        ]
-    latest = base.iloc[-1]
-    out = [
-        f"The articles' method: {m.ew_label()}, {latest['Period']}: "
-        f"{latest[RATE]:.1f}% of offences closed ended because the victim did not support further action."
-    ]
-    changes = []
-    for s in SCENARIOS[1:]:
-        rows = national[(national["Key"] == s.key) & national[RATE].notna()]
-        if rows.empty:
-            out.append(f"{s.label}: {NOT_AVAILABLE}.")
-            continue
-        if s.kind == "financial":
-            r = rows.iloc[-1]
-            out.append(
-                f"{s.label}: {r['Period']} gives {r[RATE]:.1f}% ({r[RATE] - latest[RATE]:+.1f} points against "
-                f"{latest['Period']}; the two periods share three quarters at most)."
-            )
-            continue
-        same = rows[rows["Period"] == latest["Period"]]
-        if same.empty:
-            continue
-        delta = float(same["Change against the articles' method (points)"].iloc[0])
-        size = (
-            "barely moves it"
-            if abs(delta) < 0.3
-            else ("moves it a little" if abs(delta) < 1 else "moves it materially")
-        )
-        changes.append((abs(delta), s, delta))
-        out.append(f"{s.label}: {float(same[RATE].iloc[0]):.1f}% ({delta:+.1f} points), which {size}.")
-    if changes:
-        biggest = max(changes, key=lambda c: c[0])
-        out.append(
-            f"Of the choices compared on {latest['Period']}, the one that matters most for the national rate "
-            f"is: {biggest[1].label.lower()} ({biggest[2]:+.1f} points)."
-        )
-    table = force_table(forces)
-    base_col = f"Rank: {BASELINE.label}"
-    if base_col in table.columns and table[base_col].notna().any():
-        top = table.loc[table[base_col].astype(float).idxmin(), "Force"]
-        others = [c for c in table.columns if c.startswith("Rank: ") and c != base_col]
-        lost = [
-            c
-            for c in others
-            if table.loc[table["Force"] == top, c].notna().all()
-            and int(table.loc[table["Force"] == top, c].iloc[0]) != 1
-        ]
-        text = (
-            f"Highest rate under the articles' method: {top}; it stays first under {len(others) - len(lost)} of "
-            f"{len(others)} other choices"
-        )
-        if lost:
-            text += (
-                " (not under: "
-                + "; ".join(
-                    f"{c[6:].lower()}, where it ranks {int(table.loc[table['Force'] == top, c].iloc[0])} and "
-                    f"{table.loc[table[c].astype(float).idxmin(), 'Force']} is first"
-                    for c in lost
-                )
-                + ")"
-            )
-        out.append(text + ".")
-        movers = table[table["Largest rank move"].fillna(0) >= 5]
-        out.append(
-            f"{len(movers)} of {len(table)} forces move five or more places under at least one choice"
-            + (
-                f" (most: {movers.loc[movers['Largest rank move'].astype(float).idxmax(), 'Force']}, "
-                f"{int(movers['Largest rank move'].max())} places)."
-                if len(movers)
-                else "."
-            )
-        )
-    return out

@@ -1,38 +1,47 @@
 """Charts of a force report and of the sensitivity page, in the project's style (publish/style.py).
 
-Each chart function takes the table that is saved beside it as CSV (so the picture and the numbers never differ)
-and returns a `Drawn`: the figure, its title (stating the finding) and an alt text generated from the data (what it
-shows and its main number). `save_chart` writes PNG (2x), SVG and CSV atomically and refuses a chart whose text is
-clipped or overlapping.
+Each chart is defined once, as a `Chart`: its title (stating the finding), alt text and caption, the table saved
+beside it as CSV (exact values: the picture and the numbers never differ), every figure it prints (each formatted
+once, by publish/numbers.py), and a `draw(layout)` that draws it for the desk or the phone layout. `save_chart` draws
+each layout once per saved format (PNG 2x for both, SVG for the desk), checks the layout on the PNG's own draw, and
+refuses a chart whose text is clipped, overlapping, or across a line or marker.
 """
 
 from __future__ import annotations
 
+import math
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ..analysis import force_figures as ff
-from ..analysis.measures import EW, ew_label
+from ..analysis import measures as m
 from ..atomic import write_text
+from ..data import outcomes
 from ..errors import UserError
-from . import style
+from . import numbers, style, wording
+from .numbers import Printed
+from .style import DESK, LAYOUTS, Frame, Layout, Margins
 
-_RATE, _VDNS, _CLOSED = ff.RATE, ff.VDNS, ff.CLOSED
-CAVEAT_NOTE = "Hollow markers: quarters whose figures carry a caveat (see the data notes)."
+EW_SHORT = "England and Wales"
+RATE_MEANS = "the share of offences closed that ended because the victim did not support further action (14 or 16)"
 
 
 @dataclass
-class Drawn:
+class Chart:
     key: str
-    fig: object
     title: str
+    subtitle: str
     alt: str
-    data: pd.DataFrame
-    caption: str = ""
+    caption: str
+    data: pd.DataFrame  # the CSV beside the chart: exact values, human headings
+    figures: list[Printed]  # every number the chart prints or says
+    draw: Callable[[Layout], Frame]
+    source: str = ""
 
 
 @dataclass
@@ -41,469 +50,928 @@ class Saved:
     title: str
     alt: str
     caption: str
-    files: dict[str, str]  # png, svg, csv -> file name
+    files: dict[str, str]  # png, png_phone, svg, csv -> file name
+    figures: list[dict] = field(default_factory=list)
 
 
-def save_chart(drawn: Drawn, folder: Path) -> Saved:
-    problems = style.layout_problems(drawn.fig)
-    if problems:
-        raise UserError(
-            f"chart {drawn.key} in {folder.name}: "
-            + "; ".join(problems[:3])
-            + " (a layout bug: report it with the force's name)"
-        )
-    files = style.save(drawn.fig, folder / drawn.key)
-    csv = folder / f"{drawn.key}.csv"
-    write_text(csv, drawn.data.to_csv(index=False))
-    return Saved(
-        drawn.key, drawn.title, drawn.alt, drawn.caption, {**{k: p.name for k, p in files.items()}, "csv": csv.name}
-    )
-
-
-def _nothing(chart: style.Chart, message: str) -> None:
-    """A chart with no data: say so where the plot would be (no empty axes)."""
-    for ax in chart.axes:
-        ax.axis("off")
-    chart.ax.text(
-        0.5,
-        0.5,
-        message,
-        ha="center",
-        va="center",
-        transform=chart.ax.transAxes,
-        fontsize=style.BODY_PT,
-        color=style.MUTED,
-        wrap=True,
-    )
-
-
-def _short_area(label: str) -> str:
-    return "England and Wales" if label.startswith(EW) else label
-
-
-def _fmt_pct(v) -> str:
-    return "–" if v is None or pd.isna(v) else f"{v:.1f}%"
-
-
-# ------------------------------------------------------------------------------------------------ force charts
-def rate_by_quarter(data: pd.DataFrame, force, source: str, synthetic: bool) -> Drawn:
-    areas = list(dict.fromkeys(data["Area"]))
-    quarters = list(dict.fromkeys(data["Quarter"]))
-    mine = data[data["Area"] == force.name].set_index("Quarter")[_RATE]
-    ew = data[data["Area"] != force.name].set_index("Quarter")[_RATE]
-    last = mine.dropna().index[-1] if mine.notna().any() else None
-    if last is not None:
-        title = (
-            f"In {last}, {mine[last]:.1f}% of offences closed by {force.prose} ended because the victim did not "
-            f"support action (England and Wales: {_fmt_pct(ew.get(last))})"
-        )
-    else:
-        title = f"No quarter of this edition can be computed for {force.name}"
-    chart = style.Chart(
-        title,
-        "Share of offences closed in each quarter that ended with outcome 14 or 16 "
-        "(evidential difficulties; the victim does not support further action)",
-        source,
-        3.6,
-        synthetic=synthetic,
-    )
-    ax = chart.ax
-    x = np.arange(len(quarters))
-    for area, colour in zip(areas, (style.FORCE, style.NATIONAL)):
-        part = data[data["Area"] == area].set_index("Quarter").reindex(quarters)
-        y = part[_RATE].to_numpy(dtype=float)
-        caveat = part["Data"].astype(str).str.startswith("with caveats").to_numpy()
-        ax.plot(
-            x,
-            y,
-            color=colour,
-            linewidth=2.2,
-            label=_short_area(area) + (" (without Greater Manchester)" if area.startswith(EW) else ""),
-        )
-        ax.scatter(x[~caveat], y[~caveat], color=colour, s=28, zorder=3)
-        ax.scatter(x[caveat], y[caveat], facecolor="white", edgecolor=colour, linewidth=1.6, s=34, zorder=3)
-    firsts = [i for i, q in enumerate(quarters) if q.endswith("Q1")] or list(range(len(quarters)))
-    step = max(1, len(firsts) // 8)
-    ticks = firsts[::step]
-    ax.set_xticks(ticks, [quarters[i].split(" ")[0] for i in ticks])
-    ax.set_xticks(x, minor=True)
-    ax.set_xlabel("Financial year (labels mark Q1, April to June)")
-    ax.set_ylabel("% of offences closed")
-    ax.set_ylim(0, max(5, np.nanmax(data[_RATE].to_numpy(dtype=float)) * 1.18) if data[_RATE].notna().any() else 10)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
-    if data["Data"].astype(str).str.startswith("with caveats").any():
-        ax.annotate(
-            CAVEAT_NOTE,
-            xy=(0, 0),
-            xycoords="axes fraction",
-            xytext=(0, -44),
-            textcoords="offset points",
-            fontsize=style.SOURCE_PT,
-            color=style.MUTED,
-            va="top",
-        )
-    alt = (
-        f"Line chart of the quarterly rate of offences closed because the victim did not support action, "
-        f"{force.name} against England and Wales, {quarters[0]} to {quarters[-1]}."
-    )
-    if last is not None:
-        alt += f" In {last}: {force.name} {mine[last]:.1f}%, England and Wales {_fmt_pct(ew.get(last))}."
-    return Drawn("rate_by_quarter", chart.finish(), title, alt, data)
-
-
-def rate_by_year(
-    data: pd.DataFrame, force, source: str, synthetic: bool, release_of: dict[str, str] | None = None
-) -> Drawn:
-    kinds = [k for k in ("calendar", "financial") if (data["Year type"] == k).any()]
-    mine = data[data["Area"] == force.name]
-    title = f"No complete year of this edition can be computed for {force.name}"
-    headline_kind = "calendar" if (mine["Year type"] == "calendar").sum() >= 2 else "financial"
-    series = mine[mine["Year type"] == headline_kind]
-    if len(series) >= 2:
-        a, b = series.iloc[-2], series.iloc[-1]
-        verb = (
-            "rose"
-            if round(b[_RATE], 1) > round(a[_RATE], 1)
-            else ("fell" if round(b[_RATE], 1) < round(a[_RATE], 1) else "was unchanged")
-        )
-        title = (
-            f"{force.name}'s rate {verb} from {a[_RATE]:.1f}% in {a['Year']} to {b[_RATE]:.1f}% in {b['Year']}"
-            if verb != "was unchanged"
-            else f"{force.name}'s rate was {b[_RATE]:.1f}% in both {a['Year']} and {b['Year']}"
-        )
-    elif len(series) == 1:
-        b = series.iloc[-1]
-        title = f"{force.name}'s rate was {b[_RATE]:.1f}% in {b['Year']}"
-    subtitle = (
-        "Share of offences closed in each complete year that ended with outcome 14 or 16; years of the "
-        "edition that lack a quarter are left out"
-    )
-    if len(series) >= 2 and release_of:
-        releases = [
-            sorted(release_of.get(fy, "") for fy in _financial_years(y, headline_kind))
-            for y in series["Year"].iloc[-2:]
-        ]
-        if releases[0] != releases[1]:
-            subtitle += (
-                f". {series['Year'].iloc[-2]} and {series['Year'].iloc[-1]} come from different releases ("
-                f"{', '.join(sorted(set(releases[0] + releases[1])))}), so revisions may explain part of the "
-                "change"
+def save_chart(chart: Chart, folder: Path) -> Saved:
+    """Both layouts' files and the CSV; a chart with a layout problem is refused (a bug to report)."""
+    taken = sorted(p.name for p in folder.glob(f"{chart.key}[.-]*") if p.stem in (chart.key, f"{chart.key}-phone"))
+    if taken:
+        raise RuntimeError(f"chart {chart.key} would overwrite {', '.join(taken)} in {folder}: give it another key")
+    files: dict[str, str] = {}
+    for layout in LAYOUTS:
+        frame = chart.draw(layout)
+        saved, problems = style.save(frame.fig, folder / chart.key, layout)
+        if problems:
+            raise UserError(
+                f"chart {chart.key} ({layout.name} layout) in {folder.name}: "
+                + "; ".join(problems[:3])
+                + " (a layout bug: report it with the force's name)"
             )
-    chart = style.Chart(
-        title,
-        subtitle,
-        source,
-        2.6 * max(1, len(kinds)),
-        nrows=max(1, len(kinds)),
-        sharey=True,
-        synthetic=synthetic,
-    )
-    if not kinds:
-        _nothing(chart, "No year of this edition has every quarter present")
-    for ax, kind in zip(chart.axes, kinds):
-        part = data[data["Year type"] == kind]
-        years = list(dict.fromkeys(part["Year"]))
-        width = 0.38
-        for i, (area, colour) in enumerate(((force.name, style.FORCE), (None, style.NATIONAL))):
-            sel = part[(part["Area"] == force.name) if area else (part["Area"] != force.name)].set_index("Year")
-            values = sel.reindex(years)[_RATE].to_numpy(dtype=float)
-            xs = np.arange(len(years)) + (i - 0.5) * width
-            label = force.name if area else "England and Wales (without Greater Manchester)"
-            ax.bar(xs, values, width=width, color=colour, label=label if kind == kinds[0] else None)
-            if len(years) <= 8:
-                for xv, v in zip(xs, values):
-                    if not np.isnan(v):
-                        ax.text(xv, v, f"{v:.1f}", ha="center", va="bottom", fontsize=9, color=style.TEXT)
-        ax.set_xticks(range(len(years)), years)
-        ax.set_xlim(-0.8, max(len(years) - 0.2, 2.2))
-        ax.set_ylabel("% of offences closed")
-        ax.set_title(f"{kind.capitalize()} years", loc="right", fontsize=style.BODY_PT, color=style.MUTED)
-        top = np.nanmax(data[_RATE].to_numpy(dtype=float)) if len(data) else 10  # one scale for both panels
-        ax.set_ylim(0, top * 1.25)
-        ax.grid(axis="x", visible=False)
-    if kinds:
-        chart.axes[0].legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=1)
-    alt = f"Bar chart of the yearly rate for {force.name} against England and Wales. " + " ".join(
-        f"{r['Year']}: {r[_RATE]:.1f}%." for _, r in mine.iterrows()
-    )
-    return Drawn("rate_by_year", chart.finish(), title, alt, data)
+        for kind, path in saved.items():
+            files[kind if layout is DESK else f"{kind}_{layout.name}"] = path.name
+    csv = folder / f"{chart.key}.csv"
+    write_text(csv, chart.data.to_csv(index=False))
+    files["csv"] = csv.name
+    return Saved(chart.key, chart.title, chart.alt, chart.caption, files, [p.to_json() for p in chart.figures])
 
 
-def _financial_years(year: str, kind: str) -> list[str]:
-    from ..analysis.periods import Period
+# ------------------------------------------------------------------------------------------- shared helpers
+def nice_ticks(vmax: float, target: int = 5) -> list[float]:
+    """Round tick values from 0 to at least vmax (0, 5, 10, ... or 0, 20, 40, ...)."""
+    if not vmax or not math.isfinite(vmax) or vmax <= 0:
+        return [0.0, 1.0]
+    raw = vmax / target
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw)
+    top = step * math.ceil(vmax / step)
+    return [round(i * step, 10) for i in range(round(top / step) + 1)]
 
-    p = Period.parse(year if kind == "financial" else f"calendar {year}")
-    return p.financial_years
+
+def _tick_text(v: float) -> str:
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,g}"
 
 
-def outcome_mix(data: pd.DataFrame, force, source: str, synthetic: bool) -> Drawn:
-    mine = data[data["Area"] == force.name]
-    fy = data["Financial year"].iloc[0] if len(data) else ""
-    if len(mine):
-        top = mine.sort_values("Share of offences closed (%)", ascending=False).iloc[0]
-        title = (
-            f"The most common outcome of offences closed by {force.prose} in {fy} was type {top['Outcome type']}, "
-            f"{top['Outcome'].lower()} ({top['Share of offences closed (%)']:.1f}%)"
+def _xlabel(text: str, layout: Layout, axis_in: float) -> tuple[str, float]:
+    """An axis label wrapped to the axis's width, and the bottom margin it needs (with the tick labels)."""
+    lines = style.wrap(text, layout.small_pt, axis_in)
+    return "\n".join(lines), 0.34 + style.lines_height_in(len(lines), layout.small_pt)
+
+
+def _ticks(vmax: float, xmax: float, layout: Layout, axis_in: float) -> list[float]:
+    """Round tick values up to xmax, as many as fit the axis without their labels touching."""
+    for target in (6, 5, 4, 3, 2):
+        ticks = [t for t in nice_ticks(vmax, target) if t <= xmax]
+        width = _max_width([_tick_text(t) for t in ticks], layout.small_pt) + 0.15
+        if len(ticks) < 2 or (ticks[1] - ticks[0]) / xmax * axis_in >= width:
+            return ticks
+    return [0.0]  # not even two labels fit: the bars carry their values
+
+
+def _max_width(texts, points: float, bold: bool = False) -> float:
+    return max((style.text_width_in(t, points, bold) for t in texts), default=0.0)
+
+
+def _headroom(vmax: float, label_in: float, axis_in: float) -> float:
+    """The axis maximum that leaves room for a label of label_in inches after a bar reaching vmax."""
+    share = min(0.7, (label_in + 0.08) / max(axis_in, 0.5))
+    return vmax / (1 - share) if vmax > 0 else 1.0
+
+
+def _empty(key: str, title: str, source: str, synthetic: bool, data: pd.DataFrame) -> Chart:
+    """A chart with nothing to draw says so where the plot would be."""
+
+    def draw(layout: Layout) -> Frame:
+        frame = Frame(layout, title, "", source, 0.9, Margins(0.2, 0.2, 0.1, 0.0), synthetic=synthetic)
+        frame.ax.axis("off")
+        frame.ax.text(
+            0.0,
+            0.5,
+            "Nothing to draw for this edition (see the notes).",
+            transform=frame.ax.transAxes,
+            fontsize=layout.body_pt,
+            color=style.MUTED,
+            va="center",
         )
+        return frame
+
+    return Chart(key, title, "", f"{title}.", title, data, [], draw, source)
+
+
+def _direction(first: Printed, last: Printed) -> str:
+    """How a rate moved between two printed values, in words."""
+    c = numbers.compare(last, first)
+    if c == 0:
+        return "was unchanged"
+    ratio = last.value / first.value if first.value else None
+    if c > 0 and ratio and ratio >= 3:
+        return "more than tripled" if ratio > 3 else "tripled"
+    if c > 0 and ratio and ratio >= 2:
+        return "more than doubled" if ratio > 2 else "doubled"
+    if c < 0 and ratio is not None and ratio <= 0.5:
+        return "more than halved" if ratio < 0.5 else "halved"
+    return "rose" if c > 0 else "fell"
+
+
+# ------------------------------------------------------------------------------------------- 1. by quarter
+def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
+    force, q = figs.force, figs.quarters
+    quarters = list(dict.fromkeys(q["quarter"]))
+    mine = q[q["area"] == force.name].set_index("quarter")
+    ew = q[q["area"] == m.EW].set_index("quarter")
+    key = "rate_by_quarter"
+    data = pd.DataFrame(
+        {
+            "Area": [EW_SHORT if a == m.EW else a for a in q["area"]],
+            "Quarter": q["quarter"],
+            "Quarter starts": q["quarter_start"].dt.strftime("%Y-%m-%d"),
+            "Offences closed": q["offences_closed"].where(q["computable"]).astype("Int64"),
+            "Victim did not support action (outcomes 14 + 16)": q["vdns"].where(q["computable"]).astype("Int64"),
+            "Rate (% of offences closed, unrounded)": q["rate_pct"],
+            "Caveats": [len(f) for f in q["flags"]],
+        }
+    )
+    got = mine[mine["rate_pct"].notna()]
+    if got.empty:
+        return _empty(key, f"No quarter of this edition can be computed for {force.name}", source, synthetic, data)
+    q0, qn = got.index[0], got.index[-1]
+    first = numbers.percent(got.loc[q0, "rate_pct"], key=f"rate:{force.name}:{q0}")
+    last = numbers.percent(got.loc[qn, "rate_pct"], key=f"rate:{force.name}:{qn}")
+    ew_first = numbers.percent(ew["rate_pct"].get(q0), key=f"rate:{m.EW}:{q0}")
+    ew_last = numbers.percent(ew["rate_pct"].get(qn), key=f"rate:{m.EW}:{qn}")
+    if q0 == qn:
+        title = f"In {qn}, {last} of offences closed by {force.prose} ended because the victim did not support action"
     else:
-        title = f"No financial year of this edition can be computed for {force.name}"
-    types = list(dict.fromkeys(data["Outcome type"]))
-    labels = {
-        r["Outcome type"]: "\n".join(textwrap.wrap(f"{r['Outcome type']}: {r['Outcome']}", 42))
-        for _, r in data.drop_duplicates("Outcome type").iterrows()
-    }
-    # each row as tall as its label needs (labels wrap to up to three lines)
-    heights = np.array([max(0.36, 0.17 * labels[t].count("\n") + 0.2) for t in types])
-    chart = style.Chart(
-        title,
-        f"Share of all offences closed in financial year {fy}, by outcome type",
-        source,
-        max(3.0, heights.sum() + 0.9),
-        synthetic=synthetic,
-    )
-    ax = chart.ax
-    y = np.concatenate([[0.0], np.cumsum((heights[:-1] + heights[1:]) / 2)]) / 0.36 if len(types) else np.arange(0)
-    h = 0.38
-    for i, (sel, colour, label) in enumerate(
-        (
-            (data["Area"] == force.name, style.FORCE, force.name),
-            (data["Area"] != force.name, style.NATIONAL, ew_label()),
+        how = _direction(first, last)
+        title = (
+            f"{wording.possessive(force.name)} rate {how} at {last}"
+            if how == "was unchanged"
+            else f"{wording.possessive(force.name)} rate {how}, from {first} in {q0} to {last} in {qn}"
         )
-    ):
-        values = (
-            data[sel].set_index("Outcome type").reindex(types)["Share of offences closed (%)"].to_numpy(dtype=float)
+    caveats = bool(q["flags"].map(len).gt(0).any())
+    note = "Hollow markers: quarters whose figures carry a caveat (see the notes)." if caveats else ""
+    subtitle = f"Each quarter: {RATE_MEANS}"
+    figures = [first, last, ew_first, ew_last]
+
+    def draw(layout: Layout) -> Frame:
+        names = {
+            force.name: "\n".join(textwrap.wrap(force.name, 12, break_long_words=False)),
+            m.EW: "England\nand Wales",
+        }
+        right = max(_max_width([names[force.name]], layout.small_pt, True), _max_width([names[m.EW]], layout.small_pt))
+        right += 0.2
+        ticks = nice_ticks(np.nanmax(q["rate_pct"].to_numpy(dtype=float)) * 1.1)
+        left = _max_width([_tick_text(t) for t in ticks], layout.small_pt) + 0.45
+        xlabel, bottom = _xlabel(
+            "Financial year (labels mark its first quarter, April to June)", layout, layout.width_in - left - right
         )
-        ax.barh(y + (i - 0.5) * h, values, height=h, color=colour, label=label)
-        if i == 0:
-            for yv, v in zip(y, values):
-                if not np.isnan(v):
-                    ax.text(v, yv - 0.5 * h, f" {v:.1f}%", va="center", ha="left", fontsize=9, color=style.TEXT)
-    ax.set_yticks(y, [labels[t] for t in types], fontsize=9)
-    ax.set_xlabel(f"% of offences closed, financial year {fy}")
-    xmax = np.nanmax(data["Share of offences closed (%)"].to_numpy(dtype=float)) if len(data) else 10
-    ax.set_xlim(0, xmax * 1.2)
-    ax.set_ylim(y[-1] + 0.8 if len(types) else 1, -0.8)
-    ax.grid(axis="y", visible=False)
-    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=1)
+        frame = Frame(
+            layout,
+            title,
+            subtitle,
+            source,
+            2.6 if layout is DESK else 2.3,
+            Margins(left, right, bottom),
+            synthetic=synthetic,
+            note=note,
+        )
+        ax = frame.ax
+        style.style_axes(ax, layout, grid="y")
+        x = np.arange(len(quarters))
+        for area, colour, dash in ((force.name, style.FORCE, "-"), (m.EW, style.NATIONAL, "--")):
+            part = q[q["area"] == area].set_index("quarter").reindex(quarters)
+            y = part["rate_pct"].to_numpy(dtype=float)
+            flagged = part["flags"].map(lambda f: bool(isinstance(f, list) and f)).to_numpy(dtype=bool)
+            ax.plot(x, y, color=colour, linewidth=2.0, linestyle=dash, label=area, gid=area)
+            ax.scatter(x[~flagged], y[~flagged], color=colour, s=22, zorder=3)
+            ax.scatter(x[flagged], y[flagged], facecolor="white", edgecolor=colour, linewidth=1.5, s=28, zorder=3)
+        firsts = [i for i, lab in enumerate(quarters) if lab.endswith("Q1")] or list(range(len(quarters)))
+        label_w = _max_width([quarters[i].split(" ")[0] for i in firsts], layout.small_pt) + 0.1
+        room = frame.layout.width_in - left - right
+        step = max(1, math.ceil(len(firsts) * label_w / room))
+        shown = firsts[::step]
+        ax.set_xticks(shown, [quarters[i].split(" ")[0] for i in shown])
+        ax.set_xticks(x, minor=True)
+        ax.set_xlim(-0.4, len(quarters) - 0.6)
+        ax.set_yticks(ticks, [_tick_text(t) for t in ticks])
+        ax.set_ylim(0, ticks[-1])
+        _end_labels(ax, layout, x, q, quarters, names)
+        ax.set_ylabel("% of offences closed", fontsize=layout.small_pt)
+        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+        return frame
+
     alt = (
-        f"Horizontal bar chart of the share of offences closed by each outcome type in {fy}, {force.name} against "
-        f"England and Wales."
+        f"Line chart of {RATE_MEANS}, each quarter from {quarters[0]} to {quarters[-1]}: {force.name} (solid line) "
+        f"and England and Wales (dashed line). {force.name}: {first} in {q0}, {last} in {qn}. England and Wales: "
+        f"{ew_first} in {q0}, {ew_last} in {qn}."
     )
-    if len(mine):
-        share = top["Share of offences closed (%)"]
-        alt += f" Largest for {force.name}: type {top['Outcome type']} ({top['Outcome']}), {share:.1f}%."
-    return Drawn("outcome_mix", chart.finish(), title, alt, data)
+    return Chart(key, title, subtitle, alt, title, data, figures, draw, source)
 
 
-def offence_groups(data: pd.DataFrame, force, source: str, synthetic: bool) -> Drawn:
-    share = "Share of the force's outcomes 14 + 16 (%)"
-    fy = data["Financial year"].iloc[0] if len(data) else ""
-    if len(data):
-        top = data.iloc[0]
-        title = (
-            f"{top['Offence group']} accounts for {top[share]:.0f}% of the offences {force.prose} closed in {fy} "
-            "because the victim did not support action"
-        )
-    else:
-        title = f"No offences closed by {force.name} ended with outcome 14 or 16 in this edition"
-    chart = style.Chart(
-        title,
-        "Offences closed with outcome 14 or 16, by offence group (groups with none left out); "
-        "in brackets, the group's share of all the force's outcomes 14 and 16",
-        source,
-        max(2.4, 0.45 * len(data) + 0.6),
-        synthetic=synthetic,
-    )
-    ax = chart.ax
-    y = np.arange(len(data))
-    labels = ["\n".join(textwrap.wrap(str(g), 30)) for g in data["Offence group"]]
-    ax.barh(y, data[_VDNS].to_numpy(dtype=float), color=style.FORCE, height=0.62)
-    for yv, (_, r) in zip(y, data.iterrows()):
-        part = f"{r[share]:.0f}%" if r[share] >= 0.5 else "<1%"
-        ax.text(r[_VDNS], yv, f" {r[_VDNS]:,} ({part})", va="center", ha="left", fontsize=9.5)
-    ax.set_yticks(y, labels)
-    ax.invert_yaxis()
-    xmax = float(data[_VDNS].max()) if len(data) else 1.0
-    ax.set_xlim(0, max(1.0, xmax) * 1.3)
-    ax.set_xlabel(f"Offences closed with outcome 14 or 16, financial year {fy}")
-    ax.grid(axis="y", visible=False)
-    ax.xaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
-    alt = f"Horizontal bar chart of {force.name}'s outcomes 14 and 16 by offence group in {fy}."
-    if len(data):
-        alt += f" Largest: {top['Offence group']}, {top[_VDNS]:,} ({top[share]:.0f}%)."
-    return Drawn("offence_groups_14_16", chart.finish(), title, alt, data)
-
-
-def place_among_forces(data: pd.DataFrame, force, ew_rate: float | None, source: str, synthetic: bool) -> Drawn:
-    period = data["Period"].iloc[0] if len(data) else ""
-    ranked = data.sort_values(_RATE, ascending=True).reset_index(drop=True)
-    me = ranked[ranked["Force"] == force.name]
-    n = len(ranked)
-    if len(me):
-        rank = int(me["Rank (1 = highest)"].iloc[0])
-        from_bottom = n - rank + 1
-        place = (
-            "the highest"
-            if rank == 1
-            else "the lowest"
-            if rank == n
-            else f"the {_ordinal(rank) if rank > 2 else 'second'} highest"
-            if rank <= from_bottom
-            else f"the {_ordinal(from_bottom) if from_bottom > 2 else 'second'} lowest"
-        )
-        title = f"{force.name} had {place} rate of the {n} forces in {period.replace('calendar ', '')}"
-    else:
-        title = f"{force.name} cannot be ranked in this edition"
-    chart = style.Chart(
-        title,
-        "Share of offences closed that ended because the victim did not support action; "
-        "* marks figures with a caveat (see data notes)",
-        source,
-        max(3.0, 0.2 * n + 0.8),
-        synthetic=synthetic,
-    )
-    ax = chart.ax
-    y = np.arange(n)
-    colours = [style.FORCE if f == force.name else style.OTHER for f in ranked["Force"]]
-    ax.barh(y, ranked[_RATE], color=colours, height=0.7)
-    names = [f + (" *" if d != "complete" else "") for f, d in zip(ranked["Force"], ranked["Data"])]
-    ax.set_yticks(y, names, fontsize=9)
-    for label, f in zip(ax.get_yticklabels(), ranked["Force"]):
-        if f == force.name:
-            label.set_fontweight("bold")
-            label.set_color(style.FORCE)
-    if len(me):
-        i = int(me.index[0])
-        ax.text(
-            ranked.loc[i, _RATE],
-            i,
-            f" {ranked.loc[i, _RATE]:.1f}%",
+def _end_labels(ax, layout, x, q, quarters, names) -> None:
+    """Name each line at its last point, in the right margin, moved apart when they would overlap."""
+    ends = []
+    for area in names:
+        part = q[q["area"] == area].set_index("quarter").reindex(quarters)["rate_pct"].to_numpy(dtype=float)
+        ok = np.flatnonzero(~np.isnan(part))
+        if len(ok):
+            ends.append((area, float(part[ok[-1]])))
+    if not ends:
+        return
+    lo, hi = ax.get_ylim()
+    plot_in = ax.get_position().height * ax.figure.get_figheight()
+    per_line = style.lines_height_in(1, layout.small_pt) * (hi - lo) / plot_in  # one text line, in data units
+    ends.sort(key=lambda e: e[1])
+    placed: list[tuple[float, int]] = []
+    for area, v in ends:
+        n = names[area].count("\n") + 1
+        y = v
+        if placed:
+            below, lines_below = placed[-1]
+            y = max(v, below + per_line * (lines_below + n) / 2 + per_line * 0.2)
+        placed.append((y, n))
+        colour = style.FORCE if area != m.EW else style.NATIONAL
+        ax.annotate(
+            names[area],
+            xy=(1.0, y),
+            xycoords=("axes fraction", "data"),
+            xytext=(6, 0),
+            textcoords="offset points",
             va="center",
             ha="left",
-            fontsize=9.5,
-            color=style.FORCE,
-            fontweight="bold",
+            fontsize=layout.small_pt,
+            color=colour,
+            fontweight="bold" if area != m.EW else "normal",
+            annotation_clip=False,
         )
-    ax.set_xlim(0, (ranked[_RATE].max() if n else 10) * 1.18)
-    ax.set_ylim(-0.7, n - 0.3)
-    if ew_rate is not None:
-        ax.axvline(ew_rate, color=style.NATIONAL, linestyle="--", linewidth=1.2)
+
+
+# ------------------------------------------------------------------------------------------- 2. by year
+def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of: dict[str, str] | None) -> Chart:
+    force = figs.force
+    key = "rate_by_year"
+    rows = []
+    for kind in ("calendar", "financial"):
+        for period, f, e in figs.years.get(kind, []):
+            for name, fig in ((force.name, f), (EW_SHORT, e)):
+                if fig.computable and fig.rate is not None:
+                    rows.append(
+                        {
+                            "kind": kind,
+                            "year": period.short,
+                            "area": name,
+                            "closed": fig.closed,
+                            "vdns": fig.vdns,
+                            "rate": 100 * fig.rate,
+                            "caveats": len(fig.caveats),
+                        }
+                    )
+    table = pd.DataFrame(rows, columns=["kind", "year", "area", "closed", "vdns", "rate", "caveats"])
+    data = table.rename(
+        columns={
+            "kind": "Year type",
+            "year": "Year",
+            "area": "Area",
+            "closed": "Offences closed",
+            "vdns": "Victim did not support action (outcomes 14 + 16)",
+            "rate": "Rate (% of offences closed, unrounded)",
+            "caveats": "Caveats",
+        }
+    )
+    if table.empty:
+        return _empty(
+            key, f"No year of this edition has every quarter present for {force.name}", source, synthetic, data
+        )
+    mine = table[table["area"] == force.name]
+    kind = "calendar" if (mine["kind"] == "calendar").sum() >= 2 else "financial"
+    series = mine[mine["kind"] == kind]
+    printed = {
+        (r.kind, r.year, r.area): numbers.percent(r.rate, key=f"rate:{r.area}:{r.kind} {r.year}")
+        for r in table.itertuples()
+    }
+    if len(series) >= 2:
+        a, b = series.iloc[-2], series.iloc[-1]
+        pa, pb = printed[(kind, a["year"], force.name)], printed[(kind, b["year"], force.name)]
+        how = _direction(pa, pb)
+        title = (
+            f"{wording.possessive(force.name)} rate {how} at {pb} in {b['year']}"
+            if how == "was unchanged"
+            else f"{wording.possessive(force.name)} rate {how}, from {pa} in {a['year']} to {pb} in {b['year']}"
+        )
+    else:
+        last = series.iloc[-1] if len(series) else mine.iloc[-1]
+        ewv = printed.get((last["kind"], last["year"], EW_SHORT))
+        title = (
+            f"In {last['year']}, {printed[(last['kind'], last['year'], force.name)]} of offences closed by "
+            f"{force.prose} ended this way" + (f", against {ewv} across England and Wales" if ewv else "")
+        )
+    subtitle = f"Each complete year: {RATE_MEANS}. Years of the edition that lack a quarter are left out"
+    if len(series) >= 2 and release_of:
+        from ..analysis.periods import Period
+
+        years = list(series["year"].iloc[-2:])
+        rel = [
+            sorted(
+                {
+                    release_of.get(fy, "")
+                    for fy in Period.parse(y if kind == "financial" else f"calendar {y}").financial_years
+                }
+            )
+            for y in years
+        ]
+        if rel[0] != rel[1]:
+            subtitle += (
+                f". {years[0]} and {years[1]} come from different releases "
+                f"({', '.join(sorted(set(rel[0] + rel[1])))}), so revisions may explain part of the change"
+            )
+    kinds = [k for k in ("calendar", "financial") if (table["kind"] == k).any()]
+
+    def draw(layout: Layout) -> Frame:
+        sep = "  " if layout is DESK else "\n"
+        labels = {(r.kind, r.year, r.area): f"{r.year}{sep}{r.area}" for r in table.itertuples()}
+        left = _max_width(labels.values(), layout.small_pt) + 0.25
+        axis_in = layout.width_in - left - 0.3
+        vmax = float(table["rate"].max())
+        xmax = _headroom(vmax, _max_width(printed.values(), layout.small_pt), axis_in)
+        ticks = _ticks(vmax, xmax, layout, axis_in)
+        xlabel, bottom = _xlabel("% of offences closed", layout, axis_in)
+        rows_per = [int((table["kind"] == k).sum()) for k in kinds]
+        height = (0.3 if layout is DESK else 0.42) * max(rows_per) + 0.35
+        frame = Frame(
+            layout,
+            title,
+            subtitle,
+            source,
+            height,
+            Margins(left, 0.3, bottom, 0.25),
+            nrows=len(kinds),
+            gap_in=0.55,
+            synthetic=synthetic,
+        )
+        for ax, k in zip(frame.axes, kinds):
+            style.style_axes(ax, layout, grid="x")
+            part = table[table["kind"] == k].reset_index(drop=True)
+            y = np.arange(len(part))
+            colours = [style.FORCE if a == force.name else style.NATIONAL for a in part["area"]]
+            ax.barh(y, part["rate"], color=colours, height=0.7)
+            for yi, r in zip(y, part.itertuples()):
+                ax.text(
+                    r.rate,
+                    yi,
+                    f" {printed[(r.kind, r.year, r.area)]}",
+                    va="center",
+                    ha="left",
+                    fontsize=layout.small_pt,
+                    color=style.TEXT,
+                )
+            ax.set_yticks(y, [labels[(r.kind, r.year, r.area)] for r in part.itertuples()])
+            ax.invert_yaxis()
+            ax.set_xlim(0, xmax)
+            ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+            ax.set_title(f"{k.capitalize()} years", loc="left", fontsize=layout.small_pt, color=style.MUTED, pad=4)
+        frame.axes[-1].set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+        return frame
+
+    alt = (
+        f"Bar chart of {RATE_MEANS}, each complete year, {force.name} against England and Wales: "
+        + "; ".join(
+            f"{r.year} ({r.kind} year): {r.area} {printed[(r.kind, r.year, r.area)]}" for r in table.itertuples()
+        )
+        + "."
+    )
+    return Chart(key, title, subtitle, alt, title, data, list(printed.values()), draw, source)
+
+
+# ------------------------------------------------------------------------------------------- 3. outcome mix
+def outcome_mix(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
+    force, mix = figs.force, figs.mix
+    key = "outcome_mix"
+    fy = figs.periods.get("financial")
+    data = pd.DataFrame(
+        {
+            "Area": [EW_SHORT if a == m.EW else a for a in mix["area"]],
+            "Financial year": fy.short if fy else "",
+            "Outcome type": mix["outcome_type"],
+            "Outcome": mix["outcome_type"].map(outcomes.OUTCOME_TYPES),
+            "Offences closed with this outcome": mix["count"],
+            "Share of offences closed (%, unrounded)": mix["share"],
+        }
+    )
+    mine = mix[mix["area"] == force.name].set_index("outcome_type")
+    ew = mix[mix["area"] == m.EW].set_index("outcome_type")
+    if mine.empty or fy is None:
+        return _empty(
+            key, f"No financial year of this edition can be computed for {force.name}", source, synthetic, data
+        )
+    types = [t for t in mine.index if mine.loc[t, "count"] != 0 or ew["count"].get(t, 0) != 0]
+    printed = {
+        (a, t): numbers.small_share(tab.loc[t, "share"], key=f"mix:{a}:{fy.label}:{t}")
+        for a, tab in ((force.name, mine), (m.EW, ew))
+        for t in types
+        if t in tab.index
+    }
+    diffs = [(abs(mine.loc[t, "share"] - ew.loc[t, "share"]), t) for t in types if t in ew.index]
+    _, top = max(diffs) if diffs else (0, types[0])
+    more = mine.loc[top, "share"] > ew["share"].get(top, 0)
+    name = outcomes.OUTCOME_TYPES[top].lower()
+    title = (
+        f"Compared with England and Wales, {force.prose} closed a {'larger' if more else 'smaller'} share of "
+        f"offences with outcome {top}, {name} ({printed[(force.name, top)]} against {printed[(m.EW, top)]})"
+        if (m.EW, top) in printed
+        else f"Outcome {top}, {name}, closed {printed[(force.name, top)]} of offences closed by {force.prose}"
+    )
+    subtitle = (
+        f"Share of all offences closed in {fy.label}, by outcome type: {force.name} (bars) and England and "
+        "Wales (black ticks)"
+    )
+
+    def draw(layout: Layout) -> Frame:
+        wrap_at = 40 if layout is DESK else 24
+        labels = ["\n".join(textwrap.wrap(f"{t}: {outcomes.OUTCOME_TYPES[t]}", wrap_at)) for t in types]
+        left = _max_width(labels, layout.small_pt) + 0.25
+        lines = np.array([lab.count("\n") + 1 for lab in labels])
+        heights = np.maximum(0.3, 0.17 * lines + 0.08)
+        y = np.concatenate([[0.0], np.cumsum((heights[:-1] + heights[1:]) / 2)])
+        axis_in = layout.width_in - left - 0.3
+        vmax = float(max(mine["share"].max(), ew["share"].max() if len(ew) else 0))
+        xmax = _headroom(vmax, _max_width(printed.values(), layout.small_pt), axis_in)
+        xlabel, bottom = _xlabel(f"% of offences closed, {fy.label}", layout, axis_in)
+        frame = Frame(
+            layout,
+            title,
+            subtitle,
+            source,
+            float(heights.sum()) + 0.2,
+            Margins(left, 0.3, bottom, 0.3),
+            synthetic=synthetic,
+        )
+        ax = frame.ax
+        style.style_axes(ax, layout, grid="x")
+        vals = np.array([mine.loc[t, "share"] for t in types], dtype=float)
+        ew_vals = np.array([ew["share"].get(t, np.nan) for t in types], dtype=float)
+        ax.barh(y, vals, height=heights * 0.62, color=style.FORCE)
+        ax.plot(
+            ew_vals,
+            y,
+            linestyle="none",
+            marker="|",
+            markersize=13,
+            markeredgewidth=2.2,
+            color=style.NATIONAL,
+            label="England and Wales",
+            gid="ew",
+        )
+        for yi, t, v, e in zip(y, types, vals, ew_vals):
+            at = np.nanmax([v, e]) + vmax * 0.012
+            ax.text(at, yi, f" {printed[(force.name, t)]}", va="center", ha="left", fontsize=layout.small_pt)
+        ax.set_yticks(y, labels, fontsize=layout.small_pt)
+        ax.set_ylim(y[-1] + 0.5, -0.5)
+        ticks = _ticks(vmax, xmax, layout, axis_in)
+        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+        ax.set_xlim(0, xmax)
+        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
         ax.annotate(
-            f"England and Wales {ew_rate:.1f}%",
-            xy=(ew_rate, 1.0),
-            xycoords=("data", "axes fraction"),
-            xytext=(0, 4),
+            "England and Wales",
+            xy=(ew_vals[0], y[0]),
+            xycoords="data",
+            xytext=(0, 9),
             textcoords="offset points",
             ha="center",
             va="bottom",
-            fontsize=9.5,
+            fontsize=layout.small_pt,
             color=style.NATIONAL,
+            annotation_clip=False,
+            gid="label:ew",
         )
-    ax.set_xlabel(f"% of offences closed, {period}")
-    ax.grid(axis="y", visible=False)
-    alt = f"Horizontal bar chart ranking the {n} police forces by the rate in {period}."
-    if len(me):
-        alt += f" {force.name}: {me[_RATE].iloc[0]:.1f}%, ranked {rank} of {n}" + (
-            f"; England and Wales {ew_rate:.1f}%." if ew_rate is not None else "."
-        )
-    return Drawn("place_among_forces", chart.finish(), title, alt, data)
+        return frame
 
-
-def _ordinal(n: int) -> str:
-    return f"{n}{'th' if 11 <= n % 100 <= 13 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
-
-
-def _empty(key: str, title: str, data: pd.DataFrame, source: str, synthetic: bool) -> Drawn:
-    chart = style.Chart(title, "", source, 1.0, synthetic=synthetic)
-    _nothing(chart, "Nothing to draw for this edition (see the data notes)")
-    return Drawn(key, chart.finish(), title, f"{title}.", data)
-
-
-def force_charts(
-    figs: ff.ForceFigures, release: str, synthetic: bool, release_of: dict[str, str] | None = None
-) -> list[Drawn]:
-    source = style.source_line(release, synthetic)
-    c = figs.charts
-    name = figs.force.name
-    ew_rate = None
-    period = figs.periods.get("calendar") or figs.periods.get("financial")
-    if period is not None:
-        rows = c["rate_by_year"]
-        hit = rows[(rows["Area"] != name) & (rows["Year"] == period.short)]
-        ew_rate = float(hit[_RATE].iloc[0]) if len(hit) else None
-    plans = [
-        (
-            "rate_by_quarter",
-            c["rate_by_quarter"][_RATE].notna().any(),
-            f"No quarter of this edition can be computed for {name}",
-            lambda: rate_by_quarter(c["rate_by_quarter"], figs.force, source, synthetic),
-        ),
-        (
-            "rate_by_year",
-            len(c["rate_by_year"]) > 0,
-            f"No year of this edition has every quarter present for {name}",
-            lambda: rate_by_year(c["rate_by_year"], figs.force, source, synthetic, release_of),
-        ),
-        (
-            "outcome_mix",
-            len(c["outcome_mix"]) > 0,
-            "No financial year of this edition can be computed for England and Wales",
-            lambda: outcome_mix(c["outcome_mix"], figs.force, source, synthetic),
-        ),
-        (
-            "offence_groups_14_16",
-            len(c["offence_groups_14_16"]) > 0,
-            f"No offences closed by {name} ended with outcome 14 or 16 in a computable financial year",
-            lambda: offence_groups(c["offence_groups_14_16"], figs.force, source, synthetic),
-        ),
-        (
-            "place_among_forces",
-            len(c["place_among_forces"]) > 0,
-            f"{name} cannot be ranked in this edition",
-            lambda: place_among_forces(c["place_among_forces"], figs.force, ew_rate, source, synthetic),
-        ),
-    ]
-    return [
-        draw() if has_data else _empty(key, title, c[key], source, synthetic) for key, has_data, title, draw in plans
-    ]
-
-
-# ------------------------------------------------------------------------------------------------ sensitivity
-def sensitivity_national(national: pd.DataFrame, source: str, synthetic: bool) -> Drawn:
-    rate = "Rate (% of offences closed)"
-    if len(national):
-        spread = national.groupby("Period")[rate].agg(["min", "max"])
-        widest = (spread["max"] - spread["min"]).idxmax()
-        title = (
-            f"The England and Wales rate moves by up to {spread.loc[widest, 'max'] - spread.loc[widest, 'min']:.1f}"
-            f" points depending on the method ({widest})"
-        )
-    else:
-        title = "No period of this edition can be computed for England and Wales"
-    rows = national.reset_index(drop=True)
-    labels = ["\n".join(textwrap.wrap(f"{s} ({p})", 52)) for s, p in zip(rows["Scenario"], rows["Period"])]
-    chart = style.Chart(
-        title,
-        "Share of offences closed that ended because the victim did not support action, "
-        "England and Wales, under each choice of method",
-        source,
-        max(2.5, 0.48 * len(rows) + 0.5),
-        synthetic=synthetic,
-    )
-    ax = chart.ax
-    y = np.arange(len(rows))
-    colours = [style.FORCE if i == 0 else style.NATIONAL for i in range(len(rows))]
-    ax.barh(y, rows[rate], color=colours, height=0.6)
-    for yv, v in zip(y, rows[rate]):
-        ax.text(v, yv, f" {v:.2f}%", va="center", fontsize=9.5)
-    ax.set_yticks(y, labels, fontsize=9)
-    ax.invert_yaxis()
-    ax.set_xlim(0, (rows[rate].max() if len(rows) else 10) * 1.2)
-    ax.set_xlabel("% of offences closed")
-    ax.grid(axis="y", visible=False)
     alt = (
-        "Horizontal bar chart of the England and Wales rate under each method: "
-        + "; ".join(f"{s}, {p}: {v:.2f}%" for s, p, v in zip(rows["Scenario"], rows["Period"], rows[rate]))
+        f"Bar chart of the share of offences closed by each outcome type in {fy.label}, {force.name} (bars) "
+        f"against England and Wales (ticks). "
+        + "; ".join(
+            f"type {t}: {force.name} {printed[(force.name, t)]}"
+            + (f", England and Wales {printed[(m.EW, t)]}" if (m.EW, t) in printed else "")
+            for t in types
+        )
         + "."
     )
-    return Drawn("national", chart.finish(), title, alt, national)
+    return Chart(key, title, subtitle, alt, title, data, list(printed.values()), draw, source)
+
+
+# ------------------------------------------------------------------------------------------- 4. offence groups
+def offence_groups(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
+    force, g = figs.force, figs.groups
+    key = "offence_groups_14_16"
+    fy = figs.periods.get("financial")
+    data = pd.DataFrame(
+        {
+            "Offence group": g["group"],
+            "Financial year": fy.short if fy else "",
+            "Victim did not support action (outcomes 14 + 16)": g["vdns"],
+            "Offences closed": g["closed"],
+            "Share of the force's outcomes 14 + 16 (%, unrounded)": g["share"],
+            "Rate in the group (% of offences closed, unrounded)": g["rate"],
+        }
+    )
+    if g.empty or fy is None:
+        return _empty(
+            key,
+            f"No offences closed by {force.name} ended with outcome 14 or 16 in a computable financial year",
+            source,
+            synthetic,
+            data,
+        )
+    counts = [numbers.count(v, key=f"vdns:{force.name}:{fy.label}:{grp}") for grp, v in zip(g["group"], g["vdns"])]
+    shares = [_group_share(s, f"share:{force.name}:{fy.label}:{grp}") for grp, s in zip(g["group"], g["share"])]
+    top = g.iloc[0]
+    title = (
+        f"{top['group']} accounts for {shares[0]} of the offences {force.prose} closed in {fy.label} because "
+        "the victim did not support action"
+    )
+    subtitle = (
+        "Offences closed with outcome 14 or 16, by offence group; in brackets, the group's share of all the "
+        "force's outcomes 14 and 16"
+    )
+    labels_text = [f" {c} ({s})" for c, s in zip(counts, shares)]
+
+    def draw(layout: Layout) -> Frame:
+        wrap_at = 30 if layout is DESK else 20
+        names = ["\n".join(textwrap.wrap(str(x), wrap_at)) for x in g["group"]]
+        left = _max_width(names, layout.small_pt) + 0.25
+        axis_in = layout.width_in - left - 0.3
+        vmax = float(g["vdns"].max())
+        xmax = _headroom(vmax, _max_width(labels_text, layout.small_pt), axis_in)
+        rows = np.array([n.count("\n") + 1 for n in names])
+        xlabel, bottom = _xlabel(f"Offences closed with outcome 14 or 16, {fy.label}", layout, axis_in)
+        frame = Frame(
+            layout,
+            title,
+            subtitle,
+            source,
+            float(np.maximum(0.32, 0.17 * rows + 0.1).sum()) + 0.1,
+            Margins(left, 0.3, bottom),
+            synthetic=synthetic,
+        )
+        ax = frame.ax
+        style.style_axes(ax, layout, grid="x")
+        y = np.arange(len(g))
+        ax.barh(y, g["vdns"].to_numpy(dtype=float), color=style.FORCE, height=0.62)
+        for yi, v, text in zip(y, g["vdns"], labels_text):
+            ax.text(v, yi, text, va="center", ha="left", fontsize=layout.small_pt)
+        ax.set_yticks(y, names, fontsize=layout.small_pt)
+        ax.invert_yaxis()
+        ticks = _ticks(vmax, xmax, layout, axis_in)
+        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+        ax.set_xlim(0, xmax)
+        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+        return frame
+
+    alt = (
+        f"Bar chart of {possessive_force(force)} outcomes 14 and 16 by offence group in {fy.label}: "
+        + "; ".join(f"{grp} {c} ({s})" for grp, c, s in zip(g["group"], counts, shares))
+        + "."
+    )
+    return Chart(key, title, subtitle, alt, title, data, counts + shares, draw, source)
+
+
+def possessive_force(force) -> str:
+    return wording.possessive(force.name)
+
+
+def _group_share(share: float, key: str) -> Printed:
+    """A share of a whole, to the whole per cent; a positive share under half a per cent is "<1%" (never "0%")."""
+    if share is not None and 0 < share < 0.5:
+        return Printed("<1%", float(share), key)
+    return numbers.percent(share, 0, key)
+
+
+# ------------------------------------------------------------------------------------------- 5. place
+def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
+    force, ranked, period = figs.force, figs.place, figs.place_period
+    key = "place_among_forces"
+    if ranked is None or ranked.empty or period is None:
+        return _empty(key, f"{force.name} cannot be ranked in this edition", source, synthetic, pd.DataFrame())
+    r = ranked.sort_values("rate_pct", ascending=True).reset_index(drop=True)
+    data = pd.DataFrame(
+        {
+            "Force": r["force"],
+            "Period": period.label,
+            "Rate (% of offences closed, unrounded)": r["rate_pct"],
+            "Rank (1 = highest)": r["rank"],
+            "Caveats": r["flags"].map(len),
+            "This force": ["yes" if f == force.name else "" for f in r["force"]],
+        }
+    )
+    n = len(r)
+    me = r[r["force"] == force.name]
+    ew_fig = next((h.ew for h in figs.headline if h.period == period), None)
+    ew_rate = numbers.percent(100 * ew_fig.rate, key=f"rate:{m.EW}:{period.label}") if ew_fig and ew_fig.rate else None
+    figures = [p for p in [ew_rate] if p is not None]
+    if len(me):
+        rank = int(me["rank"].iloc[0])
+        tied = int((r["rank"] == rank).sum()) > 1
+        mine = numbers.percent(me["rate_pct"].iloc[0], key=f"rate:{force.name}:{period.label}")
+        figures.append(mine)
+        place = _place(rank, n, tied)
+        title = f"{force.name} had {place} rate of the {n} forces in {period.short}"
+    else:
+        mine, title = None, f"{force.name} cannot be ranked in {period.label}"
+    subtitle = f"{RATE_MEANS[0].upper()}{RATE_MEANS[1:]}, {period.label}; * marks a figure with a caveat"
+
+    def draw(layout: Layout) -> Frame:
+        names = [f + (" *" if c else "") for f, c in zip(r["force"], r["flags"].map(len))]
+        left = _max_width(names, layout.small_pt, bold=True) + 0.25
+        axis_in = layout.width_in - left - 0.3
+        vmax = float(r["rate_pct"].max())
+        label = f" {mine}" if mine else ""
+        xmax = _headroom(vmax, _max_width([label], layout.small_pt, True) + 0.1, axis_in)
+        xlabel, bottom = _xlabel(f"% of offences closed, {period.label}", layout, axis_in)
+        frame = Frame(
+            layout, title, subtitle, source, 0.19 * n + 0.2, Margins(left, 0.3, bottom, 0.3), synthetic=synthetic
+        )
+        ax = frame.ax
+        style.style_axes(ax, layout, grid="x")
+        y = np.arange(n)
+        colours = [style.FORCE if f == force.name else style.OTHER for f in r["force"]]
+        ax.barh(y, r["rate_pct"], color=colours, height=0.72)
+        ax.set_yticks(y, names, fontsize=layout.small_pt)
+        for lab, f in zip(ax.get_yticklabels(), r["force"]):
+            if f == force.name:
+                lab.set_fontweight("bold")
+                lab.set_color(style.FORCE)
+        ax.set_ylim(-0.7, n - 0.3)
+        ax.set_xlim(0, xmax)
+        ticks = _ticks(vmax, xmax, layout, axis_in)
+        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+        if ew_rate is not None:
+            ax.axvline(
+                ew_rate.value, color=style.NATIONAL, linestyle="--", linewidth=1.2, label="England and Wales", gid="ew"
+            )
+            ax.annotate(
+                f"England and Wales {ew_rate}",
+                xy=(ew_rate.value, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=layout.small_pt,
+                color=style.NATIONAL,
+                gid="label:ew",
+                annotation_clip=False,
+            )
+        if len(me):
+            i = int(me.index[0])
+            v = float(r.loc[i, "rate_pct"])
+            at = v
+            if ew_rate is not None and v <= ew_rate.value:  # a label after the bar would cross the reference line
+                at = max(v, ew_rate.value) + vmax * 0.01
+            ax.text(
+                at, i, label, va="center", ha="left", fontsize=layout.small_pt, color=style.FORCE, fontweight="bold"
+            )
+        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+        return frame
+
+    alt = f"Bar chart ranking the {n} police forces by {RATE_MEANS}, {period.label}."
+    if mine:
+        alt += f" {force.name}: {mine}, {place_words(rank, n, tied)}."
+    if ew_rate:
+        alt += f" England and Wales: {ew_rate}."
+    return Chart(key, title, subtitle, alt, title, data, figures, draw, source)
+
+
+def _place(rank: int, n: int, tied: bool) -> str:
+    joint = "the joint " if tied else "the "
+    from_bottom = n - rank + 1
+    if rank == 1:
+        return joint + "highest"
+    if rank == n:
+        return joint + "lowest"
+    if rank <= from_bottom:
+        return joint + ("second" if rank == 2 else numbers.ordinal(rank)) + " highest"
+    return joint + ("second" if from_bottom == 2 else numbers.ordinal(from_bottom)) + " lowest"
+
+
+def place_words(rank: int, n: int, tied: bool) -> str:
+    return f"ranked {rank} of {n}" + (" (tied)" if tied else "")
+
+
+def force_charts(figs: ff.ForceFigures, release: str, synthetic: bool, release_of=None) -> list[Chart]:
+    source = style.source_line(release, synthetic)
+    return [
+        rate_by_quarter(figs, source, synthetic),
+        rate_by_year(figs, source, synthetic, release_of),
+        outcome_mix(figs, source, synthetic),
+        offence_groups(figs, source, synthetic),
+        place_among_forces(figs, source, synthetic),
+    ]
+
+
+# ------------------------------------------------------------------------------------------- sensitivity
+def sensitivity_national(national: pd.DataFrame, spread: Printed | None, source: str, synthetic: bool) -> Chart:
+    """national: the computable scenario rows (exact rates); spread: the widest move, printed once (the
+    conclusions print the same value)."""
+    rate = "Rate (% of offences closed)"
+    rows = national.reset_index(drop=True)
+    data = rows.drop(columns=[c for c in ("Key", "flags") if c in rows]).rename(
+        columns={rate: "Rate (% of offences closed, unrounded)"}
+    )
+    printed = [
+        numbers.percent(v, 2, key=f"sensitivity:{s}:{p}")
+        for s, p, v in zip(rows["Scenario"], rows["Period"], rows[rate])
+    ]
+    if len(rows) and spread is not None:
+        title = f"The England and Wales rate moves by up to {spread} depending on the method"
+    else:
+        title = "No period of this edition can be computed for England and Wales"
+    subtitle = f"England and Wales: {RATE_MEANS}, under each choice of method"
+
+    def draw(layout: Layout) -> Frame:
+        wrap_at = 48 if layout is DESK else 26
+        labels = ["\n".join(textwrap.wrap(f"{s} ({p})", wrap_at)) for s, p in zip(rows["Scenario"], rows["Period"])]
+        left = _max_width(labels, layout.small_pt) + 0.25
+        axis_in = layout.width_in - left - 0.3
+        vmax = float(rows[rate].max()) if len(rows) else 10.0
+        xmax = _headroom(vmax, _max_width(printed, layout.small_pt), axis_in)
+        lines = np.array([lab.count("\n") + 1 for lab in labels]) if labels else np.array([1])
+        xlabel, bottom = _xlabel("% of offences closed", layout, axis_in)
+        frame = Frame(
+            layout,
+            title,
+            subtitle,
+            source,
+            float(np.maximum(0.34, 0.17 * lines + 0.1).sum()) + 0.1,
+            Margins(left, 0.3, bottom),
+            synthetic=synthetic,
+        )
+        ax = frame.ax
+        style.style_axes(ax, layout, grid="x")
+        y = np.arange(len(rows))
+        colours = [style.FORCE if i == 0 else style.NATIONAL for i in range(len(rows))]
+        ax.barh(y, rows[rate], color=colours, height=0.6)
+        for yi, v, p in zip(y, rows[rate], printed):
+            ax.text(v, yi, f" {p}", va="center", fontsize=layout.small_pt)
+        ax.set_yticks(y, labels, fontsize=layout.small_pt)
+        ax.invert_yaxis()
+        ticks = _ticks(vmax, xmax, layout, axis_in)
+        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+        ax.set_xlim(0, xmax)
+        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+        return frame
+
+    alt = (
+        "Bar chart of the England and Wales rate under each method: "
+        + "; ".join(f"{s}, {p}: {v}" for s, p, v in zip(rows["Scenario"], rows["Period"], printed))
+        + "."
+    )
+    figures = printed + ([spread] if spread is not None else [])
+    return Chart("rate-by-method", title, subtitle, alt, title, data, figures, draw, source)
+
+
+# ------------------------------------------------------------------------------------------- stories
+def _bars(
+    rows: list[tuple[str, float, Printed, bool]],
+    title: str,
+    subtitle: str,
+    source: str,
+    synthetic: bool,
+    axis_label: str,
+    ref: Printed | None = None,
+    highlight_names: bool = False,
+) -> Callable[[Layout], Frame]:
+    """A horizontal bar chart: (label, value, printed value, highlighted) rows; an optional reference line."""
+
+    def draw(layout: Layout) -> Frame:
+        # labels wider than two fifths of the chart wrap onto more lines (force, period)
+        room = layout.width_in * 0.4
+        labels = ["\n".join(style.wrap(r[0], layout.small_pt, room, highlight_names)) for r in rows]
+        left = max(_max_width(lab.split("\n"), layout.small_pt, bold=highlight_names) for lab in labels) + 0.25
+        lines = max(lab.count("\n") + 1 for lab in labels)
+        axis_in = layout.width_in - left - 0.3
+        vmax = max([r[1] for r in rows] + [ref.value if ref is not None else 0.0]) or 1.0
+        xmax = _headroom(vmax, _max_width([str(r[2]) for r in rows], layout.small_pt, True) + 0.1, axis_in)
+        xlabel, bottom = _xlabel(axis_label, layout, axis_in)
+        frame = Frame(
+            layout,
+            title,
+            subtitle,
+            source,
+            max(0.6, (0.19 + 0.15 * (lines - 1)) * len(rows) + 0.25),
+            Margins(left, 0.3, bottom, 0.3 if ref is not None else 0.1),
+            synthetic=synthetic,
+        )
+        ax = frame.ax
+        style.style_axes(ax, layout, grid="x")
+        y = np.arange(len(rows))
+        colours = [style.FORCE if r[3] else (style.OTHER if highlight_names else style.NATIONAL) for r in rows]
+        ax.barh(y, [r[1] for r in rows], color=colours, height=0.72)
+        ax.set_yticks(y, labels, fontsize=layout.small_pt)
+        for lab, r in zip(ax.get_yticklabels(), rows):
+            if r[3] and highlight_names:
+                lab.set_fontweight("bold")
+                lab.set_color(style.FORCE)
+        ax.invert_yaxis()
+        ax.set_xlim(0, xmax)
+        ticks = _ticks(vmax, xmax, layout, axis_in)
+        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+        for yi, r in zip(y, rows):
+            if highlight_names and not r[3]:
+                continue
+            at = r[1]
+            if ref is not None and r[1] <= ref.value:
+                at = ref.value + vmax * 0.01
+            ax.text(
+                at,
+                yi,
+                f" {r[2]}",
+                va="center",
+                ha="left",
+                fontsize=layout.small_pt,
+                fontweight="bold" if r[3] else "normal",
+                color=style.FORCE if r[3] else style.TEXT,
+            )
+        if ref is not None:
+            ax.axvline(ref.value, color=style.NATIONAL, linestyle="--", linewidth=1.2, gid="ew")
+            ax.annotate(
+                f"England and Wales {ref}",
+                xy=(ref.value, 1.0),
+                xycoords=("data", "axes fraction"),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=layout.small_pt,
+                color=style.NATIONAL,
+                gid="label:ew",
+                annotation_clip=False,
+            )
+        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+        return frame
+
+    return draw
+
+
+def story_version(v, s, source: str, synthetic: bool) -> Chart:
+    """A force's version of a story: its figure against England and Wales, for the story's period and the one it is
+    compared with."""
+    from .story_page import version_table
+
+    table = version_table(v)
+    rate = v.spec.measure.is_rate
+    printed, rows = [], []
+    for r in table:
+        value = r["rate"] if rate else r["numerator"]
+        p = numbers.percent(value, 1) if rate else numbers.count(value)
+        printed.append(p)
+        rows.append((f"{r['short']}, {r['period']}", float(value), p, r["short"] == v.force.name))
+    data = pd.DataFrame(
+        {
+            "Area": [r["area"] for r in table],
+            "Period": [r["period"] for r in table],
+            "Count": [r["numerator"] for r in table],
+            "Of": [r["denominator"] for r in table],
+            "Rate (%, unrounded)": [r["rate"] for r in table],
+        }
+    )
+    mine = next((p for r, p in zip(table, printed) if r["short"] == v.force.name), None)
+    ew = next((p for r, p in zip(table, printed) if r["short"] != v.force.name), None)
+    what = "rate" if rate else "figure"
+    title = (
+        (f"{v.force.name}: {mine} in {v.now.period.label}" + (f", against {ew} across England and Wales" if ew else ""))
+        if mine
+        else s.headline
+    )
+    subtitle = f"{v.spec.title}: {v.force.name} and England and Wales"
+    axis = "% (of the offences counted)" if rate else "Count"
+    alt = (
+        f"Bar chart of the {what} for {v.force.name} and England and Wales: "
+        + "; ".join(f"{lab} {p}" for lab, _, p, _ in rows)
+        + "."
+    )
+    draw = _bars(rows, title, subtitle, source, synthetic, axis)
+    return Chart("story", title, subtitle, alt, title, data, printed, draw, source)
+
+
+def story_ranking(spec, ds, period, table: pd.DataFrame, ew, source: str, synthetic: bool) -> Chart:
+    """Every police force by the story's figure, England and Wales as a reference line."""
+    rate = spec.measure.is_rate
+    col = "Rate" if rate else "Count"
+    ranked = table[table[col].map(lambda p: p.value is not None) & table["Rank"].map(lambda p: p.value is not None)]
+    ranked = ranked.assign(_v=ranked[col].map(lambda p: p.value)).sort_values("_v", ascending=False)
+    rows = [(f, float(v), p, i == 0) for i, (f, v, p) in enumerate(zip(ranked["Force"], ranked["_v"], ranked[col]))]
+    ref = numbers.percent(ew.rate, 1) if rate and ew.rate is not None else None
+    top = ranked.iloc[0]["Force"] if len(ranked) else ""
+    tied = len(ranked) > 1 and numbers.compare(ranked.iloc[0][col], ranked.iloc[1][col]) == 0
+    title = (
+        (
+            f"{top} had the {'joint ' if tied else ''}highest {'rate' if rate else 'figure'} of the "
+            f"{len(ranked)} police forces in {period.label}"
+        )
+        if len(ranked)
+        else "No force can be ranked"
+    )
+    subtitle = f"{spec.title}, {period.label}"
+    data = pd.DataFrame(
+        {
+            "Force": ranked["Force"],
+            "Value (unrounded)": ranked["_v"],
+            "Rank (1 = highest)": ranked["Rank"].map(lambda p: p.value),
+        }
+    )
+    alt = (
+        f"Bar chart ranking the {len(ranked)} police forces: highest {top} {rows[0][2] if rows else ''}"
+        + (f"; England and Wales {ref}" if ref else "")
+        + "."
+    )
+    axis = f"% of {story_noun(spec, ds)}" if rate else "Count"
+    draw = _bars(rows, title, subtitle, source, synthetic, axis, ref, highlight_names=True)
+    return Chart(
+        "ranking", title, subtitle, alt, title, data, [r[2] for r in rows[:1]] + ([ref] if ref else []), draw, source
+    )
+
+
+def story_noun(spec, ds) -> str:
+    from .story import noun
+
+    return noun(spec, ds)

@@ -1,5 +1,10 @@
-"""The claims audit's page (reports/<edition>/claims/index.html) and its files: the audit CSV and, for every
-computed claim, the raw rows it sums (rows/<id>.csv, gzipped when large)."""
+"""The claims audit's files: the page for readers (index.html), the audit table (claims_audit.csv) and, for every
+computed claim, the raw rows it sums (rows/<id>.csv, gzipped when large).
+
+The page: a contents list, a filter by verdict and by article (a plain list of every claim without JavaScript),
+each claim as a card (the quote, the printed figure, the computed figure for the claim's own period, the verdict and
+the bands behind it, the nearest figure this edition can give in its own field, the reason in words), and a "Check it
+yourself" section at the end with the files and commands."""
 
 from __future__ import annotations
 
@@ -8,23 +13,36 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 
 from .. import dag
-from ..analysis import claims as claims_mod
+from ..analysis import claims as cl
 from ..atomic import atomic_path, write_text
-from . import html
-
-ROWS_DIR = str(PurePosixPath(dag.file("claims", "rows", claim="x")).parent) + "/"
+from . import claims_text, html, numbers
+from .numbers import Printed
 
 AUDIT_CSV = dag.file("claims", "audit_csv")
 PAGE = dag.file("claims", "page")
+ROWS_DIR = str(PurePosixPath(dag.file("claims", "rows", claim="x")).parent) + "/"
 GZIP_ROWS_OVER = 100_000  # rows files larger than this are written as .csv.gz
 VERDICT_HELP = {
-    claims_mod.REPRODUCED: "the computed value is the printed figure at its printed precision",
-    claims_mod.REVISED: "close, within the tolerance that later revisions of the data explain",
-    claims_mod.DIFFERS: "outside the tolerance",
-    claims_mod.NOT_VERIFIABLE: "this edition lacks a quarter the claim needs (the nearest figure it can compute is "
-    "shown)",
-    claims_mod.NOT_FROM_DATASET: "the figure comes from another source",
+    cl.REPRODUCED: "the figure this edition computes prints exactly as published",
+    cl.REVISED: "not exactly, but within the band allowed for revised data (at least one printed unit either side)",
+    cl.DIFFERS: "outside that band too",
+    cl.NOT_VERIFIABLE: "this edition lacks a quarter the figure needs (the nearest figure it can give is shown apart)",
+    cl.NOT_FROM_DATASET: "the figure comes from another source",
 }
+FILTER_JS = """
+(function(){
+  var box=document.getElementById('find');if(!box){return;}box.hidden=false;
+  var v=document.getElementById('f-verdict'),a=document.getElementById('f-article'),
+      out=document.getElementById('f-count'),cards=document.querySelectorAll('li.claim'),
+      parts=document.querySelectorAll('section.article');
+  function run(){var n=0;
+    cards.forEach(function(c){var ok=(!v.value||c.dataset.verdict===v.value)&&(!a.value||c.dataset.article===a.value);
+      c.hidden=!ok;if(ok){n++;}});
+    parts.forEach(function(s){s.hidden=!s.querySelector('li.claim:not([hidden])');});
+    out.textContent=n+(n===1?' claim shown':' claims shown');}
+  v.addEventListener('change',run);a.addEventListener('change',run);run();
+})();
+"""
 
 
 def verdict_badge(verdict: str) -> str:
@@ -37,118 +55,153 @@ def rows_file(claim_id: str, n: int) -> str:
     return f"{name}.gz" if n > GZIP_ROWS_OVER else name
 
 
-def write(audit: claims_mod.Audit, folder: Path, build: dict, crumbs: list[tuple[str, str]]) -> dict[str, Path]:
-    """Write the CSV, the rows files and the page into `folder` (the caller swaps the folder in whole)."""
-    table = audit.table.copy()
-    table["rows_file"] = [rows_file(i, len(audit.rows[i])) if i in audit.rows else "" for i in table["id"]]
-    for claim_id, rows in audit.rows.items():
-        target = folder / rows_file(claim_id, len(rows))
+def write(
+    audit: cl.Audit, folder: Path, build: dict, crumbs: list[tuple[str, str]], release_of: dict, root: str
+) -> None:
+    """The CSV, the rows files and the page, into `folder` (the caller swaps the folder in whole); root: the way
+    from the page to the site's folder (for the Methods link)."""
+    files = {}
+    for f in audit.findings:
+        if f.rows is None:
+            continue
+        name = rows_file(f.claim.id, len(f.rows))
+        files[f.claim.id] = name
+        target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target, ".csv.gz" if target.name.endswith(".gz") else ".csv") as tmp:
-            rows.to_csv(tmp, index=False, compression="gzip" if target.name.endswith(".gz") else None)
-    csv = folder / AUDIT_CSV
-    with atomic_path(csv) as tmp:
+        with atomic_path(target, ".csv.gz" if name.endswith(".gz") else ".csv") as tmp:
+            f.rows.to_csv(tmp, index=False, compression="gzip" if name.endswith(".gz") else None)
+    table = claims_text.table(audit, release_of, files)
+    with atomic_path(folder / AUDIT_CSV) as tmp:
         table.to_csv(tmp, index=False)
-    page = folder / PAGE
-    write_text(page, render(table, audit, build, crumbs))
-    return {"csv": csv, "page": page}
+    write_text(folder / PAGE, render(audit, table, build, crumbs, root))
 
 
-def _why(r: pd.Series) -> str:
-    parts = [html.esc(r["reason"])]
-    if r["verdict"] == claims_mod.NOT_VERIFIABLE and r["nearest_text"]:
-        parts.append(
-            f"Nearest figure this edition can compute, for {html.esc(r['nearest_period'])}: "
-            f"{html.esc(r['nearest_text'])}."
-        )
-    if r["edition_to_check"]:
-        parts.append(html.esc(r["edition_to_check"][0].upper() + r["edition_to_check"][1:]) + ".")
-    if r["caveats"] and r["verdict"] != claims_mod.NOT_VERIFIABLE:
-        parts.append(f"<em>Caveats</em>: {html.esc(r['caveats'])}.")
-    if r["rows_file"]:
-        parts.append(f'<a href="{html.esc(r["rows_file"])}">The {int(r["rows"]):,} raw rows summed</a>.')
-    return "<br>".join(parts)
+def _field(name: str, value: str) -> str:
+    return f"<dt>{html.esc(name)}</dt><dd>{value}</dd>" if value else ""
 
 
-def _claim_cell(r: pd.Series) -> str:
-    what = " · ".join(
-        html.esc(x)
-        for x in (
-            r["area"],
-            r["period"],
-            r["offences"],
-            r["numerator"] + (f" / {r['denominator']}" if r["denominator"] else ""),
-            r["basis"] and f"{r['basis']} basis",
-        )
-        if x
+def _card(f: cl.Finding, r: pd.Series, article_key: str) -> str:
+    c = f.claim
+    computed = claims_text.computed_text(f)
+    computed_html = html.printed(computed) if isinstance(computed, Printed) else html.esc(computed)
+    period = f.claim.query.period.label if f.claim.query else ""
+    own = (
+        f"{computed_html} <small>({html.esc(period)})</small>"
+        if computed_html
+        else ("<em>cannot be computed from this edition</em>" if f.verdict == cl.NOT_VERIFIABLE else "")
     )
-    return f'<span id="{html.esc(r["id"])}">“{html.esc(r["quote"])}”</span>' + (
-        f"<br><small>{what}</small>" if what else ""
+    near = claims_text.nearest_text(f)
+    near_html = ""
+    if near:
+        value = html.printed(near) if isinstance(near, Printed) else html.esc(near)
+        near_html = f"{value} <small>({html.esc(f.nearest.period.label)})</small>"
+        if f.nearest.caveats:
+            near_html += " <small>(with caveats)</small>"
+    band = r["printed_band"] and f"printed {r['printed_band']}; revised data {r['revised_band']}"
+    rows = (
+        f'<a href="{html.esc(r["rows_file"])}">the {html.printed(numbers.count(r["rows"]))} raw rows summed</a>'
+        if r["rows_file"]
+        else ""
+    )
+    fields = "".join(
+        [
+            _field("Printed", html.esc(c.claimed.text)),
+            _field("Computed", own),
+            _field("Verdict", verdict_badge(f.verdict)),
+            _field("Bands", html.esc(band) if band else ""),
+            _field("Nearest figure this edition can give", near_html),
+            _field("Why", html.esc(r["reason"])),
+            _field("Caveats", html.esc(r["caveats"])),
+            _field("How it is read", html.esc(c.reading)),
+            _field("Rows", rows),
+        ]
+    )
+    what = html.esc(
+        " · ".join(x for x in (r["area"], r["period"], r["offences"], r["basis"] and f"{r['basis']} basis") if x)
+    )
+    return (
+        f'<li class="claim" id="{html.esc(c.id)}" data-verdict="{html.esc(f.verdict)}" '
+        f'data-article="{html.esc(article_key)}"><blockquote>“{html.esc(c.quote)}”</blockquote>'
+        + (f'<p class="what">{what}</p>' if what else "")
+        + f'<dl class="claim-fields">{fields}</dl></li>'
     )
 
 
-def _computed(r: pd.Series) -> str:
-    """The computed value; for a claim this edition cannot check, the nearest figure it can compute, labelled."""
-    if r["computed_text"]:
-        return html.esc(r["computed_text"])
-    if r["nearest_text"] and r["nearest_period"]:
-        return f"{html.esc(r['nearest_text'])}<br><small>nearest: {html.esc(r['nearest_period'])}</small>"
-    if r["verdict"] == claims_mod.NOT_FROM_DATASET:
-        return "<small>other source</small>"
-    return html.DASH
-
-
-def render(table: pd.DataFrame, audit: claims_mod.Audit, build: dict, crumbs) -> str:
-    counts = table["verdict"].value_counts().reindex(list(claims_mod.VERDICTS), fill_value=0)
+def render(audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, root: str = "") -> str:
+    counts = audit.counts()
     articles = {key: art for reg in audit.registries for key, art in reg.articles.items()}
+    used = [k for k in articles if any(f.claim.article == k for f in audit.findings)]
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
-    per_registry = "; ".join(
-        f"{reg.path.name}: {len(reg.claims)} claims ("
-        + ", ".join(f"{n} {v}" for v, n in table[table["registry"] == reg.path.name]["verdict"].value_counts().items())
-        + ")"
-        for reg in audit.registries
+    by_id = table.set_index("id")
+    contents = "".join(
+        f'<li><a href="#article-{html.esc(k)}">{html.esc(articles[k].get("title", k))}</a> '
+        f"({sum(1 for f in audit.findings if f.claim.article == k)})</li>"
+        for k in used
     )
     body = [
-        f"<p><strong>{len(table)} claims from {len(articles)} articles</strong>: {html.esc(summary)}.</p>",
-        f"<p>By registry: {html.esc(per_registry)}.</p>",
-        '<h2 id="verdicts">What the verdicts mean</h2><ul class="legend">'
-        + "".join(f"<li>{verdict_badge(v)} {html.esc(text)}</li>" for v, text in VERDICT_HELP.items())
+        f"<p><strong>{len(audit.findings)} published figures from {len(used)} articles</strong>: "
+        f"{html.esc(summary)}.</p>",
+        '<nav aria-label="Contents"><h2 id="contents">Contents</h2><ul><li><a href="#verdicts">What the verdicts '
+        'mean</a></li><li><a href="#find">Find a claim</a></li><li>The articles<ol>'
+        + contents
+        + '</ol></li><li><a href="#check">Check it yourself</a></li></ul></nav>',
+        '<h2 id="verdicts">What the verdicts mean</h2><p>A printed figure stands for a band of exact values: “82%” '
+        "for 81.5% up to 82.5%, “1 in 24” for 1 in 24.5 up to 1 in 23.5, a count for itself. The band allowed for "
+        "revised data widens it by the registry's tolerance, never by less than one printed unit (a whole per "
+        'cent for “82%”, 2% of a count and at least 1).</p><ul class="legend">'
+        + "".join(f"<li>{verdict_badge(v)} {html.esc(t)}</li>" for v, t in VERDICT_HELP.items())
         + "</ul>",
-        f"<h2>Method</h2><p>{html.esc(claims_mod.METHOD)}</p>",
-        f'<p>Download the whole audit: <a href="{AUDIT_CSV}">{AUDIT_CSV}</a> (one row per claim, with the computed '
-        "value in the claim's unit). For every computed claim, its raw rows (source file, source row, force, quarter, "
-        "offence code, outcome type, count, and whether the row enters the numerator and the denominator) are in "
-        f"<code>{ROWS_DIR}</code>: rows with a count of 0 are left out, as they add nothing.</p>",
+        _filter(used, articles, len(audit.findings)),
     ]
-    for key, art in articles.items():
-        part = table[table["article"] == key]
-        if part.empty:
-            continue
+    for key in used:
+        art = articles[key]
         title = html.esc(art.get("title", key))
-        link = f'<a href="{html.esc(art["url"])}">{title}</a>' if art.get("url") else title
+        href = html.safe_href(art.get("url"))
+        link = f'<a href="{html.esc(href)}">{title}</a>' if href else title
         meta = ", ".join(html.esc(str(art[k])) for k in ("publisher", "published") if art.get(k))
-        body.append(f'<h2 id="article-{html.esc(key)}">{link}</h2>' + (f"<p>{meta}</p>" if meta else ""))
-        shown = pd.DataFrame(
-            {
-                "Claim": part["id"],
-                "Printed": part["claimed"],
-                "Computed": part["id"],
-                "Verdict": part["verdict"],
-                "Why": part["id"],
-            }
-        )
-        lookup = part.set_index("id", drop=False)
+        release = f" The story used the {html.esc(art['release'])}." if art.get("release") else ""
+        cards = "".join(_card(f, by_id.loc[f.claim.id], key) for f in audit.findings if f.claim.article == key)
         body.append(
-            html.table(
-                shown,
-                caption=f"{len(part)} claims from this article",
-                cards=True,
-                cell_html={
-                    "Claim": lambda r, rows=lookup: _claim_cell(rows.loc[r["Claim"]]),
-                    "Computed": lambda r, rows=lookup: _computed(rows.loc[r["Computed"]]),
-                    "Verdict": lambda r: verdict_badge(r["Verdict"]),
-                    "Why": lambda r, rows=lookup: _why(rows.loc[r["Why"]]),
-                },
-            )
+            f'<section class="article" id="article-{html.esc(key)}" data-article="{html.esc(key)}">'
+            f"<h2>{link}</h2>"
+            + (f"<p>{meta}.{release}</p>" if meta or release else "")
+            + f'<ul class="claims">{cards}</ul></section>'
         )
-    return html.page(f"Claims audit: {build.get('edition')} edition", "\n".join(body), build, crumbs=crumbs)
+    body.append(_check_yourself(audit))
+    return html.page(
+        f"Claims audit: {build.get('edition')} edition",
+        "\n".join(body),
+        build,
+        crumbs=crumbs,
+        script=FILTER_JS,
+        root=root,
+    )
+
+
+def _filter(used: list[str], articles: dict, n: int) -> str:
+    verdicts = "".join(f'<option value="{html.esc(v)}">{html.esc(v)}</option>' for v in cl.VERDICTS)
+    arts = "".join(f'<option value="{html.esc(k)}">{html.esc(articles[k].get("title", k))}</option>' for k in used)
+    return (
+        '<section id="find" class="find" hidden><h2>Find a claim</h2><form class="filters" onsubmit="return false">'
+        f'<label for="f-verdict">Verdict</label><select id="f-verdict"><option value="">every verdict</option>'
+        f"{verdicts}</select>"
+        f'<label for="f-article">Article</label><select id="f-article"><option value="">every article</option>'
+        f"{arts}</select></form>"
+        f'<p id="f-count" role="status" aria-live="polite">{n} claims shown</p></section>'
+    )
+
+
+def _check_yourself(audit: cl.Audit) -> str:
+    registries = ", ".join(f"<code>config/claims/{html.esc(r.path.name)}</code>" for r in audit.registries)
+    return (
+        '<section id="check"><h2>Check it yourself</h2>'
+        f'<p>The whole audit is in <a href="{AUDIT_CSV}">{AUDIT_CSV}</a>: one row per claim, with the exact '
+        "computed value in the claim's unit, the value as printed, the bands and the reason. For every computed "
+        f"claim, the raw rows it sums are in <code>{ROWS_DIR}</code> (source file, source row, force, quarter, offence "
+        "code, outcome type, count, and whether the row enters the numerator and the denominator; rows with a count "
+        "of 0 are left out, as they add nothing).</p>"
+        f"<p>The claims are in {registries}. To audit your own figures, write them in the same form "
+        "(<code>docs/claims.md</code>) and run <code>make claims CLAIMS=path/to/yours.yaml</code>. To check the claims "
+        "this edition cannot, with the current Home Office release: <code>make claims EDITION=current</code> "
+        "(online, or with <code>MIRROR=</code> a folder holding the workbooks).</p></section>"
+    )

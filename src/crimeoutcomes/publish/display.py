@@ -18,7 +18,7 @@ import pandas as pd
 from .. import dag, paths
 from ..data import tables
 from ..errors import DataError
-from . import html
+from . import html, numbers
 
 
 def _show(markup: str):
@@ -52,30 +52,33 @@ def table(df: pd.DataFrame, caption: str, **kw):
 
 
 def chart(folder: Path, meta: dict, page_prefix: str = ""):
-    """Display one saved chart (PNG) with its alt text; on the HTML page it links the file beside the page."""
+    """Display one saved chart (PNG) with its alt text; on the HTML page it links the file beside the page (and its
+    phone drawing), and its caption states the finding with each figure it prints."""
     from IPython.display import display
 
-    png = Path(folder) / meta["files"]["png"]
+    files = meta["files"]
+    png = Path(folder) / files["png"]
     if not png.is_file():
-        raise DataError(f"{paths.relative(png)} not found: run the step that draws it (make reports)")
+        raise DataError(f"{paths.relative(png)} not found: run the step that draws it (make all)")
     data = base64.b64encode(png.read_bytes()).decode()
     display(
         {"image/png": data, "text/plain": f"Chart: {meta['title']}"},
         raw=True,
         metadata={
             "image/png": {"alt": meta["alt"], "width": 800},
-            "filenames": {"image/png": page_prefix + meta["files"]["png"]},
+            "filenames": {"image/png": page_prefix + files["png"]},
         },
     )
-    links = {
-        "data (CSV)": page_prefix + meta["files"]["csv"],
-        "PNG": page_prefix + meta["files"]["png"],
-        "SVG": page_prefix + meta["files"]["svg"],
-    }
+    links = {"data (CSV)": files["csv"], "PNG": files["png"]}
+    if "png_phone" in files:
+        links["PNG for phones"] = files["png_phone"]
+    if "svg" in files:
+        links["SVG"] = files["svg"]
+    figures = [numbers.Printed.from_json(f) for f in meta.get("figures", [])]
     display(
         _show(
-            f'<p class="chart-caption">{html.esc(meta["title"])}. Download: '
-            + " · ".join(f'<a href="{html.esc(h)}">{html.esc(k)}</a>' for k, h in links.items())
+            f'<p class="chart-caption">{html.mark(meta["title"], figures)}. Download: '
+            + " · ".join(f'<a href="{html.esc(page_prefix + h)}">{html.esc(k)}</a>' for k, h in links.items())
             + "</p>"
         )
     )
@@ -104,9 +107,10 @@ class ForceReport:
                 f"{paths.relative(figures)} not found: run make reports "
                 f"EDITION={edition} (or make report FORCE={self.force.name!r})"
             ) from None
-        self.build = load_build(edition)
+        self.build = self.data["build"]
         # links from the page (forces/<slug>.html) to its files (forces/<slug>/...)
         self.prefix = posixpath.dirname(dag.file("reports", "figures", force=self.force.slug)) + "/"
+        self.by_number = {n["number"]: n["anchor"] for n in self.data["notes"]}
 
     def title(self):
         return _show(f"<h1>{html.esc(self.force.name)}: when the victim does not support further action</h1>")
@@ -118,37 +122,133 @@ class ForceReport:
         """One table per period: measure, the force, England and Wales (narrow enough for a phone)."""
         from IPython.display import display
 
-        df = pd.DataFrame(self.data["headline"])
-        if df.empty:
+        from . import force_page
+
+        if not self.data["headline"]:
             display(
                 _show(
-                    f"<p>No period of this edition can be computed for {html.esc(self.force.name)} and "
-                    "England and Wales together: a quarter is missing (see the data notes).</p>"
+                    f"<p>No period of this edition can be computed for {html.esc(self.force.name)}: a "
+                    "quarter is missing (see the notes).</p>"
                 )
             )
-            return
-        for period, part in df.groupby("Period", sort=False):
-            display(table(part.drop(columns="Period"), f"{self.force.name} and England and Wales: {period}"))
+        for t in self.data["headline"]:
+            display(_show(force_page.headline_html(t, self.by_number)))
 
     def story(self):
+        from . import force_page
+
         s = self.data["story"]
-        state = (
-            "Generated from the figures above; ready to paste."
-            if s["ready"]
-            else "Generated from the figures above. Read the caveats before you use it."
+        if not s:
+            return _show("<p>No story can be written for this force in this edition (see the notes).</p>")
+        if s["ready"]:
+            state = "Written from the figures above, every figure checked against the raw rows: ready to publish."
+        else:
+            state = (
+                "Written from the figures above, every figure checked against the raw rows. Read "
+                f"{force_page.note_refs(s['notes'], self.by_number)} before you publish it."
+            )
+        paragraphs = "".join(f"<p>{s['html'][k]}</p>" for k in ("intro", "body", "comparison") if s["html"][k])
+        links = (
+            f'<a href="{html.esc(s["links"]["page"])}">The story on its own page</a>, with its chart and data, '
+            f'and <a href="{html.esc(s["links"]["markdown"])}">as text to paste</a>.'
         )
-        return _show(f'<p>{html.esc(state)}</p><blockquote class="story">{html.esc(s["text"])}</blockquote>')
+        figures = [numbers.Printed.from_json(f) for f in s["figures"]]
+        return _show(
+            f'<blockquote class="story"><h3>{html.mark(s["headline"], figures)}</h3>{paragraphs}</blockquote>'
+            f"<p>{state}</p><p>{links}</p>"
+        )
 
     def charts(self):
         for meta in self.data["charts"]:
             chart(self.folder, meta, self.prefix)
 
     def notes(self):
-        items = "".join(f"<li>{html.esc(n)}</li>" for n in self.data["notes"])
-        return _show(f"<ul>{items}</ul>")
+        from . import force_page
 
-    def about(self):
-        return about(self.build)
+        return _show(force_page.notes_html(self.data["notes"], self.data["files"]))
+
+    def check_yourself(self):
+        slug = self.force.slug
+        return _show(
+            "<p>Every figure on this page is in "
+            f'<a href="{html.esc(self.prefix)}figures.json">figures.json</a>, with the exact value each states; '
+            "each chart's data is in the CSV beside it. The tables the figures come from are in "
+            f"<code>data/processed/{html.esc(self.data['edition'])}/</code> (<code>make data</code>). To make this "
+            f"page again: <code>make report FORCE=&quot;{html.esc(self.force.name)}&quot;</code> "
+            f"(<code>forces/{html.esc(slug)}.html</code>). The method: <code>docs/methods.md</code>.</p>"
+        )
+
+
+class StoryVersion:
+    """The files the stories step wrote for one force's version of a story (version.json and its chart)."""
+
+    def __init__(self, edition: str, story: str, force: str, folder: str = ""):
+        from ..data import forces
+
+        self.force = forces.resolve(force, police_only=True)
+        slug = self.force.slug
+        rel = dag.file("stories", "data", story=story, force=slug)
+        path = (
+            Path(folder) / rel.split("/", 1)[1]
+            if folder
+            else paths.output("stories", "data", edition, story=story, force=slug)
+        )
+        try:
+            self.data = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise DataError(f"{paths.relative(path)} not found: run make stories EDITION={edition}") from None
+        self.folder = path.parent
+        self.prefix = f"{slug}/"  # the page is <story>/<slug>.html, its files are in <story>/<slug>/
+
+    def _figures(self):
+        return [numbers.Printed.from_json(f) for f in self.data["figures"]]
+
+    def headline(self):
+        return _show(f"<h1>{html.mark(self.data['headline'], self._figures())}</h1>")
+
+    def banner(self):
+        return banner(self.data["build"])
+
+    def story(self):
+        sections = self.data["sections"]
+        text = "".join(f"<p>{sections[k]}</p>" for k in ("intro", "body", "comparison") if sections[k])
+        state = (
+            "Every figure checked against the raw rows: ready to publish."
+            if self.data["ready"]
+            else "Every figure checked against the raw rows. Read the caveats below before you publish it."
+        )
+        return _show(f'<blockquote class="story">{text}</blockquote><p>{html.esc(state)}</p>')
+
+    def chart(self):
+        if self.data["chart"]:
+            chart(self.folder, self.data["chart"], self.prefix)
+
+    def table(self):
+        rows = []
+        for r in self.data["table"]:
+            row = {"Area": r["area"], "Period": r["period"], "Count": numbers.Printed.from_json(r["numerator"])}
+            if self.data["is_rate"]:
+                row["Of"] = numbers.Printed.from_json(r["denominator"])
+                row["Rate"] = numbers.Printed.from_json(r["rate"]) if r["rate"] else None
+            rows.append(row)
+        return table(numbers.frame(rows), f"The figures behind the chart: {self.force.name} and England and Wales")
+
+    def caveats(self):
+        text = self.data["sections"]["caveats"]
+        return _show(f"<p>{text}</p>" if text else "<p>None: the figures use complete data.</p>")
+
+    def notes(self):
+        return _show(f"<p>{self.data['sections']['notes']}</p>")
+
+    def check_yourself(self):
+        links = self.data["links"]
+        return _show(
+            f'<ul><li><a href="{html.esc(links["markdown"])}">The story as text to paste</a></li>'
+            f'<li><a href="{html.esc(links["index"])}">Every force\'s version, and the national picture</a></li>'
+            f'<li><a href="{html.esc(links["report"])}">{html.esc(self.force.name)}: the full report</a></li>'
+            f'<li>Every printed figure as a claim: <a href="{html.esc(links["claims"])}">claims.yaml</a>, and its '
+            f'audit: <a href="{html.esc(links["audit"])}">claims_audit.csv</a></li></ul>'
+        )
 
 
 def exercise(question: str, answer: str):
@@ -160,12 +260,14 @@ def exercise(question: str, answer: str):
 
 
 class Sensitivity:
-    """The files the sensitivity step wrote (the step table names them), shown for people."""
+    """The files the sensitivity step wrote (the step table names them), shown for people: exact values formatted
+    once; caveats as numbered notes the tables' markers link to; every file linked."""
 
     def __init__(self, edition: str):
         self.edition = edition
         self.folder = paths.step_dir("sensitivity", edition)
         self.prefix = dag.link("pages", "sensitivity", "charts").rsplit("/", 1)[0] + "/"
+        self.text = json.loads(self._file("conclusions").read_text())
 
     def _file(self, key: str) -> Path:
         path = paths.output("sensitivity", key, self.edition)
@@ -173,16 +275,60 @@ class Sensitivity:
             raise DataError(f"{paths.relative(path)} not found: run make sensitivity EDITION={self.edition}")
         return path
 
+    def _link(self, key: str, label: str) -> str:
+        return f'<a href="{html.esc(self.prefix + dag.file("sensitivity", key))}">{html.esc(label)}</a>'
+
     def national(self):
-        return csv_table(self._file("national"), "England and Wales under each choice of method")
+        from IPython.display import display
+
+        df = pd.read_csv(self._file("national"), keep_default_na=False, na_values=[""], dtype={"Caveats": str})
+        anchors = {n["number"]: n["anchor"] for n in self.text["notes"]}
+        rate = next(c for c in df.columns if c.startswith("Rate"))
+        change = next(c for c in df.columns if c.startswith("Change"))
+        shown = numbers.frame(
+            {
+                "Choice": df["Scenario"],
+                "Period": df["Period"],
+                "Offences closed": numbers.column(df["Offences closed"], numbers.count),
+                "Rate": numbers.column(df[rate], lambda v: numbers.percent(v, 2)),
+                "Change (points)": numbers.column(df[change], lambda v: numbers.points(v, 2)),
+                "Notes": df["Caveats"].fillna(""),
+            }
+        )
+
+        def notes_cell(r):
+            refs = [int(x) for x in str(r["Notes"]).split(";") if x.strip()]
+            return ", ".join(f'<a href="#{html.esc(anchors[n])}"><sup class="fn">{n}</sup></a>' for n in refs) or "–"
+
+        display(table(shown, "England and Wales under each choice of method", cell_html={"Notes": notes_cell}))
+        items = "".join(
+            f'<li id="{html.esc(n["anchor"])}"><strong>{html.esc(n["title"])}.</strong> {html.esc(n["text"])}</li>'
+            for n in self.text["notes"]
+        )
+        display(
+            _show(
+                (f'<h3>Notes to the table</h3><ol class="notes">{items}</ol>' if items else "")
+                + f"<p>The table as data: {self._link('national', 'national.csv')} (exact values).</p>"
+            )
+        )
 
     def charts(self):
         for meta in json.loads(self._file("charts").read_text()):
             chart(self.folder, meta, self.prefix)
 
     def ranks(self):
-        return csv_table(self._file("ranks"), "Each force's rank under each choice")
+        from IPython.display import display
+
+        df = pd.read_csv(self._file("ranks"), keep_default_na=False, na_values=[""])
+        short = {c: c.replace("Rank: ", "") for c in df.columns}
+        display(table(df.rename(columns=short), "Each force's rank under each choice (1 = highest rate)"))
+        display(
+            _show(
+                f"<p>As data: {self._link('ranks', 'ranks.csv')}; every force's rate and rank under each "
+                f"choice: {self._link('forces', 'forces.csv')} (exact values).</p>"
+            )
+        )
 
     def conclusions(self):
-        items = "".join(f"<li>{html.esc(c)}</li>" for c in json.loads(self._file("conclusions").read_text()))
+        items = "".join(f"<li>{html.esc(c)}</li>" for c in self.text["conclusions"])
         return _show(f"<ul>{items}</ul>")

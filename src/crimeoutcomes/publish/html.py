@@ -13,54 +13,78 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from . import numbers
+
 CSS = """
 *,*::before,*::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;max-width:1100px;margin:0 auto;
 padding:1rem;color:#1a1a1a;line-height:1.5;font-size:1rem;overflow-wrap:break-word}
 h1{font-size:1.6rem;line-height:1.25;margin:.6rem 0}h2{font-size:1.25rem;margin-top:2rem}h3{font-size:1.08rem}
-a{color:#0b57a4}a:focus,button:focus{outline:3px solid #f2a900;outline-offset:2px}
+a{color:#0b57a4}
+a:focus-visible,button:focus-visible,select:focus-visible,summary:focus-visible,[tabindex]:focus-visible{
+outline:3px solid #1a1a1a;outline-offset:2px;box-shadow:0 0 0 5px #ffffff}
+.skip{position:absolute;left:-9999px}.skip:focus{left:1rem;top:.5rem;background:#fff;padding:.3rem .6rem;z-index:2}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 nav.crumbs{font-size:.95rem;margin-bottom:.5rem}
 .banner{background:#f3f4f6;border-left:4px solid #4d4d4d;padding:.6rem .9rem;margin:1rem 0;font-size:.95rem}
 .synthetic{background:#fff3cd;border:2px solid #8a6100;color:#3d2b00;padding:.6rem .9rem;font-weight:600}
-.table-wrap{overflow-x:auto;max-width:100%;margin:1rem 0;-webkit-overflow-scrolling:touch}
+.table-wrap{overflow-x:auto;max-width:100%;margin:1rem 0;-webkit-overflow-scrolling:touch;
+background:linear-gradient(to right,#fff 30%,rgba(255,255,255,0)) left/2rem 100% no-repeat local,
+linear-gradient(to left,#fff 30%,rgba(255,255,255,0)) right/2rem 100% no-repeat local,
+linear-gradient(to right,rgba(0,0,0,.18),rgba(0,0,0,0)) left/.8rem 100% no-repeat scroll,
+linear-gradient(to left,rgba(0,0,0,.18),rgba(0,0,0,0)) right/.8rem 100% no-repeat scroll}
 table{border-collapse:collapse;font-size:.92rem;min-width:100%}
-caption{text-align:left;font-weight:600;padding:.3rem 0;caption-side:top}
+caption{text-align:left;font-weight:600;padding:.3rem 0;caption-side:top;position:sticky;left:0;
+max-width:calc(100vw - 2rem)}
 th,td{border-bottom:1px solid #d0d0d0;padding:.4rem .55rem;text-align:left;vertical-align:top}
-thead th{background:#f3f4f6;border-bottom:2px solid #4d4d4d;white-space:nowrap}
+thead th{background:#f3f4f6;border-bottom:2px solid #4d4d4d;vertical-align:bottom}
+tbody th{font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit;
 text-align:inherit}
 th button::after{content:" \\2195";color:#4d4d4d}
 th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
+sup.fn{font-size:.75em;line-height:0}
 img{max-width:100%;height:auto}
 figure{margin:1.5rem 0}figure img{display:block;border:1px solid #e5e5e5}
 .output_png img{border:1px solid #e5e5e5;margin-top:1.2rem}.chart-caption{font-size:.92rem;margin-top:.2rem}
 figcaption{font-size:.92rem;color:#333;margin-top:.4rem}
 blockquote.story{border-left:4px solid #b2182b;margin:1rem 0;padding:.4rem 1rem;background:#fbf3f3}
+blockquote.story h3{margin:.4rem 0}
 .verdict{display:inline-block;padding:.05rem .45rem;border-radius:3px;font-weight:600;white-space:nowrap}
 .v-reproduced{background:#d9f2e1;color:#0b4d22}.v-revised{background:#fff0c2;color:#5c4300}
 .v-differs{background:#fadadd;color:#7a0b16}.v-not-verifiable{background:#e3e8f0;color:#243b5c}
 .v-not-from-this-dataset{background:#ececec;color:#3d3d3d}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;padding:0;list-style:none;font-size:.92rem}
+ul.claims{list-style:none;padding:0}li.claim{border-top:2px solid #4d4d4d;padding:.6rem 0;margin:0}
+li.claim blockquote{margin:0 0 .4rem;font-style:italic}p.what{font-size:.9rem;color:#4d4d4d;margin:.2rem 0}
+dl.claim-fields{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:.2rem 1rem;margin:.3rem 0}
+dl.claim-fields dt{font-weight:600}dl.claim-fields dd{margin:0}
+form.filters{display:flex;flex-wrap:wrap;gap:.4rem .8rem;align-items:center}
+form.filters select{font:inherit;max-width:100%;padding:.2rem}
+ol.notes li{margin:.4rem 0}
 details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
 pre,code{font-size:.88rem}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto}
-footer,.about{margin-top:2.5rem;border-top:1px solid #d0d0d0;padding-top:1rem;font-size:.92rem}
+footer{margin-top:2.5rem;border-top:1px solid #d0d0d0;padding-top:1rem;font-size:.92rem}
 .about dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.2rem 1rem}
 .about dd{margin:0;overflow-wrap:anywhere}
-div.output_html,div.output_subarea,div.output_markdown,div.text_cell_render{max-width:100%;overflow-x:auto}
+div.output_html,div.output_subarea,div.output_markdown,div.text_cell_render{max-width:100%}
 .anchor-link{display:none}
 @media (max-width:600px){body{padding:.6rem}h1{font-size:1.35rem}table{font-size:.85rem}
+th:first-child,td:first-child{position:sticky;left:0;background:#fff;z-index:1}
+thead th:first-child{background:#f3f4f6}
 table.cards thead{position:absolute;left:-9999px}
 table.cards,table.cards caption,table.cards tbody,table.cards tr,table.cards td{display:block}
+table.cards td:first-child{position:static}
 table.cards tr{border-bottom:2px solid #4d4d4d;padding:.4rem 0}table.cards td{border:0;padding:.2rem 0;text-align:left}
 table.cards td::before{content:attr(data-label);display:block;font-weight:600;font-size:.8rem;color:#4d4d4d}
-.about dl{grid-template-columns:1fr}}
+.about dl,dl.claim-fields{grid-template-columns:1fr}dl.claim-fields dd{margin-bottom:.3rem}}
 """
 
 SORT_JS = """
 document.querySelectorAll('table.sortable').forEach(function(t){
-  var heads=t.tHead.rows[0].cells;
+  var heads=t.tHead.rows[0].cells,live=document.getElementById('sort-status');
   Array.prototype.forEach.call(heads,function(th,i){
     var b=th.querySelector('button');if(!b){return;}
     b.addEventListener('click',function(){
@@ -74,6 +98,8 @@ document.querySelectorAll('table.sortable').forEach(function(t){
         var nx=parseFloat(x),ny=parseFloat(y),r=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);
         return dir==='ascending'?r:-r;});
       rows.forEach(function(r){body.appendChild(r);});
+      if(live){live.textContent=(t.caption?t.caption.textContent+': ':'')+'sorted by '+b.textContent.trim()+
+        ', '+dir+'.';}
     });
   });
 });
@@ -86,8 +112,38 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def cell_text(value, decimals: int | None = None) -> str:
-    """A value as a person reads it: thousands separators, a fixed number of decimals, a dash for nothing."""
+def printed(p: numbers.Printed) -> str:
+    """A figure on a page: its text, and the exact value it states (`<data value>`)."""
+    if p.value is None:
+        return esc(p)
+    return f'<data value="{esc(repr(p.value))}">{esc(p)}</data>'
+
+
+def mark(text: str, figures) -> str:
+    """Text escaped for a page, each of the figures in it written as a figure (`printed`)."""
+    out = esc(text)
+    spans: list[tuple[int, int, numbers.Printed]] = []
+    for p in sorted({str(f): f for f in figures if f.value is not None}.values(), key=len, reverse=True):
+        needle = esc(p)
+        start = 0
+        while (i := out.find(needle, start)) >= 0:
+            end = i + len(needle)
+            before, after = out[i - 1 : i], out[end : end + 1]
+            inside_number = before.isdigit() or before in ".," or after.isdigit()
+            inside_number |= after in ".," and out[end + 1 : end + 2].isdigit()
+            if not inside_number and not any(a < end and i < b for a, b, _ in spans):
+                spans.append((i, end, p))
+            start = end
+    for a, b, p in sorted(spans, reverse=True):
+        out = out[:a] + printed(p) + out[b:]
+    return out
+
+
+def cell_text(value, decimals: int | None = None) -> numbers.Printed | str:
+    """A value as a person reads it, through the one formatter: thousands separators, a fixed number of decimals,
+    a dash for nothing."""
+    if isinstance(value, numbers.Printed):
+        return value
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return DASH
     if isinstance(value, bool):
@@ -95,8 +151,29 @@ def cell_text(value, decimals: int | None = None) -> str:
     if isinstance(value, float) and math.isinf(value):
         return DASH
     if isinstance(value, (int, float)) or hasattr(value, "is_integer"):
-        return f"{value:,.{decimals or 0}f}"
+        return numbers.count(value) if not decimals else numbers.number(value, decimals)
     return str(value)
+
+
+def _cell(value, decimals: int | None = None) -> str:
+    text = cell_text(value, decimals)
+    return printed(text) if isinstance(text, numbers.Printed) else esc(text)
+
+
+def _numeric(series: pd.Series) -> bool:
+    """A column of numbers, or of printed figures."""
+    if pd.api.types.is_bool_dtype(series):
+        return False
+    if pd.api.types.is_numeric_dtype(series):
+        return True
+    values = [v for v in series if not (v is None or (isinstance(v, float) and math.isnan(v)))]
+    return bool(values) and all(isinstance(v, numbers.Printed) and v.value is not None for v in values)
+
+
+def _sort_value(value):
+    if isinstance(value, numbers.Printed):
+        return value.value
+    return None if value is None or pd.isna(value) else value
 
 
 def _decimals(series: pd.Series) -> int:
@@ -125,8 +202,8 @@ def table(
     links, sort_values, cell_html, decimals = links or {}, sort_values or {}, cell_html or {}, decimals or {}
     hidden = set(links.values()) | set(sort_values.values())
     cols = [c for c in df.columns if c not in hidden]
-    numeric = {c for c in cols if pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c])}
-    places = {c: decimals.get(c, _decimals(df[c])) for c in numeric}
+    numeric = {c for c in cols if _numeric(df[c])}
+    places = {c: decimals.get(c, _decimals(df[c])) for c in numeric if pd.api.types.is_numeric_dtype(df[c])}
     head = []
     for c in cols:
         cls = ' class="num"' if c in numeric else ""
@@ -143,7 +220,7 @@ def table(
             if c in cell_html:
                 content = cell_html[c](r)
             else:
-                content = esc(cell_text(r[c], places.get(c)))
+                content = _cell(r[c], places.get(c))
                 if c in links and isinstance(r[links[c]], str) and r[links[c]]:
                     content = f'<a href="{esc(r[links[c]])}">{content}</a>'
             attrs = ' class="num"' if c in numeric else ""
@@ -151,8 +228,8 @@ def table(
                 attrs += f' data-label="{esc(c)}"'
             if c in sort_values and not pd.isna(r[sort_values[c]]):
                 attrs += f' data-v="{esc(r[sort_values[c]])}"'
-            elif c in numeric and not pd.isna(r[c]):
-                attrs += f' data-v="{esc(r[c])}"'
+            elif c in numeric and _sort_value(r[c]) is not None:
+                attrs += f' data-v="{esc(_sort_value(r[c]))}"'
             cells.append(f"<td{attrs}>{content}</td>")
         cls = f' class="{esc(row_class(r))}"' if row_class else ""
         rows.append(f"<tr{cls}>{''.join(cells)}</tr>")
@@ -166,12 +243,36 @@ def table(
     )
 
 
-def figure(src: str, alt: str, caption: str, downloads: dict[str, str]) -> str:
-    """A chart with its alt text, a caption, and links to its files (relative, so a copied folder still works)."""
+def safe_href(url) -> str | None:
+    """A URL from a registry or a config file as a link target: http(s) and relative URLs only (never javascript:,
+    data: or any other scheme), or None."""
+    if not isinstance(url, str):
+        return None
+    u = "".join(ch for ch in url if ch.isprintable()).strip()
+    if not u:
+        return None
+    scheme = u.split(":", 1)[0].lower() if ":" in u.split("/", 1)[0] else ""
+    if scheme and scheme not in ("http", "https"):
+        return None
+    return u
+
+
+def picture(src: str, phone_src: str | None, alt: str, width: int | None = None, height: int | None = None) -> str:
+    """A chart: the phone drawing on narrow screens, the desk drawing elsewhere (both PNG at 2x)."""
+    size = f' width="{width}" height="{height}"' if width and height else ""
+    img = f'<img src="{esc(src)}" alt="{esc(alt)}" loading="lazy"{size}>'
+    if not phone_src:
+        return img
+    return f'<picture><source media="(max-width: 600px)" srcset="{esc(phone_src)}">{img}</picture>'
+
+
+def figure(src: str, alt: str, caption_html: str, downloads: dict[str, str], phone_src: str | None = None) -> str:
+    """A chart with its alt text, a caption (trusted HTML), and links to its files (relative, so a copied folder
+    still works)."""
     links = " · ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in downloads.items())
     return (
-        f'<figure><img src="{esc(src)}" alt="{esc(alt)}" loading="lazy">'
-        f"<figcaption>{esc(caption)}" + (f" Download: {links}." if links else "") + "</figcaption></figure>"
+        f"<figure>{picture(src, phone_src, alt)}"
+        f"<figcaption>{caption_html}" + (f" Download: {links}." if links else "") + "</figcaption></figure>"
     )
 
 
@@ -203,8 +304,10 @@ def banner(build: dict) -> str:
     return "\n".join(parts)
 
 
-def about(build: dict, extra: str = "") -> str:
-    """The conversion details: which files, from where, how they were read."""
+def about(build: dict, extra: str = "", root: str = "") -> str:
+    """The conversion details: which files, from where, how they were read; the method; when the page was built."""
+    import datetime as dt
+
     items = []
     for f in build.get("files", []):
         items.append(
@@ -213,12 +316,17 @@ def about(build: dict, extra: str = "") -> str:
             f"{esc('sheet ' + repr(f['sheet']) if f.get('sheet') else 'a CSV file')}, header row {f['header_row']}. "
             f"sha256 <code>{esc(f['sha256'])}</code>. Licence: {esc(f['licence'])}.</dd>"
         )
+    built = dt.date.today().strftime("%-d %B %Y")
     return (
-        f'<section class="about" id="about-the-data"><h2>About the data</h2>'
+        f'<section class="about" id="about-the-data" aria-labelledby="about-heading">'
+        f'<h2 id="about-heading">About the data</h2>'
         f"<p>Edition <code>{esc(build.get('edition'))}</code>: {esc(build.get('description'))}</p>"
         f"<dl>{''.join(items)}</dl>{extra}"
         "<p>Every number is computed by the crimeoutcomes package from these files, verified by their sha256 "
-        "hashes; the method is in docs/methods.md. Crown copyright, Open Government Licence v3.0.</p></section>"
+        f'hashes; the method is in <a href="{esc(root)}methods.html">Methods</a>. Crown copyright, Open Government '
+        "Licence v3.0.</p>"
+        f"<p>This page was built on {esc(built)} from the {esc(build.get('release') or build.get('edition'))}.</p>"
+        "</section>"
     )
 
 
@@ -231,22 +339,27 @@ def page(
     sortable: bool = False,
     heading: bool = True,
     about_extra: str = "",
+    root: str = "",
+    script: str = "",
 ) -> str:
-    """A whole page. heading=False when the body brings its own h1 (rendered notebooks)."""
+    """A whole page: a skip link, the breadcrumbs (header), the content (main), the data's details (footer).
+    heading=False when the body brings its own h1 (rendered notebooks); root: the way back to the site's folder."""
     nav = ""
     if crumbs:
         nav = (
-            '<nav class="crumbs" aria-label="Breadcrumb">'
+            '<header><nav class="crumbs" aria-label="Breadcrumb">'
             + " › ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in crumbs)
-            + "</nav>"
+            + "</nav></header>"
         )
     h1 = f"<h1>{esc(title)}</h1>" if heading else ""
     top = banner(build) if build and heading else ""
-    bottom = about(build, about_extra) if build else ""
-    script = f"<script>{SORT_JS}</script>" if sortable else ""
+    bottom = f"<footer>{about(build, about_extra, root)}</footer>" if build else ""
+    scripts = (SORT_JS if sortable else "") + script
+    live = '<p id="sort-status" class="visually-hidden" role="status" aria-live="polite"></p>' if sortable else ""
     return (
         '<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n{nav}<main>{h1}\n{top}\n{body}\n</main>\n"
-        f"{bottom}{script}\n</body></html>\n"
+        f"<title>{esc(title)}</title><style>{CSS}</style></head>\n<body>\n"
+        f'<a class="skip" href="#main">Skip to the content</a>{nav}<main id="main">{h1}\n{top}\n{body}\n{live}</main>\n'
+        f"{bottom}" + (f"<script>{scripts}</script>" if scripts else "") + "\n</body></html>\n"
     )

@@ -6,8 +6,10 @@ and writes every file. The one list of them is dag.NOTEBOOKS (the step table).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -97,40 +99,88 @@ def execute(
     return output
 
 
-def to_html(
-    notebook: Path, target: Path, *, title: str, build: dict | None, crumbs: list[tuple[str, str]] = ()
-) -> Path:
-    """A page from an executed notebook: nbconvert's `basic` template (no code, no prompts; the `lab` one loads
-    scripts from a CDN) inside the project's page shell. Charts displayed with a file name link that file."""
-    import nbformat
+@functools.cache
+def _exporter():
+    """nbconvert's `basic` template (no code, no prompts; the `lab` one loads scripts from a CDN), made once per
+    process (loading its templates is most of nbconvert's time)."""
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(str(notebook), as_version=4)
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
     )
-    body, _ = exporter.from_notebook_node(nb)
-    write_text(target, html.page(title, body, build, crumbs=crumbs, heading=False))
+
+
+_IMG = re.compile(r'<img ([^>]*?)src="([^"]+?)\.png"([^>]*)>')
+
+
+def _pictures(body: str, folder: Path) -> str:
+    """Charts displayed with a file name become <picture>s: the phone drawing on narrow screens (when the chart has
+    one beside it), the desk drawing elsewhere."""
+
+    def swap(match: re.Match) -> str:
+        before, stem, after = match.groups()
+        if not (folder / f"{stem}-phone.png").is_file():
+            return match.group(0)
+        return (
+            f'<picture><source media="(max-width: 600px)" srcset="{stem}-phone.png">'
+            f'<img {before}src="{stem}.png" loading="lazy"{after}></picture>'
+        )
+
+    return _IMG.sub(swap, body)
+
+
+def to_html(
+    notebook: Path,
+    target: Path,
+    *,
+    title: str,
+    build: dict | None,
+    crumbs: list[tuple[str, str]] = (),
+    root: str = "",
+) -> Path:
+    """A page from an executed notebook inside the project's page shell. Charts displayed with a file name link
+    that file (and its phone drawing)."""
+    import nbformat
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    body, _ = _exporter().from_notebook_node(nb)
+    write_text(target, html.page(title, _pictures(body, target.parent), build, crumbs=crumbs, heading=False, root=root))
     return target
 
 
-def render_page(nb, parameters: dict, target: Path, build: dict, *, keep: bool = False) -> Path:
-    """Run a notebook on its parameters and write its page (`target`); `keep` keeps the executed notebook beside
-    the page, in notebooks/<name>.ipynb."""
-    executed = target.parent / f".{nb.name}.ipynb.{os.getpid()}.0.part.ipynb"  # a kill leaves it to clean_stale
+def render_page(
+    nb,
+    parameters: dict,
+    target: Path,
+    build: dict,
+    *,
+    title: str | None = None,
+    crumbs: list[tuple[str, str]] | None = None,
+    root: str = "",
+    kernel=None,
+    keep: bool = False,
+) -> Path:
+    """Run a notebook on its parameters (in `kernel`, a ReusableKernel, when given) and write its page (`target`);
+    `keep` keeps the executed notebook beside the page (<page>.ipynb)."""
+    executed = target.parent / f".{target.stem}.ipynb.{os.getpid()}.0.part.ipynb"  # a kill leaves it to clean_stale
     try:
-        execute(nb.name, executed, parameters)
+        try:
+            execute(nb.name, executed, parameters, kernel_manager=kernel.get() if kernel else None)
+        except Exception:
+            if kernel:
+                kernel.restart()  # never reuse a kernel whose run failed
+            raise
         edition = parameters.get("edition", "")
         to_html(
             executed,
             target,
-            title=f"{nb.title} ({edition} edition)",
+            title=title or f"{nb.title} ({edition} edition)",
             build=build,
-            crumbs=[("All forces", dag.link("pages", "site", "index"))],
+            crumbs=crumbs if crumbs is not None else [("All forces", dag.link("pages", "site", "index"))],
+            root=root,
         )
         if keep:
-            (target.parent / "notebooks").mkdir(exist_ok=True)
-            executed.replace(target.parent / "notebooks" / f"{nb.name}.ipynb")
+            executed.replace(target.with_suffix(".ipynb"))
     finally:
         executed.unlink(missing_ok=True)
     return target

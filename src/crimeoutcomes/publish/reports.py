@@ -10,18 +10,16 @@ page      papermill runs notebooks/03_force_report.ipynb, nbconvert makes forces
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from dataclasses import asdict
 from pathlib import Path
 
-from .. import dag
+from .. import dag, paths
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
 from ..atomic import write_text
 from ..data import forces as forces_mod
 from ..data.forces import Force
-from . import charts, notebooks, story
+from . import charts, force_page, notebooks, story
 
 
 def release_of(build: dict) -> dict[str, str]:
@@ -42,23 +40,55 @@ def files_folder(force: Force) -> str:
     return str(Path(dag.file("reports", "figures", force=force.slug)).parent)
 
 
-def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path) -> dict:
+REPORT_STORY = "victim-did-not-support"  # the story whose version is the report's story (config/stories/)
+
+
+def report_spec():
+    """The report's story spec (config/stories/victim-did-not-support.yaml)."""
+    from ..analysis import stories
+
+    return stories.load(paths.config_dir() / "stories" / f"{REPORT_STORY}.yaml")
+
+
+def edition_record(build: dict) -> dict:
+    """What a page needs of build.json: the edition, its release, its files (so a page never reads build.json)."""
+    keep = ("edition", "description", "release", "synthetic", "financial_years", "files")
+    return {k: build.get(k) for k in keep}
+
+
+def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, spec=None) -> dict:
     """Figures, story and charts of one force into `folder` (a fresh folder); returns figures.json's content."""
+    from ..analysis import stories
+
+    spec = spec or report_spec()
     figs = ff.build(ds, force, caveat_list)
     releases = release_of(ds.build)
-    text = story.paragraph(figs, releases)
+    period = stories.resolve_period(spec, ds)
+    version = story.write(stories.version(ds, spec, force, period), ds, releases) if period else None
+    page = force_page.content(figs, version.caveats if version else [])
     release = ds.build.get("release") or ds.edition
-    saved = [charts.save_chart(d, folder) for d in charts.force_charts(figs, release, ds.synthetic, releases)]
+    saved = [charts.save_chart(c, folder) for c in charts.force_charts(figs, release, ds.synthetic, releases)]
+    ledger = [f for t in page["headline"] for r in t["rows"] for f in (r["force"], r["ew"]) if f]
+    ledger += [f for n in page["notes"] for f in n["figures"]] + [f for c in saved for f in c.figures]
+    story_data = force_page.story_data(version, page["anchors"], force) if version else None
+    if story_data:
+        ledger += story_data["figures"]
     data = {
         "force": force.name,
         "prose": force.prose,
+        "slug": force.slug,
         "edition": ds.edition,
         "synthetic": ds.synthetic,
+        "build": edition_record(ds.build),
         "periods": {k: (p.label if p else None) for k, p in figs.periods.items()},
-        "headline": figs.headline.to_dict(orient="records"),
-        "story": {"text": text.text, "ready": text.ready, "caveats": text.caveats},
-        "charts": [asdict(s) for s in saved],
-        "notes": figs.notes,
+        **page,
+        "story": story_data,
+        "charts": [asdict(c) for c in saved],
+        "files": {
+            "quality": dag.link("reports", "site", "quality"),
+            "coverage": dag.link("reports", "site", "coverage"),
+        },
+        "figures": ledger,
     }
     write_text(folder / Path(dag.file("reports", "figures", force=force.slug)).name, json.dumps(data, indent=1) + "\n")
     return data
@@ -66,34 +96,14 @@ def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path) ->
 
 def render_page(edition: str, force: Force, build: dict, forces_dir: Path, kernel=None, keep: bool = False) -> Path:
     """Run the report template for one force with papermill and convert it to the force's page."""
-    folder = forces_dir / files_folder(force)
-    tmp = forces_dir / f".render-{force.slug}.{os.getpid()}.building"  # removed by clean_stale after a kill
-    tmp.mkdir(parents=True, exist_ok=True)
-    try:
-        nb = tmp / "report.ipynb"
-        try:
-            notebooks.execute(
-                dag.FORCE_REPORT.name,
-                nb,
-                {"force": force.name, "edition": edition},
-                kernel_manager=kernel.get() if kernel else None,
-            )
-        except Exception:
-            if kernel:
-                kernel.restart()  # never reuse a kernel whose run failed
-            raise
-        page = notebooks.to_html(
-            nb,
-            forces_dir / page_file(force),
-            title=f"{force.name}: crime outcomes report",
-            build=build,
-            crumbs=[
-                ("All forces", dag.link("reports", "site", "index")),
-                ("Claims audit", dag.link("reports", "claims", "page")),
-            ],
-        )
-        if keep:
-            os.replace(nb, folder / "report.ipynb")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return page
+    return notebooks.render_page(
+        dag.FORCE_REPORT,
+        {"force": force.name, "edition": edition},
+        forces_dir / page_file(force),
+        build,
+        title=f"{force.name}: crime outcomes report",
+        crumbs=[("All forces", dag.link("reports", "site", "index"))],
+        root=dag.link("reports", "site", "index").removesuffix(dag.file("site", "index")),
+        kernel=kernel,
+        keep=keep,
+    )

@@ -1,20 +1,24 @@
-"""The site index (reports/<edition>/index.html): every force with its key figures, sortable, linking its report,
-plus the claims audit and the notebook pages (from the one list in publish/notebooks.py)."""
+"""The site's own pages (reports/<edition>/): the index (every force with its key figures, sortable, linking its
+report; the stories, the claims audit and the notebook pages), the methods page (docs/methods.md), and the data
+tables the pages cite (the build's quality and coverage tables, published beside them)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
 
-from .. import dag
+from .. import dag, paths
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
-from ..atomic import write_text
+from ..atomic import atomic_path, write_text
+from ..data import derive, tables
 from ..data import forces as forces_mod
-from . import html
+from . import html, numbers, wording
 
 CLAIMS_PAGE = dag.link("site", "claims", "page")
+STORIES_PAGE = dag.link("site", "stories", "index")
 
 
 def index_table(ds: m.Dataset) -> tuple[pd.DataFrame, list[str]]:
@@ -29,20 +33,37 @@ def index_table(ds: m.Dataset) -> tuple[pd.DataFrame, list[str]]:
         for p in periods:
             r = ranks[p].loc[f.name]
             ok = bool(r["computable"])
-            row[f"Offences closed, {p.short}"] = int(r["offences_closed"]) if ok else None
-            row[f"Rate %, {p.short}"] = round(float(r["rate_pct"]), 1) if ok and pd.notna(r["rate_pct"]) else None
-            row[f"Rank, {p.short}"] = int(r["rank"]) if pd.notna(r["rank"]) else None
-        cov = ds.coverage[ds.coverage["force"] == f.name]
-        flagged = cov[(cov["closed_status"] != "present") | (cov["plausibility"] == "low")]
-        row["Data notes"] = (
-            ", ".join(
-                f"{q} ({s if s != 'present' else 'low'})"
-                for q, s in zip(flagged["quarter_label"], flagged["closed_status"])
+            row[f"Offences closed, {p.short}"] = numbers.count(
+                r["offences_closed"] if ok else None, key=f"closed:{f.name}:{p.label}"
             )
-            or "complete"
-        )
+            row[f"Rate, {p.short}"] = (
+                numbers.share(r["vdns"], r["offences_closed"], 1, key=f"rate:{f.name}:{p.label}")
+                if ok
+                else numbers.count(None)
+            )
+            row[f"Rank, {p.short}"] = numbers.count(
+                r["rank"] if pd.notna(r["rank"]) else None, key=f"rank:{f.name}:{p.label}"
+            )
+        cov = ds.coverage[ds.coverage["force"] == f.name]
+        flagged = cov[(cov["closed_status"] != derive.COVERAGE_PRESENT) | (cov["plausibility"] == "low")]
+        row["Data notes"] = "; ".join(_coverage_note(r) for r in flagged.itertuples()) or "complete"
         rows.append(row)
-    return pd.DataFrame(rows), [p.label for p in periods]
+    return numbers.frame(rows), [p.label for p in periods]
+
+
+def _coverage_note(r) -> str:
+    what = (
+        "looks incomplete"
+        if r.plausibility == "low" and r.closed_status == derive.COVERAGE_PRESENT
+        else {
+            derive.COVERAGE_LEFT_OUT: "some counts left out",
+            derive.COVERAGE_PARTLY_PROVIDED: "partly provided",
+            derive.COVERAGE_NOT_PROVIDED: "not provided",
+            derive.COVERAGE_NO_COUNTS: "no counts",
+            derive.COVERAGE_MISSING: "missing",
+        }.get(r.closed_status, r.closed_status)
+    )
+    return f"{r.quarter_label} {what}"
 
 
 def write_index(ds: m.Dataset, folder: Path) -> Path:
@@ -50,28 +71,38 @@ def write_index(ds: m.Dataset, folder: Path) -> Path:
     edition = ds.edition
     table, labels = index_table(ds)
     pages = "".join(
-        f'<li><a href="{nb.page}">{html.esc(nb.title)}</a> (for {nb.audience}): {html.esc(nb.summary)}.</li>'
+        f'<li><a href="{dag.link("site", "pages", nb.name)}">{html.esc(nb.title)}</a> (for {nb.audience}): '
+        f"{html.esc(nb.summary)}.</li>"
         for nb in dag.PAGES
     )
     body = [
         "<p>How often does a police investigation end because the alleged victim did not support further action? "
-        "One report per police force: headline figures, a story paragraph, charts with the data behind them, and "
-        "notes on the data. The rate is the share of offences closed that ended with outcome type 14 or 16; "
-        f"England and Wales means {html.esc(m.ew_label())}.</p>",
+        "One report per police force: headline figures, a story, charts with the data behind them, and notes on "
+        "the data. The rate is the share of offences closed that ended with outcome type 14 or 16. England and "
+        "Wales means every territorial police force and British Transport Police, leaving a force out "
+        "of a period only when its data for that period are missing.</p>",
         "<p>Periods: "
-        + (", ".join(html.esc(label) for label in labels) or "none can be computed in this edition")
+        + (wording.join([html.esc(label) for label in labels]) or "none can be computed in this edition")
         + ". A dash means the force's figure cannot be computed for that period (a quarter is missing); the data "
-        "notes column names quarters that are missing, only partly supplied, or implausibly low. Select a column "
+        "notes column names quarters that are missing, only partly supplied, or look incomplete. Select a column "
         "heading to sort.</p>",
         html.table(
             table,
-            caption="Police forces: offences closed, the rate and the rank (1 = highest rate)",
+            caption="Police forces: offences closed, the rate (outcomes 14 + 16 as a share of offences closed) and "
+            "the rank (1 = highest rate)",
             sortable=True,
             links={"Force": "_href"},
             table_id="forces",
         ),
-        f'<h2>More</h2><ul><li><a href="{CLAIMS_PAGE}">Claims audit</a>: every figure in the June 2021 articles '
-        "and in other published stories, recomputed, with the raw rows behind each.</li>" + pages + "</ul>",
+        f'<h2>More</h2><ul><li><a href="{STORIES_PAGE}">Stories</a>: localised stories for any measure, a version '
+        "for every police force, every figure checked against the raw rows.</li>"
+        f'<li><a href="{CLAIMS_PAGE}">Claims audit</a>: every figure in the June 2021 articles and in other published '
+        "stories, recomputed, with the raw rows behind each.</li>"
+        + pages
+        + f'<li><a href="{dag.file("site", "methods")}">Methods</a>: the definitions behind every figure.</li>'
+        f'<li>The data the pages cite: <a href="{dag.file("site", "coverage")}">coverage of every force and '
+        f'quarter</a> and <a href="{dag.file("site", "quality")}">every cell that is not a plain count</a> (CSV).'
+        "</li></ul>",
     ]
     target = folder / dag.file("site", "index")
     write_text(
@@ -79,3 +110,56 @@ def write_index(ds: m.Dataset, folder: Path) -> Path:
         html.page(f"Crime outcomes by police force: {edition} edition", "\n".join(body), ds.build, sortable=True),
     )
     return target
+
+
+def write_methods(ds: m.Dataset, folder: Path) -> Path:
+    """docs/methods.md as a page of the site."""
+    import mistune
+
+    source = paths.project_root() / "docs" / "methods.md"
+    text = source.read_text(encoding="utf-8")
+    body = _captioned(mistune.html(text))
+    target = folder / dag.file("site", "methods")
+    write_text(
+        target,
+        html.page(
+            "Methods",
+            body.replace("<h1>Methods</h1>", "", 1),
+            ds.build,
+            crumbs=[("All forces", dag.file("site", "index"))],
+        ),
+    )
+    return target
+
+
+def _captioned(body: str) -> str:
+    """Markdown's tables as the site shows tables: in a box that scrolls sideways on a phone, captioned with the
+    heading they sit under."""
+    import html as html_mod
+    import re
+
+    heading = ""
+    out, pos = [], 0
+    for match in re.finditer(r"<h[2-4][^>]*>(.*?)</h[2-4]>|<table>(.*?)</table>", body, flags=re.S):
+        out.append(body[pos : match.start()])
+        pos = match.end()
+        if match.group(1) is not None:
+            heading = html_mod.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
+            out.append(match.group(0))
+            continue
+        out.append(
+            f'<div class="table-wrap" role="region" tabindex="0" aria-label="{html.esc(heading)}">'
+            f"<table><caption>{html.esc(heading)}</caption>{match.group(2)}</table></div>"
+        )
+    return "".join(out) + body[pos:]
+
+
+def publish_tables(ds: m.Dataset, folder: Path) -> list[str]:
+    """The build's quality and coverage tables, beside the pages that cite them."""
+    written = []
+    for key, table in (("quality", tables.QUALITY), ("coverage", tables.COVERAGE)):
+        name = dag.file("site", key)
+        with atomic_path(folder / name) as tmp:
+            shutil.copyfile(table.path(ds.edition), tmp)
+        written.append(name)
+    return written

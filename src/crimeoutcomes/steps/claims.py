@@ -7,7 +7,7 @@ import os
 
 from .. import paths
 from ..analysis import claims
-from ..publish import claims_page
+from ..publish import claims_page, reports
 
 
 def run(ctx, target) -> dict:
@@ -16,6 +16,7 @@ def run(ctx, target) -> dict:
     audit = claims.audit(registries, ctx.dataset, ctx.manifest, strict=bool(ctx.registries))
     index = paths.output("site", "index", ctx.name)
     crumbs = [("All forces", os.path.relpath(index, target.final))]
-    claims_page.write(audit, target.folder, ctx.build_record, crumbs)
+    root = os.path.relpath(index.parent, target.final) + "/"
+    claims_page.write(audit, target.folder, ctx.build_record, crumbs, reports.release_of(ctx.build_record), root)
     counts = ", ".join(f"{n} {v}" for v, n in audit.counts().items() if n)
-    return {"summary": f"{len(audit.table)} claims ({counts})"}
+    return {"summary": f"{len(audit.findings)} claims ({counts})"}

@@ -1,4 +1,4 @@
-"""site: the index page, every force with its key figures and links to every page -> reports/<edition>/index.html."""
+"""site: the index page, the methods page, and the data tables the pages cite -> reports/<edition>/."""
 
 from __future__ import annotations
 
@@ -7,5 +7,11 @@ from ..publish import site
 
 
 def run(ctx, target) -> dict:
-    site.write_index(ctx.dataset, target.folder)
-    return {"summary": "index page", "files": [dag.file("site", "index")]}
+    ds = ctx.dataset
+    site.write_index(ds, target.folder)
+    site.write_methods(ds, target.folder)
+    tables = site.publish_tables(ds, target.folder)
+    return {
+        "summary": "index, methods and data pages",
+        "files": [dag.file("site", "index"), dag.file("site", "methods"), *tables],
+    }

@@ -629,6 +629,11 @@ def _check_one(
                     log(f"{rel}  note: {len(refs.external_links)} external link(s), listed, not fetched (no internet)")
 
             out_dir.mkdir(parents=True, exist_ok=True)
+            # lazy images load as a reader scrolls to them; a full-page screenshot does not scroll, so load them all
+            page.evaluate(
+                "() => Promise.all([...document.images].map(i => { i.loading = 'eager'; "
+                "return i.complete ? null : new Promise(r => { i.onload = i.onerror = r; }); }))"
+            )
             page.screenshot(path=str(out_dir / f"{stem}-{width}.png"), full_page=True, animations="disabled")
 
             for t in facts["tables"]:

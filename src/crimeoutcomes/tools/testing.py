@@ -36,7 +36,7 @@ EDITION = "sample"
 def make_root(root: Path) -> Path:
     """An empty project root whose config/ and notebooks/ are the checkout's."""
     root = Path(root)
-    for name in ("config", "notebooks"):
+    for name in ("config", "notebooks", "docs"):
         link = root / name
         if not link.exists():
             link.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,317 @@
+"""The claims audit in words and as a table: what was computed (at the claim's own precision, for the claim's own
+period only), the difference in words a reader understands, the bands behind the verdict, the reason, and the
+nearest figure this edition can give (in its own column, with its period). Every number through the one formatter.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..analysis import claims as cl
+from ..analysis import measures as m
+from . import numbers, wording
+from .numbers import Printed
+
+#: the audit table (claims_audit.csv): one row per claim. `computed`, `difference`, `nearest_computed` are exact
+#: (unrounded) values in the claim's unit (a count, a percentage, a rank); the *_text columns are as printed.
+COLUMNS = [
+    "id",
+    "registry",
+    "article",
+    "verdict",
+    "claimed",
+    "computed",
+    "computed_text",
+    "difference",
+    "difference_text",
+    "printed_band",
+    "revised_band",
+    "reason",
+    "caveats",
+    "quote",
+    "reading",
+    "note",
+    "area",
+    "period",
+    "quarters",
+    "basis",
+    "offences",
+    "numerator",
+    "denominator",
+    "numerator_value",
+    "denominator_value",
+    "nearest_period",
+    "nearest_computed",
+    "nearest_text",
+    "edition_to_check",
+    "years_needed",
+    "rows",
+]
+INTEGER = ("numerator_value", "denominator_value", "rows")
+
+
+def as_printed(claimed: cl.Claimed, value, key: str = "") -> Printed:
+    """A computed value at the claim's own printed precision (one formatter, half-up)."""
+    if value is None:
+        return Printed("–", None, key)
+    if claimed.unit in ("count", "below"):
+        return numbers.count(value, key)
+    if claimed.unit == "one_in":
+        return numbers.one_in(value / 100, claimed.decimals, key)
+    if claimed.unit == "rank":
+        return Printed(f"{int(value)}", int(value), key)
+    return numbers.percent(value, claimed.decimals, key)
+
+
+def band_text(band: cl.Band | None, claimed: cl.Claimed) -> str:
+    if band is None:
+        return ""
+    if claimed.unit == "count":
+        if band.lo == band.hi:
+            return f"exactly {numbers.count(band.lo)}"
+        return f"{numbers.number(band.lo, 1)} to {numbers.number(band.hi, 1)}"
+    if claimed.unit == "below":
+        return f"under {numbers.number(band.hi, 1)}"
+    return f"{numbers.percent(band.lo, 3)} to {numbers.percent(band.hi, 3)}"
+
+
+def difference(f: cl.Finding) -> float | int | None:
+    c = f.claim.claimed
+    if f.computed is None or c.unit not in ("count", "percent", "one_in"):
+        return None
+    target = c.value if c.unit == "count" else c.as_percent
+    d = f.computed - target
+    return int(d) if c.unit == "count" else d
+
+
+def difference_text(f: cl.Finding) -> str:
+    """The gap between the computed and the printed figure, in words."""
+    c, d = f.claim.claimed, difference(f)
+    if d is None or f.verdict == cl.REPRODUCED:
+        return "none at the printed precision" if f.verdict == cl.REPRODUCED else ""
+    if c.unit == "count":
+        share = abs(d) / abs(c.value) * 100 if c.value else None
+        rel = "" if share is None else (" (less than 0.1%)" if share < 0.05 else f" ({numbers.percent(share, 1)})")
+        more = "more" if d > 0 else "fewer"
+        return f"{numbers.count(abs(d))} {more} than printed{rel}"
+    return f"{numbers.distance(d, 2)} {'higher' if d > 0 else 'lower'} than printed"
+
+
+def _what(f: cl.Finding) -> str:
+    q = f.claim.query
+    area = wording.area_name(q.area, f.left_out)
+    return f"{area}, {q.period.label} ({q.period.quarters_text}), {q.basis} basis, {q.offences.label}"
+
+
+def _computation(f: cl.Finding) -> str:
+    q = f.claim.query
+    n = numbers.count(f.numerator)
+    if q.denominator is None:
+        return f"{q.numerator.label} = {n}"
+    exact = numbers.percent(f.computed, 2)
+    return f"{q.numerator.label} / {q.denominator.label} = {n} / {numbers.count(f.denominator)} = {exact}"
+
+
+def release_sentence(f: cl.Finding, release_of: dict[str, str]) -> str:
+    """What is known about the release the story used, against this edition's."""
+    article = f.registry.articles.get(f.claim.article, {})
+    used = article.get("release", "")
+    ours = sorted({release_of.get(fy, "") for fy in f.claim.query.period.financial_years} - {""})
+    ours_text = wording.join(ours) or "this edition's release"
+    if not used:
+        return f"The story does not say which release it used; this edition uses the {ours_text}."
+    if used in ours and len(ours) == 1:
+        return (
+            f"The story used the same release as this edition ({used}), so revisions do not explain the "
+            "difference: the story may have read the table differently."
+        )
+    return f"The story used the {used}; this edition uses the {ours_text}: revisions between them can explain it."
+
+
+def reason(f: cl.Finding, release_of: dict[str, str]) -> str:
+    """Why the verdict, in a few sentences."""
+    c, claim = f.claim.claimed, f.claim
+    if f.verdict == cl.NOT_FROM_DATASET:
+        return (
+            f"From {claim.source_name}: the outcomes tables hold police-recorded outcomes only, so this figure "
+            "cannot be checked against them."
+        )
+    if f.problem:
+        return f"The {f.problem}, so this claim cannot be checked on it."
+    if claim.kind == "coverage":
+        return _coverage_reason(f)
+    if claim.kind == "record":
+        return _record_reason(f)
+    if claim.kind == "rank":
+        return _rank_reason(f)
+    if f.verdict == cl.NOT_VERIFIABLE:
+        if f.missing:
+            return f"This edition cannot give the figure: {wording.gaps_text(f.missing)}."
+        return f"The denominator ({claim.query.denominator.label}) is 0 for {claim.query.period.label}."
+    shown = as_printed(c, f.computed)
+    head = f"{_what(f)}: {_computation(f)}, which prints as {shown}"
+    if f.verdict == cl.REPRODUCED:
+        return f"{head}: the published figure."
+    where = f"outside what {c.text} can stand for ({band_text(f.printed, c)})"
+    if f.verdict == cl.REVISED:
+        return (
+            f"{head}, {difference_text(f)}: {where}, but inside the band allowed for revised data "
+            f"({band_text(f.revised, c)}). {release_sentence(f, release_of)}"
+        )
+    return (
+        f"{head}, {difference_text(f)}: {where}, and outside the band allowed for revised data "
+        f"({band_text(f.revised, c)})."
+    )
+
+
+def _series_text(f: cl.Finding, series: dict[int, float]) -> str:
+    c = f.claim
+    rate = c.query.denominator is not None
+    return ", ".join(f"{y}: {numbers.percent(v, 1) if rate else numbers.count(v)}" for y, v in sorted(series.items()))
+
+
+def _record_reason(f: cl.Finding) -> str:
+    c, q = f.claim.claimed, f.claim.query
+    word = "lowest" if c.lowest else "highest"
+    if f.verdict == cl.NOT_VERIFIABLE:
+        return (
+            f"A record since {c.since} needs {c.since} and {q.period.year} at least; this edition cannot give "
+            f"{wording.gaps_text(f.missing)}."
+        )
+    if not f.series:
+        return f"'{c.text}' cannot be said of {q.period.label}, which comes before {c.since}."
+    head = f"{_what(f)}, by {q.period.kind} year: {_series_text(f, f.series)}"
+    gaps = f"; years that cannot be computed: {', '.join(map(str, f.not_computable))}" if f.not_computable else ""
+    if f.verdict == cl.REPRODUCED:
+        return f"{head}{gaps}. {q.period.year} is the {word}."
+    also = wording.join([str(y) for y in f.higher])
+    rel = " (within the band allowed for revised data)" if f.verdict == cl.REVISED else ""
+    return (
+        f"{head}{gaps}. {q.period.year} is not the {word}: {also} {'was' if len(f.higher) == 1 else 'were'} as "
+        f"{'low or lower' if c.lowest else 'high or higher'}{rel}."
+    )
+
+
+def _rank_reason(f: cl.Finding) -> str:
+    c, q = f.claim.claimed, f.claim.query
+    if f.verdict == cl.NOT_VERIFIABLE:
+        return f"This edition cannot rank {q.area.name} for {q.period.label}: {wording.gaps_text(f.missing)}."
+    return (
+        f"Ranked by {q.numerator.label}"
+        + (f" / {q.denominator.label}" if q.denominator else "")
+        + f", {q.period.label}, {q.basis} basis, {q.offences.label}: {q.area.name} is {int(f.computed)} of "
+        f"{f.of} police forces (1 = highest); printed: {c.text}."
+    )
+
+
+def _coverage_reason(f: cl.Finding) -> str:
+    q = f.claim.query
+    if f.verdict == cl.REPRODUCED:
+        return f"{q.area.name} lacks data in {q.period.label}: {wording.gaps_text(f.missing)}."
+    if f.verdict == cl.NOT_VERIFIABLE:
+        return (
+            f"This edition cannot show {possessive(q.area.name)} coverage in {q.period.label}: "
+            f"{wording.gaps_text(f.missing)}."
+        )
+    return f"{q.area.name} has data for every quarter of {q.period.label} in this edition."
+
+
+def possessive(name: str) -> str:
+    return wording.possessive(name)
+
+
+def computed_text(f: cl.Finding) -> Printed | str:
+    """The computed figure for the claim's OWN period, at its printed precision ('' when it cannot be computed)."""
+    c = f.claim.claimed
+    if f.verdict in (cl.NOT_VERIFIABLE, cl.NOT_FROM_DATASET) or f.claim.kind == "coverage":
+        return (
+            "incomplete"
+            if f.claim.kind == "coverage" and f.verdict == cl.REPRODUCED
+            else ("complete" if f.claim.kind == "coverage" and f.verdict == cl.DIFFERS else "")
+        )
+    if f.claim.kind == "record":
+        word = "lowest" if c.lowest else "highest"
+        return f"{word} since {c.since}" if f.verdict == cl.REPRODUCED else f"not the {word}"
+    if f.claim.kind == "rank":
+        return Printed(f"{int(f.computed)} of {f.of}", int(f.computed), f"rank:{f.claim.id}")
+    return as_printed(c, f.computed, key=f"claim:{f.claim.id}")
+
+
+def nearest_text(f: cl.Finding) -> Printed | str:
+    """The nearest figure this edition can give, at the claim's precision, for a claim it cannot check."""
+    near = f.nearest
+    if near is None:
+        return ""
+    if f.claim.kind == "coverage":
+        return "complete" if not near.gaps else f"incomplete: {wording.gaps_text(near.gaps)}"
+    if f.claim.kind == "record" and near.series:
+        value = near.series[near.period.year]
+        higher = [y for y, v in near.series.items() if y != near.period.year and v >= value]
+        shown = _series_text(f, {near.period.year: value})
+        if len(near.series) == 1:
+            return f"{shown} (the only computable year: no record can be judged)"
+        return f"{shown}, {'not the highest' if higher else 'the highest'} of the {len(near.series)} computable years"
+    return as_printed(f.claim.claimed, near.computed, key=f"nearest:{f.claim.id}")
+
+
+def caveats_text(flags: list[m.Flag]) -> str:
+    return " ".join(wording.flag_text(flag) for flag in flags)
+
+
+def edition_text(f: cl.Finding) -> str:
+    if not f.years_needed or f.verdict != cl.NOT_VERIFIABLE:
+        return ""
+    years = f.years_needed[0] if len(f.years_needed) == 1 else f"{f.years_needed[0]} to {f.years_needed[-1]}"
+    if f.edition_needed:
+        return f"the {f.edition_needed} edition holds financial years {years}"
+    return f"no edition in the sources manifest holds financial years {years}"
+
+
+def table(audit: cl.Audit, release_of: dict[str, str], rows_files: dict[str, str]) -> pd.DataFrame:
+    """claims_audit.csv: one row per claim, exact values and their printed forms."""
+    records = []
+    for f in audit.findings:
+        c, q = f.claim, f.claim.query
+        near = f.nearest
+        records.append(
+            {
+                "id": c.id,
+                "registry": f.registry.path.name,
+                "article": c.article,
+                "verdict": f.verdict,
+                "claimed": c.claimed.text,
+                "computed": f.computed if c.kind != "coverage" and f.verdict != cl.NOT_VERIFIABLE else None,
+                "computed_text": str(computed_text(f)),
+                "difference": difference(f),
+                "difference_text": difference_text(f),
+                "printed_band": band_text(f.printed, c.claimed),
+                "revised_band": band_text(f.revised, c.claimed),
+                "reason": reason(f, release_of),
+                "caveats": caveats_text(f.caveats if f.verdict != cl.NOT_VERIFIABLE else []),
+                "quote": c.quote,
+                "reading": c.reading,
+                "note": c.note,
+                "area": wording.area_name(q.area, f.left_out) if q else "",
+                "period": q.period.label if q else "",
+                "quarters": q.period.quarters_text if q else "",
+                "basis": q.basis if q else "",
+                "offences": q.offences.label if q else "",
+                "numerator": q.numerator.label if q else "",
+                "denominator": q.denominator.label if q and q.denominator else "",
+                "numerator_value": f.numerator,
+                "denominator_value": f.denominator,
+                "nearest_period": near.period.label if near else "",
+                "nearest_computed": near.computed if near else None,
+                "nearest_text": str(nearest_text(f)),
+                "edition_to_check": edition_text(f),
+                "years_needed": ", ".join(f.years_needed) if f.verdict == cl.NOT_VERIFIABLE else "",
+                "rows": None if f.rows is None else len(f.rows),
+            }
+        )
+    out = pd.DataFrame(records, columns=COLUMNS)
+    for col in ("computed", "difference", "nearest_computed"):  # counts stay whole numbers, rates keep decimals
+        out[col] = pd.Series([r[col] for r in records], dtype=object)
+    for col in INTEGER:
+        out[col] = out[col].astype("Int64")
+    out["rows_file"] = [rows_files.get(i, "") for i in out["id"]]
+    return out

@@ -1,0 +1,151 @@
+"""The one formatter. Every figure a reader sees (a story, a table, a chart's title, labels and alt text, a caption,
+a claim's computed value) travels unrounded from the computation to here and is formatted once, half-up, at the
+precision it is printed with: 20.848% is "20.8%" everywhere, never "20.85" rounded again to "20.9%".
+
+A formatted figure is a `Printed`: the text a reader sees, which also carries the exact value it states (and,
+where it has one, the key of the quantity). Pages write it as `<data value="exact">text</data>`, so the page itself
+says what every number states; plain text (a story to paste, alt text, a chart) uses the text alone.
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
+MINUS = "-"
+
+
+class Printed(str):
+    """The printed text of a figure, with the exact value it states."""
+
+    value: float | int | None
+    key: str
+
+    def __new__(cls, text: str, value, key: str = ""):
+        obj = super().__new__(cls, text)
+        obj.value = value
+        obj.key = key
+        return obj
+
+    def to_json(self) -> dict:
+        return {"text": str(self), "value": self.value, "key": self.key}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Printed:
+        return cls(data["text"], data["value"], data.get("key", ""))
+
+
+def half_up(x: float, decimals: int) -> Decimal:
+    """x rounded as a reader rounds (43.05 -> 43.1, 2.5 -> 3), on its shortest decimal form (so 0.285 is 0.29)."""
+    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def count(n, key: str = "") -> Printed:
+    """A whole number with thousands separators: 92,811."""
+    if _missing(n):
+        return Printed("–", None, key)
+    return Printed(f"{int(n):,}", int(n), key)
+
+
+WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def words(n, key: str = "") -> Printed:
+    """A whole number from zero to ten in words, as a newsroom writes it in a sentence ("fewer than ten")."""
+    if _missing(n) or not 0 <= int(n) <= 10:
+        return count(n, key)
+    return Printed(WORDS[int(n)], int(n), key)
+
+
+def number(x, decimals: int = 1, key: str = "") -> Printed:
+    """A plain number at a precision: 36.5 (chart labels, table cells whose heading carries the unit)."""
+    if _missing(x):
+        return Printed("–", None, key)
+    return Printed(f"{half_up(x, decimals):,}", float(x), key)
+
+
+def percent(p, decimals: int = 1, key: str = "") -> Printed:
+    """A percentage given in percent units (36.51 -> "36.5%")."""
+    if _missing(p):
+        return Printed("–", None, key)
+    return Printed(f"{half_up(p, decimals)}%", float(p), key)
+
+
+def share(num, den, decimals: int = 1, key: str = "") -> Printed:
+    """num as a percentage of den, from the counts (exact): share(35301, 81842) -> "43.1%"."""
+    if _missing(num) or _missing(den) or not den:
+        return Printed("–", None, key)
+    return percent(100 * num / den, decimals, key)
+
+
+def small_share(p, key: str = "") -> Printed:
+    """A share in a list of shares: one decimal, "<0.1%" for a positive share that would print as 0.0%."""
+    if not _missing(p) and 0 < p < 0.05:
+        return Printed("<0.1%", float(p), key)
+    return percent(p, 1, key)
+
+
+def points(d, decimals: int = 1, key: str = "") -> Printed:
+    """A difference in percentage points, signed: "+0.2 points", "-1.5 points", "0.0 points"."""
+    if _missing(d):
+        return Printed("–", None, key)
+    text = half_up(d, decimals)
+    sign = "+" if text > 0 else ""
+    return Printed(f"{sign}{text} points" if text else f"{abs(text)} points", float(d), key)
+
+
+def distance(d, decimals: int = 1, key: str = "") -> Printed:
+    """A size of a difference in percentage points, unsigned: "0.2 points"."""
+    if _missing(d):
+        return Printed("–", None, key)
+    return Printed(f"{half_up(abs(d), decimals)} points", float(abs(d)), key)
+
+
+def one_in(fraction, decimals: int = 0, key: str = "") -> Printed:
+    """A share as "1 in N" (fraction 1/24.3 -> "1 in 24")."""
+    if _missing(fraction) or fraction <= 0:
+        return Printed("none", fraction, key)
+    return Printed(f"1 in {half_up(1 / fraction, decimals):,}", float(fraction), key)
+
+
+def rank(r, of: int, key: str = "") -> Printed:
+    """A rank: "3 of 44"."""
+    if _missing(r):
+        return Printed("not ranked", None, key)
+    return Printed(f"{int(r)} of {of}", int(r), key)
+
+
+def ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 21st, 22nd, 112th."""
+    return f"{n}{'th' if 11 <= n % 100 <= 13 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def compare(a: Printed, b: Printed) -> int:
+    """-1, 0 or 1: how two figures compare AS PRINTED (equal text means 'the same' to a reader)."""
+    x, y = _numeric(a), _numeric(b)
+    return (x > y) - (x < y)
+
+
+def _numeric(p: Printed) -> Decimal:
+    digits = "".join(ch for ch in str(p) if ch.isdigit() or ch in ".-")
+    return Decimal(digits or "0")
+
+
+def frame(rows, columns=None):
+    """A table of printed figures. pandas infers a string dtype for text, which would drop each figure's exact
+    value, so the cells stay Python objects."""
+    import pandas as pd
+
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+def column(values, fmt, index=None):
+    """fmt applied to every value (NaN -> None first), as a column of printed figures (see frame)."""
+    import pandas as pd
+
+    index = values.index if index is None and hasattr(values, "index") else index
+    return pd.Series([fmt(None if _missing(v) else v) for v in values], index=index, dtype=object)

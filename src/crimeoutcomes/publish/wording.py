@@ -1,0 +1,194 @@
+"""The words for the typed facts analysis produces: quarters, gaps (data a figure cannot use), caveats (flags on a
+figure that can be computed) and areas. Plain English for readers; every number through the one formatter."""
+
+from __future__ import annotations
+
+from ..analysis import measures as m
+from ..data import derive
+from ..data import forces as forces_mod
+from . import numbers
+
+MONTHS = {
+    1: ("April", "June", 0),
+    2: ("July", "September", 0),
+    3: ("October", "December", 0),
+    4: ("January", "March", 1),
+}
+
+
+def months(financial_year: str, quarter: int) -> str:
+    """'2018/19', 1 -> 'April to June 2018'; '2018/19', 4 -> 'January to March 2019'."""
+    first, last, later = MONTHS[quarter]
+    return f"{first} to {last} {int(financial_year[:4]) + later}"
+
+
+def quarter(financial_year: str, quarter_number: int) -> str:
+    """'April to June 2018 (2018/19 Q1)': the months a reader knows, then the table's own name for the quarter."""
+    return f"{months(financial_year, quarter_number)} ({financial_year} Q{quarter_number})"
+
+
+def possessive(name: str) -> str:
+    """ "Cheshire's", "the Metropolitan Police's", "British Transport Police's"."""
+    return f"{name}'" if name.endswith("s") and not name.endswith("ss") else f"{name}'s"
+
+
+def force_name(name: str) -> str:
+    """A force as a sentence names it ("the Metropolitan Police")."""
+    force = forces_mod.BY_NAME.get(name)
+    return force.prose if force else name
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return one if n == 1 else (many or one + "s")
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """'1 force', '44 forces', '1 story', '4 stories'."""
+    return f"{numbers.count(n)} {plural(n, one, many)}"
+
+
+def join(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    items = [i for i in items if i]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1] if items else ""
+
+
+# ------------------------------------------------------------------------------------------- caveats (flags)
+def flag_title(flag: m.Flag) -> str:
+    """A caveat in a few words: 'Avon and Somerset, April to June 2018: looks incomplete'."""
+    what = {
+        m.LOW: "looks incomplete",
+        m.PARTLY_PROVIDED: "only partly provided",
+        m.LEFT_OUT: "some counts left out",
+    }[flag.kind]
+    return f"{flag.force}, {quarter(flag.financial_year, flag.quarter)}: {what}"
+
+
+def flag_text(flag: m.Flag) -> str:
+    """A caveat in a sentence or two, for the data notes."""
+    who, when = flag.force, quarter(flag.financial_year, flag.quarter)
+    if flag.kind == m.LOW:
+        return (
+            f"{possessive(who)} figures for {when} look incomplete: {numbers.count(flag.total)} offences were closed, "
+            f"{numbers.share(flag.total, flag.usual, 0)} of its usual {numbers.count(flag.usual)} a quarter. Figures "
+            "that include that quarter are probably too low."
+        )
+    if flag.kind == m.PARTLY_PROVIDED:
+        n = flag.cells or 0
+        return (
+            f"{who} did not provide all its counts for {when}: {numbers.count(n)} "
+            f"{plural(n, 'count is', 'counts are')} marked 'data not provided', so figures that include that quarter "
+            "are understated."
+        )
+    n = flag.cells or 0
+    return (
+        f"{numbers.count(n)} of {possessive(who)} {flag.basis}-basis {plural(n, 'count')} for {when} "
+        f"{plural(n, 'is', 'are')} blank or not a number in the published file and {plural(n, 'is', 'are')} left out "
+        "of its totals (the quality table lists every such cell)."
+    )
+
+
+# ------------------------------------------------------------------------------------------- gaps
+_STATUS = {
+    derive.COVERAGE_MISSING: "has no rows",
+    derive.COVERAGE_NOT_PROVIDED: "was not provided",
+    derive.COVERAGE_NO_COUNTS: "has no counts",
+}
+
+
+def gap_text(gap: m.Gap) -> str:
+    """Why a quarter cannot be used: 'April to June 2020 (2020/21 Q1) is not in this edition'."""
+    when = quarter(gap.financial_year, gap.quarter)
+    if gap.status == m.NOT_IN_EDITION:
+        return f"{when} is not in this edition"
+    if len(gap.forces) <= 3:
+        return f"{possessive(join(list(gap.forces)))} data for {when} {_STATUS[gap.status]}"
+    return f"the data of {len(gap.forces)} forces for {when} {_STATUS[gap.status]}"
+
+
+def spans(quarters: list[tuple[str, int]]) -> list[str]:
+    """Quarters as runs of months: [('2016/17', 1), ..., ('2016/17', 4)] -> ['April 2016 to March 2017']."""
+    order = sorted(set(quarters), key=lambda q: (q[0], q[1]))
+    runs: list[list[tuple[str, int]]] = []
+    for q in order:
+        if runs and _next_quarter(runs[-1][-1]) == q:
+            runs[-1].append(q)
+        else:
+            runs.append([q])
+    out = []
+    for run in runs:
+        (fy0, q0), (fy1, q1) = run[0], run[-1]
+        first, _, later0 = MONTHS[q0]
+        _, last, later1 = MONTHS[q1]
+        y0, y1 = int(fy0[:4]) + later0, int(fy1[:4]) + later1
+        out.append(months(fy0, q0) if len(run) == 1 else f"{first} {y0} to {last} {y1}")
+    return out
+
+
+def _next_quarter(q: tuple[str, int]) -> tuple[str, int]:
+    fy, n = q
+    if n < 4:
+        return fy, n + 1
+    start = int(fy[:4]) + 1
+    return f"{start}/{str(start + 1)[-2:]}", 1
+
+
+def gaps_text(gaps: list[m.Gap]) -> str:
+    """Gaps in one sentence, quarters not in the edition run together: 'the data for April 2016 to March 2017
+    are not in this edition'."""
+    absent = [(g.financial_year, g.quarter) for g in gaps if g.status == m.NOT_IN_EDITION]
+    other = [gap_text(g) for g in gaps if g.status != m.NOT_IN_EDITION]
+    parts = [f"the data for {join(spans(absent))} are not in this edition"] if absent else []
+    return "; ".join(parts + other)
+
+
+def story_caveats(flags: list[m.Flag], force: str) -> tuple[list[str], list[str]]:
+    """A story's caveats, short and without figures (the force's report gives them): (the force's own quarters,
+    the other forces' quarters behind the England and Wales figures, one sentence for each kind)."""
+    out: list[str] = []
+    own = [f for f in flags if f.force == force]
+    for f in own:
+        when = months(f.financial_year, f.quarter)
+        out.append(
+            {
+                m.LOW: f"{possessive(force_name(force))} figures for {when} look incomplete: far fewer offences were "
+                "closed than in its other quarters, so figures that include that quarter are probably too low.",
+                m.PARTLY_PROVIDED: f"{force_name(force)} did not provide all its counts for {when}, so figures that "
+                "include that quarter are understated.",
+                m.LEFT_OUT: f"Some of {possessive(force_name(force))} counts for {when} are blank in the published "
+                "file and are left out of its totals.",
+            }[f.kind]
+        )
+    own_texts, out = out, []
+    others = [f for f in flags if f.force != force]
+    lead = {
+        m.LOW: "quarters that look incomplete (far fewer offences closed than usual)",
+        m.PARTLY_PROVIDED: "quarters for which not every count was provided",
+        m.LEFT_OUT: "quarters with some counts blank in the published file, left out of the totals",
+    }
+    for kind in (m.LOW, m.PARTLY_PROVIDED, m.LEFT_OUT):
+        these = [f for f in others if f.kind == kind]
+        if not these:
+            continue
+        items = [f"{possessive(f.force)} for {months(f.financial_year, f.quarter)}" for f in these]
+        listed = join(items) if len(items) <= 4 else f"{len(items)} force-quarters (the full report lists them)"
+        tail = " National figures are probably slightly too low as a result." if kind != m.LEFT_OUT else ""
+        out.append(f"The England and Wales figures include {lead[kind]}: {listed}.{tail}")
+    return own_texts, out
+
+
+# ------------------------------------------------------------------------------------------- areas
+def area_name(area: m.Area, left_out: list[m.Gap] | tuple = ()) -> str:
+    """'England and Wales', or with the forces it leaves out and why: 'England and Wales (without Greater
+    Manchester)', '(without Greater Manchester, which has no usable data for July to September 2019)'."""
+    if not area.is_ew:
+        return area.name
+    reasons = []
+    if area.exclude:
+        reasons.append(f"without {join(list(area.exclude))}")
+    lacking = sorted({f for g in left_out for f in g.forces})
+    if lacking:
+        who = join(lacking) if len(lacking) <= 3 else f"{len(lacking)} forces"
+        when = join(sorted({months(g.financial_year, g.quarter) for g in left_out}))
+        reasons.append(f"without {who}, which {'has' if len(lacking) == 1 else 'have'} no usable data for {when}")
+    return f"{m.EW} ({'; '.join(reasons)})" if reasons else m.EW

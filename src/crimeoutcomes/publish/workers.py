@@ -1,0 +1,88 @@
+"""Render many pages in parallel: a pool of fresh worker processes (spawned: a Jupyter kernel's client keeps an
+event-loop thread a forked child would inherit half-alive), each loading its data once and keeping one Jupyter kernel
+for every page it renders. Workers and kernels die with the parent. With one job, the work runs in this process.
+
+`setup(*args)` runs once per worker and returns its state (the dataset, the caveats, ...); `work(state, item)` renders
+one item. Both must be module-level functions (a spawned worker imports them)."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import as_completed
+
+from .. import procs
+from ..errors import UserError
+from . import notebooks
+
+STATE: dict = {}
+
+
+def _init(setup: Callable, args: tuple) -> None:
+    from multiprocessing.util import Finalize
+
+    STATE.clear()
+    STATE.update(setup(*args))
+    kernel = notebooks.ReusableKernel()
+    STATE["kernel"] = kernel
+    Finalize(kernel, kernel.shutdown, exitpriority=10)  # pool workers skip atexit; this runs at their exit
+
+
+def _call(work: Callable, item) -> float:
+    t = time.perf_counter()
+    work(STATE, item)
+    return time.perf_counter() - t
+
+
+def run(
+    items: list,
+    work: Callable,
+    setup: Callable,
+    args: tuple,
+    *,
+    jobs: int | None,
+    what: str,
+    name: Callable = str,
+    log=print,
+) -> None:
+    """Render every item (in parallel); log one line per item; raise one UserError naming the failures."""
+    if not items:
+        return
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+    failures = []
+
+    def done(i: int, item, outcome) -> None:
+        if isinstance(outcome, Exception):
+            failures.append((item, outcome))
+            log(f"  [{i}/{len(items)}] {name(item)} FAILED: {_one_line(outcome)}")
+        else:
+            log(f"  [{i}/{len(items)}] {name(item)} ({outcome:.1f} s)")
+
+    if jobs == 1:
+        _init(setup, args)
+        try:
+            for i, item in enumerate(items, start=1):
+                try:
+                    done(i, item, _call(work, item))
+                except Exception as exc:
+                    done(i, item, exc)
+        finally:
+            STATE.pop("kernel").shutdown()
+    else:
+        with procs.pool(jobs, _init, (setup, args), start="spawn") as pool:
+            futures = {pool.submit(_call, work, item): item for item in items}
+            for i, fut in enumerate(as_completed(futures), start=1):
+                try:
+                    done(i, futures[fut], fut.result())
+                except Exception as exc:  # report every failure, then fail
+                    done(i, futures[fut], exc)
+    if failures:
+        raise UserError(
+            f"{len(failures)} {what} failed: " + "; ".join(f"{name(i)}: {_one_line(e)}" for i, e in failures[:3])
+        )
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[-1] if text else type(exc).__name__
