@@ -151,12 +151,75 @@ class ForceReport:
         return about(self.build)
 
 
-def exercise(question: str, answer: str):
-    """An exercise with its answer folded away (a <details> block), so students try it first."""
-    return _show(
-        f"<p><strong>{html.esc(question)}</strong></p><details><summary>Show the answer</summary>"
-        f"<p>{html.esc(answer)}</p></details>"
+def type0_note(area_rows: pd.DataFrame, area: str, force_rows: pd.DataFrame, force: str, quarter: str):
+    """What type 0 (no outcome yet, recorded basis) shows, in words that follow the numbers: its share in the
+    oldest and the latest quarter of an area, and in one quarter of a force (rows: analysis.guide.type0_by_quarter)."""
+    rows = area_rows.dropna(subset=["share_pct"])
+    if rows.empty:
+        return _show("<p>No offence recorded in this edition has a recorded-basis count.</p>")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    text = (
+        f"Of the offences recorded in {area} in {last['quarter']}, the edition's latest quarter, "
+        f"{last['share_pct']:.1f}% ({int(last['type0']):,}) had no outcome yet when the data were extracted"
     )
+    if len(rows) > 1:
+        text += f"; of those recorded in {first['quarter']}, its oldest, {first['share_pct']:.1f}%."
+        if round(last["share_pct"], 1) > round(first["share_pct"], 1):
+            text += (
+                " The older the quarter, the longer its offences have had to get an outcome, so type 0 is largest "
+                "for recent quarters and smaller for old ones: added to a total, it would inflate recent quarters "
+                "most."
+            )
+        elif round(last["share_pct"], 1) < round(first["share_pct"], 1):
+            text += " Here the oldest quarter has more offences without an outcome than the latest one."
+        else:
+            text += " It is the same in both."
+    else:
+        text += "."
+    mine = force_rows[force_rows["quarter"] == quarter]
+    if not mine.empty and pd.notna(mine["share_pct"].iloc[0]):
+        r = mine.iloc[0]
+        text += (
+            f" In section 5's example, {force} in {quarter}, it is {r['share_pct']:.1f}% "
+            f"({int(r['type0']):,} of {int(r['offences_recorded']):,} offences recorded)."
+        )
+    return _show(f"<p>{html.esc(text)}</p>")
+
+
+# ------------------------------------------------------------------------------------------------ exercises
+_exercises: list = []  # the exercises the notebook set up last (d.exercises), for d.check and d.answer
+
+
+def exercises(edition: str, force: str):
+    """Set up the dataset guide's exercises on an edition (and its example force) for d.exercise, d.check and
+    d.answer; returns them. Their right answers are computed from the edition when first needed."""
+    from .exercises import Exercises
+
+    _exercises[:] = [Exercises(edition, force)]
+    return _exercises[0]
+
+
+def _current():
+    if not _exercises:  # a notebook of the student's own: the guide's defaults
+        guide = next(nb for nb in dag.NOTEBOOKS if nb.name == "00_dataset_guide")
+        exercises(guide.parameters["edition"], guide.parameters["example_force"])
+    return _exercises[0]
+
+
+def exercise(number: int):
+    """An exercise with its answer folded away (a <details> block), so students try it first."""
+    return _show(_current().html(number))
+
+
+def check(number: int, answer):
+    """Check your answer to exercise `number` against the figures of the edition set up by d.exercises: right, or
+    a hint that says what went wrong."""
+    return _current().check(number, answer)
+
+
+def answer(number: int):
+    """The answer to exercise `number`, and why."""
+    return _current().answer(number)
 
 
 class Sensitivity:

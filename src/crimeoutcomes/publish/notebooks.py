@@ -18,6 +18,8 @@ from ..errors import UserError
 from . import html
 
 KERNEL = "crime-outcomes"  # registered inside the project's virtual environment by `make venv`
+#: cells with this tag are for the notebook only and left out of its page: a student's answer cells
+NOTEBOOK_ONLY = "notebook-only"
 #: notebook metadata papermill and Jupyter write on every run; stripped from committed notebooks
 VOLATILE_KEYS = ("metadata.papermill", "cell.metadata.papermill", "cell.metadata.execution", "metadata.widgets")
 
@@ -101,13 +103,19 @@ def to_html(
     notebook: Path, target: Path, *, title: str, build: dict | None, crumbs: list[tuple[str, str]] = ()
 ) -> Path:
     """A page from an executed notebook: nbconvert's `basic` template (no code, no prompts; the `lab` one loads
-    scripts from a CDN) inside the project's page shell. Charts displayed with a file name link that file."""
+    scripts from a CDN) inside the project's page shell, without the cells tagged NOTEBOOK_ONLY. Charts displayed
+    with a file name link that file."""
     import nbformat
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     nb = nbformat.read(str(notebook), as_version=4)
     exporter = HTMLExporter(
-        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        config=Config({"TagRemovePreprocessor": {"remove_cell_tags": [NOTEBOOK_ONLY]}}),
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
     )
     body, _ = exporter.from_notebook_node(nb)
     write_text(target, html.page(title, body, build, crumbs=crumbs, heading=False))
