@@ -107,7 +107,7 @@ def test_each_exercise_on_the_sample_edition_with_a_right_and_a_wrong_answer(rea
     verdict = real.check(number, wrong)
     assert not verdict.correct and verdict.status == ex.WRONG
     assert verdict.message.startswith(hint), verdict.message
-    assert verdict.message.endswith(f"(d.answer({number}) shows the answer.)")
+    assert verdict.message.endswith(f"(ex.answer({number}) shows the answer.)")
     assert secret not in verdict.message  # the answer stays hidden until asked
 
 
@@ -149,15 +149,17 @@ def test_a_number_nearer_a_known_mistake_than_the_answer_is_that_mistake(real):
     assert real.check(2, 2.2).correct and real.check(2, 2.25).correct
 
 
-def test_d_check_works_in_a_notebook_of_the_students_own(sample_root):
-    """Without d.exercises, d.check uses the guide's parameters (sample edition, Cheshire)."""
-    display._exercises.clear()
+def test_check_works_in_a_notebook_of_the_students_own(sample_root):
+    """Without ex.setup, ex.check uses the guide's parameters (sample edition, Cheshire)."""
+    ex._current.clear()
     try:
-        assert display.check(1, 24120).correct
-        assert display.answer(8).startswith("404: Kent's")
-        assert "<details><summary>Show the answer</summary><p>404: Kent" in display.exercise(8).data
+        assert ex.check(1, 24120).correct
+        assert ex.answer(8).startswith("404: Kent's")
+        assert "<details><summary>Show the answer</summary><p>404: Kent" in ex.show(8).data
+        ex.setup("sample", "Derbyshire")
+        assert ex.current().question(1).startswith("1. How many investigations did Derbyshire close in 2018/19 Q4")
     finally:
-        display._exercises.clear()
+        ex._current.clear()
 
 
 def test_the_guide_page_keeps_answers_folded_and_leaves_out_the_answer_cells(tmp_path):
@@ -253,7 +255,7 @@ def test_the_checkers_on_a_synthetic_edition(synth):
     expired_rows = len(rows[(rows["offence_code"] == "S002") & (rows["financial_year"] == "2018/19")])
     assert exercises.check(9, expired_rows).message == (
         "That is how many rows have an expired code; add up their closed counts instead. "
-        "(d.answer(9) shows the answer.)"
+        "(ex.answer(9) shows the answer.)"
     )
 
     assert exercises.check(10, ["wiltshire police"]).correct
@@ -317,3 +319,26 @@ def test_reading_answers_in_every_sensible_form():
     assert ex.read_quarters(pd.Series(["2017/18 Q4"])) == {"2017/18 Q4"}
     with pytest.raises(ex.Unreadable, match="runs from one year to the next"):
         ex.read_quarter("2018/20 Q1")
+
+
+def test_an_edition_too_small_for_some_exercises_asks_them_all_and_says_which_it_cannot_answer(tmp_path):
+    """Three forces: England and Wales is never whole, so exercises 5 to 7 cannot be answered; nor 8 and 9 (no
+    negative cell, no expired code)."""
+    frames = {
+        fy: synthetic.grid(fy, force_names=["Cheshire", "Derbyshire", "Kent"], n_offences=2, seed=i)
+        for i, fy in enumerate(["2017/18", "2018/19"])
+    }
+    build_synthetic(tmp_path, frames)
+    small = ex.Exercises("synthetic-test", "Cheshire")
+    unavailable = [n for n in small.numbers if not small.fact(n).answerable]
+    assert unavailable == [5, 6, 7, 8, 9]
+    assert small.question(6).startswith(
+        "6. What was the victim-did-not-support rate of England and Wales (without Greater Manchester) in the latest "
+        "period this edition can compute"
+    )
+    assert str(small.check(6, 24.1)) == (
+        "Exercise 6: not available. Not available in the synthetic-test edition: no period has every quarter "
+        "present for England and Wales (section 7.8)."
+    )
+    assert small.check(3, ["2017/18 Q4", "2018/19 Q1", "2018/19 Q2", "2018/19 Q3"]).correct
+    assert "<details>" in small.html(9) and "no row has an expired offence code" in small.html(9)

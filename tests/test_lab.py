@@ -54,7 +54,7 @@ def test_the_first_run_copies_every_notebook_and_later_runs_keep_the_students_ed
     assert [c.get("outputs") for c in copy.cells] == [c.get("outputs") for c in original.cells]  # same edition
 
     nb = nbformat.read(str(guide), as_version=4)
-    nb.cells[-1].source = "answer_10 = ['Derbyshire']\nd.check(10, answer_10)"
+    nb.cells[-1].source = "answer_10 = ['Derbyshire']\nex.check(10, answer_10)"
     nbformat.write(nb, str(guide))
     edited = guide.read_bytes()
     (folder / "01_clean.ipynb").unlink()
@@ -322,15 +322,15 @@ def test_jupyterlab_serves_the_students_notebooks_and_runs_them_on_the_project_k
             assert status == "ok" and Path(text.strip()) == Path(sys.executable)
 
             # a student answers exercise 3 wrongly, then rightly, and computes exercise 1 from the table
-            status, text = execute(ws, "d.check(3, ['2018/19 Q1', '2018/19 Q2', '2018/19 Q3', '2018/19 Q4'])")
+            status, text = execute(ws, "ex.check(3, ['2018/19 Q1', '2018/19 Q2', '2018/19 Q3', '2018/19 Q4'])")
             assert status == "ok" and text.startswith("Exercise 3: wrong. Those are the four quarters of financial")
-            status, text = execute(ws, "d.check(3, ['2018/19 q3', '2017/18 Q4', '2018/19 Q1', '2018/19 Q2'])")
+            status, text = execute(ws, "ex.check(3, ['2018/19 q3', '2017/18 Q4', '2018/19 Q1', '2018/19 Q2'])")
             assert status == "ok" and text.startswith("Exercise 3: right. 2017/18 Q4, 2018/19 Q1, 2018/19 Q2 and")
             status, text = execute(
                 ws,
                 "answer_1 = totals[(totals['force'] == 'Cheshire') & (totals['financial_year'] == '2018/19')\n"
                 "                  & (totals['fin_quarter'] == 4) & totals['in_totals']]['closed'].sum()\n"
-                "d.check(1, answer_1)",
+                "ex.check(1, answer_1)",
             )
             assert status == "ok" and text.startswith("Exercise 1: right. 24,120: the closed basis")
         finally:
@@ -338,7 +338,7 @@ def test_jupyterlab_serves_the_students_notebooks_and_runs_them_on_the_project_k
 
         # the student saves the notebook: their copy changes, the project's notebooks do not
         edited = json.loads(json.dumps(guide))
-        edited["cells"][-1]["source"] = "answer_10 = ['Avon and Somerset', 'Derbyshire']\nd.check(10, answer_10)"
+        edited["cells"][-1]["source"] = "answer_10 = ['Avon and Somerset', 'Derbyshire']\nex.check(10, answer_10)"
         r = server.http.put(
             server.base + "/api/contents/00_dataset_guide.ipynb",
             json={"type": "notebook", "format": "json", "content": edited},

@@ -110,9 +110,11 @@ def type0(ds: m.Dataset, force: str) -> Fact:
 
 def calendar_quarters(ds: m.Dataset) -> Fact:
     ew = m.Area.of(m.EW)
-    year = ds.latest(ew, "calendar") or (ds.periods("calendar") or [None])[-1]
+    held = set(ds.quarters)
+    whole = [p for p in ds.periods("calendar") if all(q in held for q in p.quarters)]
+    year = ds.latest(ew, "calendar") or (whole or ds.periods("calendar") or [None])[-1]
     if year is None:
-        return Fact(3, "calendar", "quarters", None)
+        return Fact(3, "calendar", "quarters", None, about={"year": None})
     y = year.year
     return Fact(
         3,
@@ -151,7 +153,7 @@ def top_force(ds: m.Dataset) -> Fact:
     ew = m.Area.of(m.EW)
     latest = guide.latest_period(ds, ew)
     if latest is None:
-        return Fact(5, "latest", "force", None)
+        return Fact(5, "latest", "force", None, about={"period": None})
     rank = m.ranking(ds, latest)
     ranked = rank[rank["rank"].notna()]
     if ranked.empty:
@@ -191,7 +193,7 @@ def rate(ds: m.Dataset) -> Fact:
     ew = m.Area.of(m.EW)
     latest = guide.latest_period(ds, ew)
     if latest is None:
-        return Fact(6, "rate", "percent", None, decimals=1)
+        return Fact(6, "rate", "percent", None, decimals=1, about={"area": ew.label, "period": None})
     fig = m.figures(ds, ew, latest)
     closed = ds.counts("closed", m.OffenceScope("all"))
     t14 = closed.total(ew.forces, latest.quarters, ("14",))[0]
@@ -228,7 +230,7 @@ def exclusions(ds: m.Dataset) -> Fact:
     ew = m.Area.of(m.EW)
     latest = guide.latest_period(ds, ew)
     if latest is None:
-        return Fact(7, "exclusions", "count", None)
+        return Fact(7, "exclusions", "count", None, about={"period": None})
     fig = m.figures(ds, ew, latest)
     every = m.figures(ds, m.Area.of(m.EW, exclude=()), latest).closed
     no_btp = m.figures(ds, m.Area.of(m.EW, include_btp=False), latest).closed
@@ -270,7 +272,7 @@ def negative(ds: m.Dataset, negative_cells: pd.DataFrame) -> Fact:
     """The force whose negative closed-basis cells take the most off its offences closed in the latest year."""
     year = _year(ds, m.Area.of(m.EW))
     if year is None:
-        return Fact(8, "negative", "count", None)
+        return Fact(8, "negative", "count", None, about={"year": None})
     neg = negative_cells
     when = set(year.quarters)
     in_year = [(fy, q) in when for fy, q in zip(neg["financial_year"].astype(str), neg["fin_quarter"].astype(int))]

@@ -186,42 +186,6 @@ def type0_note(area_rows: pd.DataFrame, area: str, force_rows: pd.DataFrame, for
     return _show(f"<p>{html.esc(text)}</p>")
 
 
-# ------------------------------------------------------------------------------------------------ exercises
-_exercises: list = []  # the exercises the notebook set up last (d.exercises), for d.check and d.answer
-
-
-def exercises(edition: str, force: str):
-    """Set up the dataset guide's exercises on an edition (and its example force) for d.exercise, d.check and
-    d.answer; returns them. Their right answers are computed from the edition when first needed."""
-    from .exercises import Exercises
-
-    _exercises[:] = [Exercises(edition, force)]
-    return _exercises[0]
-
-
-def _current():
-    if not _exercises:  # a notebook of the student's own: the guide's defaults
-        guide = next(nb for nb in dag.NOTEBOOKS if nb.name == "00_dataset_guide")
-        exercises(guide.parameters["edition"], guide.parameters["example_force"])
-    return _exercises[0]
-
-
-def exercise(number: int):
-    """An exercise with its answer folded away (a <details> block), so students try it first."""
-    return _show(_current().html(number))
-
-
-def check(number: int, answer):
-    """Check your answer to exercise `number` against the figures of the edition set up by d.exercises: right, or
-    a hint that says what went wrong."""
-    return _current().check(number, answer)
-
-
-def answer(number: int):
-    """The answer to exercise `number`, and why."""
-    return _current().answer(number)
-
-
 class Sensitivity:
     """The files the sensitivity step wrote (the step table names them), shown for people."""
 

@@ -5,9 +5,13 @@ the notebook runs on; this module words the questions, the answers and the hints
 any sensible form: a number as int, float, text ("12,345", "23.6%") or a one-value pandas result; a force in any
 common spelling; a list of forces or quarters in any order, case or spacing.
 
-    from crimeoutcomes.publish import display as d
-    d.check(3, my_answer)      # right, or a hint that says what the answer you gave actually measures
-    d.answer(3)                # the answer and why (only when asked)
+    from crimeoutcomes.publish import exercises as ex
+    ex.setup("sample", "Cheshire")   # the guide's edition and example force (without setup: the guide's defaults)
+    ex.check(3, my_answer)           # right, or a hint that says what the answer you gave actually measures
+    ex.answer(3)                     # the answer and why (only when asked)
+
+This module is imported by the dataset guide alone (not through `display`, which every notebook imports), so a change
+to an exercise re-runs the pages step and nothing else.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from .. import dag
 from ..analysis import exercises as facts_mod
 from ..analysis import measures as m
 from ..analysis.periods import QUARTER_END_MONTH
@@ -249,7 +254,7 @@ class Exercises:
         if right:
             return Verdict(f.number, RIGHT, " ".join(p for p in (note, ANSWERS[f.topic](f)) if p))
         hint = HINTS[f.topic](f, mistake, read)
-        return Verdict(f.number, WRONG, f"{hint} (d.answer({f.number}) shows the answer.)")
+        return Verdict(f.number, WRONG, f"{hint} (ex.answer({f.number}) shows the answer.)")
 
 
 def _close(x: float, target, decimals: int) -> bool:
@@ -421,11 +426,14 @@ def _h_type0(f, mistake, read):
     )
 
 
+LATEST = "the latest period this edition can compute"
+
+
 def _q_calendar(f):
-    year = f.about.get("year", "")
+    year = f.about.get("year")
     return (
-        f"Which financial quarters make up calendar year {year}? Give a list of quarters written like "
-        "'2015/16 Q2' (financial year and quarter), in any order."
+        f"Which financial quarters make up {f'calendar year {year}' if year else 'a calendar year'}? Give a list of "
+        "quarters written like '2015/16 Q2' (financial year and quarter), in any order."
     )
 
 
@@ -533,8 +541,8 @@ def _h_latest(f, mistake, read):
 def _q_rate(f):
     a = f.about
     return (
-        f"What was the victim-did-not-support rate of {a['area']} in {a['period']}: outcome types 14 + 16 as a "
-        "percentage of offences closed? Give it with one decimal place."
+        f"What was the victim-did-not-support rate of {a['area']} in {a['period'] or LATEST}: outcome types 14 + 16 "
+        "as a percentage of offences closed? Give it with one decimal place."
     )
 
 
@@ -570,7 +578,7 @@ def _h_rate(f, mistake, read):
 
 def _q_exclusions(f):
     return (
-        f"How many offences were closed in England and Wales in {f.about['period']}, as this project counts "
+        f"How many offences were closed in England and Wales in {f.about['period'] or LATEST}, as this project counts "
         "England and Wales (sections 4, 7.6 and 7.7 say who is in it)?"
     )
 
@@ -617,7 +625,7 @@ def _q_negative(f):
         return (
             "Negative counts are adjustments: an offence moved to another code after its outcome was counted is "
             "taken off again as a negative number, and published totals include them. Which force's negative "
-            f"closed-basis cells take the most off its offences closed in {a.get('year', 'the latest year')}?"
+            f"closed-basis cells take the most off its offences closed in {a.get('year') or 'the latest year'}?"
         )
     return (
         "Negative counts are adjustments: an offence moved to another code after its outcome was counted is taken "
@@ -756,7 +764,7 @@ def _h_partial(f, mistake, read):
 
 
 def _unavailable_negative(f):
-    return f"it has no negative closed-basis cell in {f.about.get('year', 'its latest year')} to change a total."
+    return f"it has no negative closed-basis cell in {f.about.get('year') or 'its latest year'} to change a total."
 
 
 QUESTIONS = {
@@ -809,3 +817,37 @@ UNAVAILABLE_WHY = {
     "partial": lambda f: "it has no coverage table.",
 }
 assert set(QUESTIONS) == set(ANSWERS) == set(HINTS) == set(UNAVAILABLE_WHY)
+
+
+# ------------------------------------------------------------------------------------ what a notebook calls
+_current: list[Exercises] = []  # the exercises set up last (setup), for check, answer and show
+
+
+def setup(edition: str, force: str) -> None:
+    """Set up the guide's exercises on an edition (and its example force) for check, answer and show. Their right
+    answers are computed from the edition when first needed."""
+    _current[:] = [Exercises(edition, force)]
+
+
+def current() -> Exercises:
+    if not _current:  # a notebook of the student's own: the guide's parameters
+        guide = next(nb for nb in dag.NOTEBOOKS if nb.name == "00_dataset_guide")
+        setup(guide.parameters["edition"], guide.parameters["example_force"])
+    return _current[0]
+
+
+def check(number: int, answer) -> Verdict:
+    """Check your answer to exercise `number` on the edition set up: right, or a hint that says what went wrong."""
+    return current().check(number, answer)
+
+
+def answer(number: int) -> Answer:
+    """The answer to exercise `number`, and why."""
+    return current().answer(number)
+
+
+def show(number: int):
+    """The question, with its answer folded away (a <details> block), so students try it first."""
+    from IPython.display import HTML
+
+    return HTML(current().html(number))
