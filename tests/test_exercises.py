@@ -342,3 +342,11 @@ def test_an_edition_too_small_for_some_exercises_asks_them_all_and_says_which_it
     )
     assert small.check(3, ["2017/18 Q4", "2018/19 Q1", "2018/19 Q2", "2018/19 Q3"]).correct
     assert "<details>" in small.html(9) and "no row has an expired offence code" in small.html(9)
+
+
+def test_a_fraction_where_a_percentage_is_asked(real):
+    assert real.check(6, 0.241).correct
+    assert real.check(6, 0.0517).message.startswith("You used type 14 alone")  # 5.17%: type 14 alone, as a fraction
+    said = real.check(6, 0.3).message
+    assert "Your answer, 0.3, looks like a fraction: as a percentage it is 30.0%, too high." in said
+    assert "Your answer, 4,000,000, is too low." in real.check(7, 4_000_000).message

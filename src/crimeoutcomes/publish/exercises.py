@@ -273,8 +273,17 @@ def _judge(f: facts_mod.Fact, given) -> tuple[bool, str, str | None, object]:
             return True, "", None, x
         if near:
             return False, "", min(near)[2], x
-        if f.kind == "percent" and 0 <= x <= 1 and _close(100 * x, f.value, f.decimals):
-            return True, f"(You gave a fraction, {x:g}; as a percentage that is {pct(100 * x, f.decimals)}.)", None, x
+        if f.kind == "percent" and 0 <= x <= 1 < abs(float(f.value)):  # a fraction where a percentage is asked
+            if _close(100 * x, f.value, f.decimals):
+                return (
+                    True,
+                    f"(You gave a fraction, {x:g}; as a percentage that is {pct(100 * x, f.decimals)}.)",
+                    None,
+                    x,
+                )
+            for name, v in f.traps.items():
+                if _close(100 * x, v, f.decimals):
+                    return False, "", name, x
         return False, "", None, x
     if f.kind == "force":
         items = _items(given)
@@ -300,7 +309,12 @@ def _judge(f: facts_mod.Fact, given) -> tuple[bool, str, str | None, object]:
 def _direction(x, value, unit: str = "") -> str:
     if not isinstance(x, float):
         return ""
-    return f" Your answer, {x:,g}{unit}, is too {'high' if x > float(value) else 'low'}."
+    if unit == "%" and 0 <= x <= 1 < abs(float(value)):
+        return (
+            f" Your answer, {x:,.10g}, looks like a fraction: as a percentage it is {pct(100 * x)}, too "
+            f"{'high' if 100 * x > float(value) else 'low'}."
+        )
+    return f" Your answer, {x:,.10g}{unit}, is too {'high' if x > float(value) else 'low'}."
 
 
 def _set_diff(got, want, what: str) -> str:
