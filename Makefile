@@ -98,7 +98,7 @@ check-pages: all ## Open the pages in headless Chromium at 390 and 1,280 px, che
 	$(CLI) check-pages --edition "$$CO_EDITION"
 
 lab: all ## JupyterLab on your own copies of the notebooks (my-notebooks/); FRESH=1, LAB_ARGS=--no-browser
-	$(CLI) lab --edition "$$CO_EDITION" $${CO_FRESH:+--fresh} --lab-args "$$CO_LAB_ARGS"
+	$(CLI) lab --edition "$$CO_EDITION" $${CO_FRESH:+--fresh} --lab-args="$$CO_LAB_ARGS"
 
 discover: $(INSTALLED) ## Ask GOV.UK for the outcomes workbooks and compare (DOWNLOAD=1 fetches new ones)
 	$(CLI) discover $${CO_DOWNLOAD:+--download}

@@ -138,6 +138,32 @@ def test_lab_on_an_edition_without_outputs_says_what_to_do(tmp_path, capsys):
     assert not (tmp_path / "mine").exists()
 
 
+def test_the_make_target_passes_lab_args_and_fresh_to_the_command(sample_root, tmp_path):
+    """The Makefile's own `lab` line (make -n prints it; make all is not run), run with --prepare-only appended:
+    LAB_ARGS=--no-browser is one option, and FRESH=1 puts the copies aside."""
+    printed = subprocess.run(
+        ["make", "-n", "-s", "lab", "LAB_ARGS=--no-browser", "FRESH=1"],
+        cwd=paths.CHECKOUT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    (line,) = [x for x in printed.splitlines() if " -m crimeoutcomes lab " in x]
+    folder = tmp_path / "mine"
+    env = {**os.environ, "CO_EDITION": "sample", "CO_FRESH": "1", "CO_LAB_ARGS": "--no-browser"}
+    for _ in range(2):
+        done = subprocess.run(
+            ["bash", "-c", f'{line} --prepare-only --folder "{folder}"'],
+            cwd=paths.CHECKOUT,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+    assert f"{folder}/: your earlier copies are kept in {folder}/old/" in done.stdout
+    assert len(list((folder / lab.OLD).iterdir())) == 1
+
+
 def test_the_command_starts_jupyterlab_in_the_folder_on_the_guide_with_the_project_kernel(tmp_path):
     cmd = lab.command(tmp_path, ["--no-browser"])
     assert cmd[:3] == [sys.executable, "-m", "jupyterlab"] and cmd[-1] == "--no-browser"
