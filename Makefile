@@ -3,7 +3,8 @@
 # Variables: EDITION (default sample), MIRROR (a folder holding the raw files; default ../shared/outcomes-data),
 # OFFLINE=1 (never download), FORCE (for `make report` and `make story`), JOBS (parallel workers), CLAIMS (your own
 # registry for `make claims`), STORY (your own story spec for `make stories`), KEEP_NOTEBOOKS=1 (keep executed
-# notebooks), DOWNLOAD=1 (for `make discover`), PYTHON.
+# notebooks), DOWNLOAD=1 (for `make discover`), FRESH=1 (for `make lab`: fresh copies of the notebooks, yours kept
+# aside), LAB_ARGS (options for JupyterLab), PYTHON.
 # Their values are taken literally and reach commands only as environment data, never as shell or make text.
 
 SHELL := /bin/bash
@@ -20,6 +21,8 @@ CLAIMS ?=
 STORY ?=
 KEEP_NOTEBOOKS ?=
 DOWNLOAD ?=
+FRESH ?=
+LAB_ARGS ?=
 override EDITION := $(value EDITION)
 override PYTHON := $(value PYTHON)
 override MIRROR := $(value MIRROR)
@@ -30,6 +33,8 @@ override CLAIMS := $(value CLAIMS)
 override STORY := $(value STORY)
 override KEEP_NOTEBOOKS := $(value KEEP_NOTEBOOKS)
 override DOWNLOAD := $(value DOWNLOAD)
+override FRESH := $(value FRESH)
+override LAB_ARGS := $(value LAB_ARGS)
 ifneq ($(words $(EDITION)),1)
 $(error EDITION must be one edition name, such as EDITION=sample (make editions lists them))
 endif
@@ -43,6 +48,8 @@ export CO_CLAIMS := $(CLAIMS)
 export CO_STORY := $(STORY)
 export CO_KEEP := $(KEEP_NOTEBOOKS)
 export CO_DOWNLOAD := $(DOWNLOAD)
+export CO_FRESH := $(FRESH)
+export CO_LAB_ARGS := $(LAB_ARGS)
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -54,15 +61,16 @@ RUN_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_
   $${CO_STORY:+--spec "$$CO_STORY"}
 SOURCE_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_OFFLINE:+--offline}
 
-.PHONY: help venv editions fetch report story steps check-pages discover notebooks test unit nbval lint bench lock \
-        clean distclean
+.PHONY: help venv editions fetch report story steps check-pages lab discover notebooks test unit nbval lint bench \
+        lock clean distclean
 
 help: ## List the steps and tools
 	@echo "Steps (the step table, src/crimeoutcomes/dag.py; each runs what it needs first and skips what is current):"
 	@grep -E '^[a-z][a-z-]+:.*## ' $(MAKE_STEPS) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "Tools:"
 	@grep -E '^[a-z][a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "Variables: EDITION=$$CO_EDITION MIRROR= OFFLINE=1 JOBS= FORCE= CLAIMS= STORY= KEEP_NOTEBOOKS=1 (see the top of the Makefile)"
+	@echo "Variables: EDITION=$$CO_EDITION MIRROR= OFFLINE=1 JOBS= FORCE= CLAIMS= STORY= KEEP_NOTEBOOKS=1 FRESH=1 LAB_ARGS="
+	@echo "(see the top of the Makefile)"
 
 # the step targets (all, data, claims, ...): generated from the step table by `python -m crimeoutcomes steps --write`
 MAKE_STEPS := steps.mk
@@ -98,6 +106,9 @@ steps: $(INSTALLED) ## What each step would do now: current, or why it runs
 check-pages: all ## Open the pages in headless Chromium at 390 and 1,280 px, check them, save screenshots
 	.ci/install-chromium
 	$(CLI) check-pages --edition "$$CO_EDITION"
+
+lab: all ## JupyterLab on your own copies of the notebooks (my-notebooks/); FRESH=1, LAB_ARGS=--no-browser
+	$(CLI) lab --edition "$$CO_EDITION" $${CO_FRESH:+--fresh} --lab-args="$$CO_LAB_ARGS"
 
 discover: $(INSTALLED) ## Ask GOV.UK for the outcomes workbooks and compare (DOWNLOAD=1 fetches new ones)
 	$(CLI) discover $${CO_DOWNLOAD:+--download}

@@ -230,6 +230,9 @@ def test_editing_a_caveat_label_updates_the_guide_page_and_nothing_else_runs(roo
         ("crimeoutcomes.publish.charts", {"sensitivity", "reports"}),
         ("crimeoutcomes.publish.claims_page", {"claims"}),
         ("crimeoutcomes.analysis.guide", {"pages"}),
+        ("crimeoutcomes.analysis.exercises", {"pages"}),  # the guide alone imports the exercises, not display
+        ("crimeoutcomes.publish.exercises", {"pages"}),
+        ("crimeoutcomes.tools.lab", set()),
         ("crimeoutcomes.data.read", set(dag.BY_NAME)),
         ("crimeoutcomes.steps.site", {"site"}),
     ],

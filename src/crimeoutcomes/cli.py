@@ -4,7 +4,7 @@ a run context (context.py) that every step receives.
 Steps (the step table, dag.py): `run [STEP ...]` runs the named steps (all by default) and whatever they need first,
 skipping every step that is current; `build`, `claims`, `sensitivity`, `reports`, `stories`, `pages`, `site` run one
 step (and what it needs); `stories` takes --spec, --force and --out. `steps` shows what would run and why. Tools:
-`editions`, `fetch`, `check-pages`, `discover`, `notebooks`, `install-kernel`, `bench`.
+`editions`, `fetch`, `check-pages`, `discover`, `notebooks`, `install-kernel`, `lab`, `bench`.
 
 Expected failures print one line (what, where, what to do) and exit non-zero; --debug shows the traceback.
 """
@@ -173,6 +173,20 @@ def cmd_install_kernel(args) -> int:
     return 0
 
 
+def cmd_lab(args) -> int:
+    from .data import manifest
+    from .tools import lab
+
+    edition = manifest.load(args.manifest).edition(args.edition).name
+    return lab.main(
+        edition,
+        fresh=args.fresh,
+        lab_args=args.lab_args or "",
+        where=Path(args.folder) if args.folder else None,
+        start=not args.prepare_only,
+    )
+
+
 def cmd_bench(args) -> int:
     from .tools import bench
 
@@ -257,6 +271,16 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("notebooks", cmd_notebooks, "regenerate the committed notebooks (run in a temporary project root)")
     sp.add_argument("names", nargs="*", help="committed notebook stems (default: all)")
     add("install-kernel", cmd_install_kernel, "register the project's Jupyter kernel in this environment")
+    sp = add(
+        "lab",
+        cmd_lab,
+        "JupyterLab on your own copies of the notebooks (my-notebooks/, made when missing, never overwritten)",
+    )
+    edition(sp)
+    sp.add_argument("--fresh", action="store_true", help="put your copies aside in my-notebooks/old/ and make new ones")
+    sp.add_argument("--lab-args", help="options for JupyterLab, as one string (e.g. '--no-browser --port 8899')")
+    sp.add_argument("--folder", help="the folder of your copies (default: my-notebooks at the project root)")
+    sp.add_argument("--prepare-only", action="store_true", help="make the copies and stop (do not start JupyterLab)")
     sp = add("bench", cmd_bench, "print speed and memory figures side by side")
     sp.add_argument("--quick", action="store_true", help="skip the full-scale synthetic edition")
     return p

@@ -222,9 +222,45 @@ def coverage_problems(ds: m.Dataset) -> pd.DataFrame:
     )
 
 
-def type0_share(totals: dict) -> float:
-    """Type 0 as a share (%) of the recorded-basis offences with an outcome, from bases_example's totals."""
-    return 100 * totals["type0"] / totals["recorded"] if totals["recorded"] else 0.0
+def type0_by_quarter(ds: m.Dataset, area: m.Area) -> pd.DataFrame:
+    """Outcome type 0 on the recorded basis, quarter by quarter (oldest first): of the offences recorded in each
+    quarter, how many had no outcome yet when the data were extracted."""
+    rec = ds.counts("recorded", m.OffenceScope("all"))
+    rows = []
+    for fy, q in ds.quarters:
+        p = Period.quarter(fy, q)
+        type0 = rec.total(area.forces, p.quarters, (outcomes.NOT_YET_ASSIGNED,))[0]
+        with_outcome = ds.evaluate(m.Query(area, p, "recorded")).numerator
+        recorded = type0 + with_outcome
+        rows.append(
+            {
+                "quarter": p.label,
+                "type0": type0,
+                "with_outcome": with_outcome,
+                "offences_recorded": recorded,
+                "share_pct": 100 * type0 / recorded if recorded else None,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def type0_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """type0_by_quarter for people."""
+    return pd.DataFrame(
+        {
+            "Quarter recorded": shares["quarter"],
+            "Offences recorded": shares["offences_recorded"].map(n),
+            "No outcome yet (type 0)": shares["type0"].map(n),
+            "Share with no outcome yet": ["–" if pd.isna(v) else f"{v:.1f}%" for v in shares["share_pct"]],
+        }
+    )
+
+
+def latest_period(ds: m.Dataset, area: m.Area) -> Period | None:
+    """The latest computable period for the area: of the latest calendar and the latest financial year, the one
+    that ends last (financial 2018/19 ends in March 2019, after calendar 2018)."""
+    found = [p for p in (ds.latest(area, "calendar"), ds.latest(area, "financial")) if p is not None]
+    return max(found, key=lambda p: p.first + p.length) if found else None
 
 
 def fraud_listing(tidy: pd.DataFrame, ds: m.Dataset) -> dict[str, list[str]]:
@@ -233,49 +269,3 @@ def fraud_listing(tidy: pd.DataFrame, ds: m.Dataset) -> dict[str, list[str]]:
     bodies = sorted(set(tidy.loc[kind == forces_mod.FRAUD_BODY, "force"].astype(str)))
     groups = sorted(g for g in set(ds.offence_groups["offence_group"].astype(str)) if g.lower().startswith("fraud"))
     return {"bodies": bodies, "groups": groups}
-
-
-def exercise_answers(ds: m.Dataset, negative: pd.DataFrame, force: str) -> dict[int, str | None]:
-    """The answers to the guide's exercises (None when this edition cannot answer one); `negative` is
-    negative_cells(edition)."""
-    ew = m.Area.of(m.EW)
-    latest, latest_fy = ds.latest(ew, "calendar"), ds.latest(ew, "financial")
-    answers: dict[int, str | None] = {1: None, 2: None, 3: None}
-    if latest is not None and latest_fy is not None:
-        top = m.ranking(ds, latest).iloc[0]
-        fy_rank = m.ranking(ds, latest_fy).set_index("force")
-        answers[1] = (
-            f"{top['force']}: {top['rate_pct']:.1f}% in {latest.label} (England and Wales: "
-            f"{100 * m.figures(ds, ew, latest).rate:.1f}%). In {latest_fy.label} it ranks "
-            f"{int(fy_rank.loc[top['force'], 'rank'])} (first: {fy_rank['rank'].astype(float).idxmin()})."
-        )
-    area = m.Area.of(force)
-    year = ds.latest(area, "financial")
-    if year is not None:  # the negative cells of the same year as the total they change
-        quarters = {f"{fy} Q{q}" for fy, q in year.quarters}
-        when = negative["financial_year"].astype(str) + " Q" + negative["fin_quarter"].astype(str)
-        neg = negative[
-            (negative["force"].astype(str) == force)
-            & negative["in_totals"]
-            & (negative["closed"] < 0).fillna(False)
-            & when.isin(quarters)
-        ]
-        closed = m.figures(ds, area, year).closed
-        if not closed:
-            answers[2] = f"{force} has no offences closed in {year.label}."
-        elif neg.empty:
-            answers[2] = (
-                f"Not at all in {year.label}: none of its {closed:,} offences closed comes with a negative "
-                "closed-basis cell that year (the table of negative cells above shows where they occur)."
-            )
-        else:
-            answers[2] = (
-                f"In {year.label} its negative closed-basis cells sum to {int(neg['closed'].sum()):,} "
-                f"({len(neg):,} cells), against {closed:,} offences closed: published totals include them "
-                f"({100 * abs(int(neg['closed'].sum())) / closed:.2f}% of the total)."
-            )
-    cal = Period.calendar(2020)
-    missing = m.figures(ds, area, cal).missing
-    gaps = "; ".join(f"{g.financial_year} Q{g.quarter}" for g in missing)
-    answers[3] = f"Calendar 2020 = {cal.quarters_text}; missing here: {gaps or 'nothing'}."
-    return answers

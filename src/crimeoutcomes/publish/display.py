@@ -251,12 +251,39 @@ class StoryVersion:
         )
 
 
-def exercise(question: str, answer: str):
-    """An exercise with its answer folded away (a <details> block), so students try it first."""
-    return _show(
-        f"<p><strong>{html.esc(question)}</strong></p><details><summary>Show the answer</summary>"
-        f"<p>{html.esc(answer)}</p></details>"
+def type0_note(area_rows: pd.DataFrame, area: str, force_rows: pd.DataFrame, force: str, quarter: str):
+    """What type 0 (no outcome yet, recorded basis) shows, in words that follow the numbers: its share in the
+    oldest and the latest quarter of an area, and in one quarter of a force (rows: analysis.guide.type0_by_quarter)."""
+    rows = area_rows.dropna(subset=["share_pct"])
+    if rows.empty:
+        return _show("<p>No offence recorded in this edition has a recorded-basis count.</p>")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    text = (
+        f"Of the offences recorded in {area} in {last['quarter']}, the edition's latest quarter, "
+        f"{last['share_pct']:.1f}% ({int(last['type0']):,}) had no outcome yet when the data were extracted"
     )
+    if len(rows) > 1:
+        text += f"; of those recorded in {first['quarter']}, its oldest, {first['share_pct']:.1f}%."
+        if round(last["share_pct"], 1) > round(first["share_pct"], 1):
+            text += (
+                " The older the quarter, the longer its offences have had to get an outcome, so type 0 is largest "
+                "for recent quarters and smaller for old ones: added to a total, it would inflate recent quarters "
+                "most."
+            )
+        elif round(last["share_pct"], 1) < round(first["share_pct"], 1):
+            text += " Here the oldest quarter has more offences without an outcome than the latest one."
+        else:
+            text += " It is the same in both."
+    else:
+        text += "."
+    mine = force_rows[force_rows["quarter"] == quarter]
+    if not mine.empty and pd.notna(mine["share_pct"].iloc[0]):
+        r = mine.iloc[0]
+        text += (
+            f" In section 5's example, {force} in {quarter}, it is {r['share_pct']:.1f}% "
+            f"({int(r['type0']):,} of {int(r['offences_recorded']):,} offences recorded)."
+        )
+    return _show(f"<p>{html.esc(text)}</p>")
 
 
 class Sensitivity:

@@ -20,6 +20,8 @@ from ..errors import UserError
 from . import html
 
 KERNEL = "crime-outcomes"  # registered inside the project's virtual environment by `make venv`
+#: cells with this tag are for the notebook only and left out of its page: a student's answer cells
+NOTEBOOK_ONLY = "notebook-only"
 #: notebook metadata papermill and Jupyter write on every run; stripped from committed notebooks
 VOLATILE_KEYS = ("metadata.papermill", "cell.metadata.papermill", "cell.metadata.execution", "metadata.widgets")
 
@@ -104,9 +106,14 @@ def _exporter():
     """nbconvert's `basic` template (no code, no prompts; the `lab` one loads scripts from a CDN), made once per
     process (loading its templates is most of nbconvert's time)."""
     from nbconvert import HTMLExporter
+    from traitlets.config import Config
 
     return HTMLExporter(
-        template_name="basic", exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True
+        config=Config({"TagRemovePreprocessor": {"remove_cell_tags": [NOTEBOOK_ONLY]}}),
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
     )
 
 
