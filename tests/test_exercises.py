@@ -5,6 +5,7 @@ forms an answer may take, and the guide's words and page."""
 from __future__ import annotations
 
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -72,12 +73,16 @@ SAMPLE = {
         "Cleveland, with 37.4% in financial year 2018/19 (England and Wales: 24.1%)",
         "Cleveland",
     ),
-    6: ([24.1, 0.241, "24.1%"], 24.3, "That is the rate on the recorded basis", "24.1%: (247,305 of type 14", "24.1"),
+    # England and Wales as this project counts it: every police force, Greater Manchester included
+    6: ([24.1, 0.241, "24.1%"], 24.3, "That is the rate on the recorded basis", "24.1%: (261,400 of type 14", "24.1"),
+    # England and Wales as the June 2021 articles counted it: without Greater Manchester
     7: (
         [4780690, "4,780,690"],
         5114207,
-        "That includes Greater Manchester (333,517 offences closed)",
-        "4,780,690 offences closed in England and Wales (without Greater Manchester)",
+        "That includes Greater Manchester (333,517 offences closed): it is this project's England and Wales, but "
+        "the June 2021 articles left Greater Manchester out of every year",
+        "4,780,690 offences closed in England and Wales (without Greater Manchester), as the June 2021 articles "
+        "counted it",
         "4,780,690",
     ),
     8: ([404, "404"], -404, "Right size, wrong sign", "404: Kent's 69 negative closed-basis cells", "404"),
@@ -112,16 +117,52 @@ def test_each_exercise_on_the_sample_edition_with_a_right_and_a_wrong_answer(rea
 
 
 def test_the_sample_answers_are_the_tables_figures(real, sample):
-    """Three answers recomputed from the processed tables by hand, as a student would."""
+    """Four answers, and the values of the England and Wales mistakes, recomputed from the processed tables by
+    hand, as a student would."""
     agg = sample.aggregate
-    agg = agg.assign(financial_year=agg["financial_year"].astype(str), force=agg["force"].astype(str))
+    agg = agg.assign(
+        financial_year=agg["financial_year"].astype(str),
+        force=agg["force"].astype(str),
+        outcome_type=agg["outcome_type"].astype(str),
+    )
     cheshire = agg[(agg["force"] == "Cheshire") & (agg["financial_year"] == "2018/19") & (agg["fin_quarter"] == 4)]
     assert real.fact(1).value == int(cheshire.loc[cheshire["in_totals"], "closed"].sum()) == 24120
-    type0 = int(cheshire.loc[cheshire["outcome_type"].astype(str) == "0", "recorded"].sum())
+    type0 = int(cheshire.loc[cheshire["outcome_type"] == "0", "recorded"].sum())
     recorded = int(cheshire.loc[cheshire["in_totals"], "recorded"].sum())
     assert real.fact(2).value == pytest.approx(100 * type0 / (type0 + recorded))
-    year = agg[(agg["financial_year"] == "2018/19") & agg["in_totals"] & (agg["force"] != "Greater Manchester")]
-    assert real.fact(7).value == int(year["closed"].sum()) == 4780690
+    police = agg["force_kind"].astype(str) != forces_mod.FRAUD_BODY
+    year = agg[(agg["financial_year"] == "2018/19") & agg["in_totals"] & police]
+    gmp = year["force"] == "Greater Manchester"
+    # 6: every police force (this project's England and Wales), Greater Manchester included
+    t14, t16 = (int(year.loc[year["outcome_type"] == t, "closed"].sum()) for t in ("14", "16"))
+    closed = int(year["closed"].sum())
+    assert (t14, closed) == (261_400, 5_114_207)
+    assert real.fact(6).value == pytest.approx(100 * (t14 + t16) / closed)
+    assert real.fact(6).about["t14"] == t14 and real.fact(6).about["t16"] == t16
+    assert real.fact(6).about["left_out"] == []  # no force's 2018/19 data are unusable
+    # 7: the articles' England and Wales leaves Greater Manchester out; counting it in is the known mistake
+    assert real.fact(7).value == int(year.loc[~gmp, "closed"].sum()) == 4780690
+    assert real.fact(7).traps["with_excluded"] == closed
+    assert real.fact(7).about["excluded_closed"] == int(year.loc[gmp, "closed"].sum()) == 333_517
+    btp = year["force"] == "British Transport Police"
+    assert real.fact(7).traps["without_btp"] == int(year.loc[~gmp & ~btp, "closed"].sum())
+
+
+def test_a_mistake_that_prints_as_the_answer_is_never_taken_for_it(real, sample):
+    """In 2018/19, England and Wales with and without Greater Manchester both print 24.1%: an answer computed
+    either way is right, never the articles' mistake (which is nearer to 24.1 than the answer itself)."""
+    agg = sample.aggregate
+    year = agg[
+        (agg["financial_year"].astype(str) == "2018/19")
+        & agg["in_totals"]
+        & (agg["force"].astype(str) != "Greater Manchester")
+    ]
+    vdns = int(year.loc[year["outcome_type"].astype(str).isin(["14", "16"]), "closed"].sum())
+    without_gmp = 100 * vdns / int(year["closed"].sum())
+    assert real.fact(6).traps["articles_area"] == pytest.approx(without_gmp)
+    assert f"{without_gmp:.1f}" == f"{real.fact(6).value:.1f}" == "24.1"
+    assert abs(24.1 - without_gmp) < abs(24.1 - real.fact(6).value)
+    assert real.check(6, without_gmp).correct and real.check(6, 24.1).correct
 
 
 def test_what_the_checker_says_without_an_answer_or_to_an_answer_it_cannot_read(real):
@@ -196,6 +237,9 @@ def _frames() -> dict[str, pd.DataFrame]:
     f.loc[expired, "recorded"] = "N/A - offence code expired"
     partial = (f["force_name"] == "Wiltshire") & (f["financial_quarter"] == 1) & (f["outcome_type"] != "0")
     f.loc[partial, "closed"] = 1  # far under Wiltshire's usual quarter: partly supplied
+    for year in frames.values():  # Greater Manchester: many 14s and 16s every quarter, so that England and Wales
+        gmp = (year["force_name"] == "Greater Manchester") & year["outcome_type"].isin(["14", "16"])
+        year.loc[gmp, "closed"] = 200  # with and without it print different rates (none of its quarters is low)
     return frames
 
 
@@ -229,15 +273,22 @@ def test_the_checkers_on_a_synthetic_edition(synth):
     assert exercises.check(1, int(cheshire["closed"].sum())).correct
     assert exercises.check(1, int(cheshire["recorded"].sum())).message.startswith("That is the recorded basis")
 
-    ew = y[y["force_name"] != "Greater Manchester"]
+    articles = y[y["force_name"] != "Greater Manchester"]  # the June 2021 articles' England and Wales
     assert exercises.fact(7).about["period"] == "financial year 2018/19"  # ends after calendar 2018
-    assert exercises.check(7, int(ew["closed"].sum())).correct
+    assert exercises.check(7, int(articles["closed"].sum())).correct
     assert exercises.check(7, int(y["closed"].sum())).message.startswith("That includes Greater Manchester")
 
-    vdns = ew[ew["outcome_type"].isin(["14", "16"])]["closed"].sum()
-    assert exercises.check(6, round(100 * vdns / ew["closed"].sum(), 1)).correct
-    t14 = ew[ew["outcome_type"] == "14"]["closed"].sum()
-    assert exercises.check(6, 100 * t14 / ew["closed"].sum()).message.startswith("You used type 14 alone")
+    def rate(rows):
+        return 100 * rows[rows["outcome_type"].isin(["14", "16"])]["closed"].sum() / rows["closed"].sum()
+
+    # this project's England and Wales: every police force (the grid has only police forces, all complete)
+    assert exercises.check(6, round(rate(y), 1)).correct
+    assert f"{rate(y):.1f}" != f"{rate(articles):.1f}"
+    assert exercises.check(6, rate(articles)).message.startswith(
+        "You left out Greater Manchester, as the June 2021 articles did (exercise 7)."
+    )
+    t14 = y[y["outcome_type"] == "14"]["closed"].sum()
+    assert exercises.check(6, 100 * t14 / y["closed"].sum()).message.startswith("You used type 14 alone")
 
     by_force = y.groupby("force_name")
     rates = by_force.apply(lambda g: g[g["outcome_type"].isin(["14", "16"])]["closed"].sum() / g["closed"].sum())
@@ -286,17 +337,34 @@ def test_an_edition_that_cannot_answer_says_so(synth):
 
 # ------------------------------------------------------------------------------------------ the guide's words
 def test_the_type0_words_follow_the_numbers(sample):
+    """England and Wales is every police force now (Greater Manchester included): the shares, recomputed from the
+    aggregate table (recorded basis: type 0 over type 0 plus every type that enters totals), and the words."""
     ew = m.Area.of(m.EW)
     shares = guide.type0_by_quarter(sample, ew)
-    assert [round(v, 1) for v in shares["share_pct"]] == [1.4, 1.8, 1.8, 3.0, 2.1, 2.5, 2.9, 5.7]
+    agg = sample.aggregate
+    police = agg[agg["force_kind"].astype(str) != forces_mod.FRAUD_BODY]
+    quarter = [police["financial_year"].astype(str), police["fin_quarter"]]
+    type0 = police[police["outcome_type"].astype(str) == "0"].groupby(quarter)["recorded"].sum()
+    with_outcome = police[police["in_totals"]].groupby(quarter)["recorded"].sum()
+    expected = 100 * type0 / (type0 + with_outcome)
+    assert list(shares["share_pct"]) == pytest.approx(list(expected))
+    assert list(shares["type0"]) == list(type0)
+    assert [f"{v:.1f}" for v in expected] == ["1.3", "1.7", "1.7", "2.9", "2.0", "2.4", "2.8", "5.6"]
     cheshire = guide.type0_by_quarter(sample, m.Area.of("Cheshire"))
-    text = display.type0_note(shares, ew.label, cheshire, "Cheshire", "2018/19 Q1").data
-    assert "in 2018/19 Q4, the edition&#x27;s latest quarter, 5.7% (68,823) had no outcome yet" in text
-    assert "of those recorded in 2017/18 Q1, its oldest, 1.4%. The older the quarter" in text
+    marked = display.type0_note(shares, ew.name, cheshire, "Cheshire", "2018/19 Q1").data
+    # every figure is marked with the exact value it states
+    figures = {text: float(value) for value, text in re.findall(r'<data value="([^"]+)">([^<]+)</data>', marked)}
+    latest = int(type0.iloc[-1])
+    assert latest == 72_494 and figures[f"{latest:,}"] == latest
+    assert figures["5.6%"] == pytest.approx(expected.iloc[-1]) and figures["1.3%"] == pytest.approx(expected.iloc[0])
+    text = re.sub(r"<[^>]+>", "", marked)
+    assert f"in 2018/19 Q4, the edition&#x27;s latest quarter, 5.6% ({latest:,}) had no outcome yet" in text
+    assert "Of the offences recorded in England and Wales in 2018/19 Q4" in text
+    assert "of those recorded in 2017/18 Q1, its oldest, 1.3%. The older the quarter" in text
     assert "type 0 is largest for recent quarters and smaller for old ones" in text
     assert "Cheshire in 2018/19 Q1, it is 0.9% (228 of 24,359 offences recorded)" in text
     reversed_shares = shares.iloc[::-1].assign(quarter=list(shares["quarter"]))
-    text = display.type0_note(reversed_shares, "A", cheshire, "Cheshire", "none").data
+    text = re.sub(r"<[^>]+>", "", display.type0_note(reversed_shares, "A", cheshire, "Cheshire", "none").data)
     assert "Here the oldest quarter has more offences without an outcome than the latest one." in text
     assert "largest for recent" not in text and "section 5" not in text
 
@@ -322,8 +390,9 @@ def test_reading_answers_in_every_sensible_form():
 
 
 def test_an_edition_too_small_for_some_exercises_asks_them_all_and_says_which_it_cannot_answer(tmp_path):
-    """Three forces: England and Wales is never whole, so exercises 5 to 7 cannot be answered; nor 8 and 9 (no
-    negative cell, no expired code)."""
+    """Three forces: England and Wales follows the data, so it is those three (the other 41 police forces, without
+    rows, are left out of every period) and exercises 5 to 7 are answered on them; 8 and 9 cannot be (no negative
+    cell, no expired code)."""
     frames = {
         fy: synthetic.grid(fy, force_names=["Cheshire", "Derbyshire", "Kent"], n_offences=2, seed=i)
         for i, fy in enumerate(["2017/18", "2018/19"])
@@ -331,22 +400,45 @@ def test_an_edition_too_small_for_some_exercises_asks_them_all_and_says_which_it
     build_synthetic(tmp_path, frames)
     small = ex.Exercises("synthetic-test", "Cheshire")
     unavailable = [n for n in small.numbers if not small.fact(n).answerable]
-    assert unavailable == [5, 6, 7, 8, 9]
+    assert unavailable == [8, 9]
+    y = frames["2018/19"].assign(closed=lambda t: pd.to_numeric(t["closed"])).query(IN_TOTALS)
+    vdns = y[y["outcome_type"].isin(["14", "16"])]["closed"].sum()
+    assert small.fact(6).about["left_out"] == sorted(set(FORCES) - {"Cheshire", "Derbyshire", "Kent"})
+    assert len(small.fact(6).about["left_out"]) == 41
+    assert small.check(6, 100 * vdns / y["closed"].sum()).correct
+    assert small.check(7, int(y["closed"].sum())).correct  # Greater Manchester has no rows: left out either way
+    assert small.fact(7).traps["with_excluded"] == small.fact(7).value  # so that mistake cannot be made here
+    assert "Greater Manchester has no usable data, so it is left out either way" in small.answer(7)
+    assert "England and Wales (without 41 forces, which have no usable data for " in small.answer(6)
     assert small.question(6).startswith(
-        "6. What was the victim-did-not-support rate of England and Wales (without Greater Manchester) in the latest "
-        "period this edition can compute"
+        "6. What was the victim-did-not-support rate of England and Wales, as this project counts it (every police "
+        "force with usable data for the period), in financial year 2018/19"
     )
-    assert str(small.check(6, 24.1)) == (
-        "Exercise 6: not available. Not available in the synthetic-test edition: no period has every quarter "
-        "present for England and Wales (section 7.8)."
+    assert str(small.check(8, 3)) == (
+        "Exercise 8: not available. Not available in the synthetic-test edition: it has no negative closed-basis "
+        "cell in financial year 2018/19 to change a total."
     )
     assert small.check(3, ["2017/18 Q4", "2018/19 Q1", "2018/19 Q2", "2018/19 Q3"]).correct
     assert "<details>" in small.html(9) and "no row has an expired offence code" in small.html(9)
 
 
+def test_an_edition_without_a_whole_year_cannot_answer_the_england_and_wales_exercises(tmp_path):
+    """Two quarters only: no calendar or financial year can be computed, so exercises 5 to 7 say why."""
+    frames = {"2018/19": synthetic.grid("2018/19", force_names=["Cheshire", "Kent"], n_offences=2, quarters=(1, 2))}
+    build_synthetic(tmp_path, frames)
+    short = ex.Exercises("synthetic-test", "Cheshire")
+    assert [n for n in (5, 6, 7) if not short.fact(n).answerable] == [5, 6, 7]
+    assert str(short.check(6, 24.1)) == (
+        "Exercise 6: not available. Not available in the synthetic-test edition: no calendar or financial year can "
+        "be computed for England and Wales: each lacks a quarter, or every force's data for one (section 7.8)."
+    )
+
+
 def test_a_fraction_where_a_percentage_is_asked(real):
     assert real.check(6, 0.241).correct
-    assert real.check(6, 0.0517).message.startswith("You used type 14 alone")  # 5.17%: type 14 alone, as a fraction
+    # 261,400 / 5,114,207 = 5.11%: type 14 alone (every police force), as a fraction
+    assert real.check(6, 261_400 / 5_114_207).message.startswith("You used type 14 alone")
+    assert real.check(6, 0.0511).message.startswith("You used type 14 alone")
     said = real.check(6, 0.3).message
     assert "Your answer, 0.3, looks like a fraction: as a percentage it is 30.0%, too high." in said
     assert "Your answer, 4,000,000, is too low." in real.check(7, 4_000_000).message

@@ -62,7 +62,8 @@ def test_the_first_run_copies_every_notebook_and_later_runs_keep_the_students_ed
     again = lab.prepare("sample", where=folder)
     assert again.made == ["01_clean"] and again.kept == [n for n in NAMES if n != "01_clean"]
     assert guide.read_bytes() == edited
-    assert any("kept your 4 notebooks as they are" in line for line in again.report())
+    assert "05_story" in NAMES  # every notebook of the list, the story template included
+    assert any(f"kept your {len(NAMES) - 1} notebooks as they are" in line for line in again.report())
 
     fresh = lab.prepare("sample", where=folder, fresh=True)
     assert fresh.made == NAMES and fresh.put_aside.parent == folder / lab.OLD

@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from crimeoutcomes.analysis import measures as m
+from crimeoutcomes.analysis.measures import Gap
 from crimeoutcomes.analysis.periods import Period
+from crimeoutcomes.data import forces as forces_mod
 from tests.conftest import build_synthetic
 
 FORCES = ["Cheshire", "Derbyshire", "Kent", "Greater Manchester"]
@@ -96,9 +98,18 @@ def expected(long, forces, quarters, basis, types, offence=None):
 ALL = [str(t) for t in range(1, 19)] + ["20", "21"]
 
 
+#: the forces absent from the synthetic files: England and Wales leaves them out of every period, and says so
+ABSENT = tuple(f.name for f in forces_mod.POLICE_FORCES if f.name not in FORCES)
+
+
 @pytest.mark.parametrize(
     "area,forces",
-    [("Kent", ["Kent"]), (["Kent", "Cheshire"], ["Kent", "Cheshire"]), (m.EW, ["Cheshire", "Derbyshire", "Kent"])],
+    [
+        ("Kent", ["Kent"]),
+        (["Kent", "Cheshire"], ["Kent", "Cheshire"]),
+        (m.EW, FORCES),  # every force with data, Greater Manchester included
+        ("articles", ["Cheshire", "Derbyshire", "Kent"]),  # the June 2021 articles' area: without GMP
+    ],
 )
 @pytest.mark.parametrize(
     "period", ["calendar 2018", "financial year 2017/18", "2018/19 Q1-Q2", "2018/19 Q3", "year ending September 2018"]
@@ -106,10 +117,15 @@ ALL = [str(t) for t in range(1, 19)] + ["20", "21"]
 def test_counts_for_every_area_and_period_form(data, area, forces, period):
     ds, long = data
     p = Period.parse(period)
-    q = m.Query(m.Area.of(area), p, "closed", m.OffenceScope("all"), m.OutcomeSet.parse([14, 16]))
-    r = ds.evaluate(q)
+    where = m.Area.of(m.EW, exclude=m.ARTICLES_EXCLUDE) if area == "articles" else m.Area.of(area)
+    r = ds.evaluate(m.Query(where, p, "closed", m.OffenceScope("all"), m.OutcomeSet.parse([14, 16])))
     assert r.numerator == expected(long, forces, p.quarters, "closed", ["14", "16"])
-    assert r.computable == (area != m.EW) and r.denominator is None  # E&W lacks the 40 forces not in the files
+    assert r.computable and r.denominator is None and r.missing == []
+    assert sorted(r.forces) == sorted(forces)
+    if where.is_ew:  # the 40 forces not in the files are left out, quarter by quarter, as typed gaps
+        assert r.left_out == [Gap(fy, q, "missing", ABSENT) for fy, q in p.quarters]
+    else:
+        assert r.left_out == []
 
 
 @pytest.mark.parametrize(
@@ -149,23 +165,35 @@ def test_rates_for_every_offence_scope_and_outcome_form(data, offences, select, 
     assert r.value == pytest.approx(num / den)
 
 
-def test_england_and_wales_excludes_greater_manchester_by_default(data):
+def test_england_and_wales_includes_every_force_by_default_and_the_articles_area_leaves_out_gmp(data):
     ds, long = data
     p = Period.calendar(2018)
-    with_gmp = ds.evaluate(m.Query(m.Area.of(m.EW, exclude=()), p)).numerator
-    without = ds.evaluate(m.Query(m.Area.of(m.EW), p)).numerator
-    assert with_gmp - without == expected(long, ["Greater Manchester"], p.quarters, "closed", ALL)
-    assert m.Area.of(m.EW).label == "England and Wales (without Greater Manchester)"
+    default, articles = m.Area.of(m.EW), m.Area.of(m.EW, exclude=m.ARTICLES_EXCLUDE)
+    assert m.DEFAULT_EXCLUDE == () and default.exclude == () and "Greater Manchester" in default.forces
+    assert articles.exclude == ("Greater Manchester",) and "Greater Manchester" not in articles.forces
+    assert default.name == articles.name == m.EW and default.is_ew and articles.is_ew
+    assert not m.Area.of("Kent").is_ew
+    every = ds.evaluate(m.Query(default, p)).numerator
+    without = ds.evaluate(m.Query(articles, p)).numerator
+    assert every == expected(long, FORCES, p.quarters, "closed", ALL)
+    assert every - without == expected(long, ["Greater Manchester"], p.quarters, "closed", ALL)
 
 
 def test_missing_quarters_make_a_figure_not_computable(data):
     ds, _ = data
+    # calendar 2019 = 2018/19 Q4 (in the files) + 2019/20 Q1-Q3 (not in this edition)
     r = ds.evaluate(m.Query(m.Area.of("Kent"), Period.calendar(2019)))
-    assert not r.computable
-    assert r.missing == ["2018/19 Q4: Kent (missing)"] or r.missing[0].startswith("2019/20 Q1 (not in this edition)")
-    assert "2019/20 Q1 (not in this edition)" in r.missing
+    assert not r.computable and not r.complete
+    assert r.missing == [Gap("2019/20", q, m.NOT_IN_EDITION) for q in (1, 2, 3)]
     r = ds.evaluate(m.Query(m.Area.of("Dorset"), Period.calendar(2018)))  # a force absent from the files
-    assert r.missing == [f"{fy} Q{q}: Dorset (missing)" for fy, q in Period.calendar(2018).quarters]
+    assert r.missing == [Gap(fy, q, "missing", ("Dorset",)) for fy, q in Period.calendar(2018).quarters]
+    # England and Wales leaves out a force without data, but not a quarter the edition does not hold
+    r = ds.evaluate(m.Query(m.Area.of(m.EW), Period.calendar(2019)))
+    assert not r.computable and r.missing == [Gap("2019/20", q, m.NOT_IN_EDITION) for q in (1, 2, 3)]
+    # and a figure whose every force lacks data is not computable either
+    r = ds.evaluate(m.Query(m.Area.of(m.EW, exclude=FORCES), Period.calendar(2018)))
+    assert not r.computable and r.left_out == [] and r.numerator == 0
+    assert r.missing == [Gap(fy, q, "missing", ABSENT) for fy, q in Period.calendar(2018).quarters]
 
 
 def test_rows_re_add_to_the_figure(data):

@@ -17,6 +17,8 @@ from crimeoutcomes.publish import notebooks
 from crimeoutcomes.tools import testing
 
 COMMITTED = [paths.CHECKOUT / "notebooks" / f"{stem}.ipynb" for stem in testing.COMMITTED]
+#: every notebook file in the checkout: nbval (`make test`) runs each of them
+ALL = sorted((paths.CHECKOUT / "notebooks").rglob("*.ipynb"))
 #: calls that write a file, build data or run a step: none may appear in a notebook
 FORBIDDEN = re.compile(
     r"\.(to_csv|to_parquet|to_excel|write_text|write_bytes|savefig|mkdir|unlink|rmdir)\(|"
@@ -51,16 +53,52 @@ def run_nbval(path, root):
     )
 
 
-@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.stem)
+def test_every_notebook_is_committed_and_prepared_for():
+    """nbval runs every notebook file under notebooks/ in the prepared root: each is a committed copy (made by
+    `make notebooks` with its parameters), and every notebook of the list, the story template included, is one."""
+    assert sorted(COMMITTED) == ALL
+    assert {nb.name for nb in dag.NOTEBOOKS} <= {template for template, _ in testing.COMMITTED.values()}
+    assert testing.COMMITTED[dag.STORY_NOTEBOOK] == ("05_story", {})
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
 def test_no_notebook_writes_a_file_or_builds_data(path):
     offending = [line for cell in code(path) for line in cell.splitlines() if FORBIDDEN.search(line)]
     assert offending == []
 
 
-@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
 def test_outputs_hold_no_machine_specific_paths(path):
     text = path.read_text()
     assert "/tmp/" not in text and "/work/" not in text and "Traceback" not in text
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem)
+def test_committed_notebooks_carry_their_outputs(path):
+    """nbval compares each cell's outputs with the stored ones: a copy stored without outputs fails it (`make
+    notebooks` stores them, on the sample edition)."""
+    nb = json.loads(path.read_text())
+    assert any(c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code"), f"{path.name}: run make notebooks"
+
+
+def test_the_story_notebook_runs_on_the_prepared_root(sample_root, tmp_path):
+    """05_story reads the Cheshire version of the report's story that prepare_root writes (as the stories step
+    does) and shows it: the story with its figures (each with its exact value), the chart and the table."""
+    out = notebooks.execute("05_story", tmp_path / "05_story.ipynb", {}, strip=True)
+    html_out = "".join(
+        "".join(o.get("data", {}).get("text/html", []))
+        for c in json.loads(out.read_text())["cells"]
+        for o in c.get("outputs", [])
+    )
+    version = json.loads(
+        paths.output("stories", "data", "sample", story="victim-did-not-support", force="cheshire").read_text()
+    )
+    assert version["force"] == "Cheshire" and version["headline"] in re.sub(r"<[^>]+>", "", html_out)
+    # Cheshire's and England and Wales' calendar 2018 sums of the tidy table's rows (test_reports adds them up)
+    for text, value in (("92,811", 92811), ("33,872", 33872), ("5,013,523", 5013523), ("1,181,697", 1181697)):
+        assert f'<data value="{value}">{text}</data>' in html_out
+    assert '<p class="chart-caption">' in html_out and "<caption>The figures behind the chart: Cheshire" in html_out
+    assert "Traceback" not in out.read_text() and str(sample_root) not in out.read_text()
 
 
 def test_papermill_sees_the_parameters_the_notebook_list_declares():
@@ -78,8 +116,11 @@ def test_the_readme_lists_every_notebook():
         assert f"notebooks/{nb.name}.ipynb" in readme, nb.name
 
 
-def test_changing_one_stored_number_fails_nbval(tmp_path, prepared_root):
-    source = paths.CHECKOUT / "notebooks" / "01_clean.ipynb"
+def test_changing_one_stored_number_fails_nbval(tmp_path, prepared_root, monkeypatch):
+    """A copy of 01_clean with its outputs on the prepared root (as `make notebooks` stores them) passes nbval;
+    the same copy with one stored number changed fails it, naming both numbers."""
+    monkeypatch.setenv("CRIMEOUTCOMES_ROOT", str(prepared_root))
+    source = notebooks.execute("01_clean", tmp_path / "run" / "01_clean.ipynb", {}, strip=True)
     nb = json.loads(source.read_text())
     changed = False
     for cell in nb["cells"]:

@@ -1,9 +1,13 @@
-"""Force reports, charts, the story paragraph and the index on the REAL sample edition."""
+"""Force reports, their charts (desk and phone layouts), the report's story (the victim-did-not-support story's
+version for the force) and the index, on the REAL sample edition. Every figure is checked against sums of the tidy
+table's rows made here with pandas, not by the package."""
 
 from __future__ import annotations
 
 import json
 import re
+from decimal import ROUND_HALF_UP, Decimal
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -11,15 +15,91 @@ import pytest
 from crimeoutcomes import paths
 from crimeoutcomes.analysis import caveats as caveats_mod
 from crimeoutcomes.analysis import force_figures as ff
+from crimeoutcomes.analysis import stories
+from crimeoutcomes.analysis.periods import Period
 from crimeoutcomes.data import forces
-from crimeoutcomes.publish import charts, reports, story, style
+from crimeoutcomes.publish import charts, numbers, reports, story, style
 from crimeoutcomes.tools import testing
 from tests.conftest import run_steps
+
+CALENDAR_2018 = [("2017/18", 4), ("2018/19", 1), ("2018/19", 2), ("2018/19", 3)]
+FINANCIAL = {"2017/18": [("2017/18", q) for q in (1, 2, 3, 4)], "2018/19": [("2018/19", q) for q in (1, 2, 3, 4)]}
+POLICE = [f.name for f in forces.POLICE_FORCES]
+#: the England and Wales caveats of calendar 2018 and 2018/19 in the sample (coverage.csv: two implausibly low
+#: quarters, one with cells left out), which every force's report and story carries
+EW_CAVEATS = {
+    "caveat-low-avon-and-somerset-2018-19-q1-closed",
+    "caveat-low-derbyshire-2018-19-q1-closed",
+    "caveat-cells-left-out-bedfordshire-2018-19-q1-closed",
+}
+
+
+def pct(value: float, decimals: int = 1) -> str:
+    """A percentage as a reader rounds it (half-up on the shortest decimal form): the printed precision."""
+    return f"{Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)}%"
+
+
+@pytest.fixture(scope="module")
+def rows(sample) -> pd.DataFrame:
+    """The tidy table's closed-basis rows of police forces that enter totals (types 0, 1a, 2a, 3a never do)."""
+    t = sample.tidy
+    out = pd.DataFrame(
+        {
+            "force": t["force"].astype(str),
+            "fy": t["financial_year"].astype(str),
+            "q": t["fin_quarter"].astype(int),
+            "type": t["outcome_type"].astype(str),
+            "closed": t["closed"].fillna(0).astype(int),
+        }
+    )
+    return out[t["in_totals"].to_numpy() & out["force"].isin(POLICE).to_numpy()]
+
+
+def by_hand(rows: pd.DataFrame, quarters) -> pd.DataFrame:
+    """Per police force over the quarters: offences closed, outcomes 14 + 16, outcome 16, rate (%) and rank by rate."""
+    part = rows[pd.MultiIndex.from_arrays([rows["fy"], rows["q"]]).isin(quarters)]
+    out = pd.DataFrame(
+        {
+            "closed": part.groupby("force")["closed"].sum(),
+            "vdns": part[part["type"].isin(["14", "16"])].groupby("force")["closed"].sum(),
+            "suspect": part[part["type"] == "16"].groupby("force")["closed"].sum(),
+        }
+    ).fillna(0)
+    out = out.astype(int)
+    out["rate"] = 100 * out["vdns"] / out["closed"]
+    out["rank"] = [1 + int((out["rate"] > r).sum()) for r in out["rate"]]
+    return out
+
+
+def one(table: pd.DataFrame, force: str | None = None) -> dict:
+    """A force's row of a by_hand table (or, without a force, England and Wales: every police force summed), as
+    Python numbers."""
+    if force is None:
+        total = table[["closed", "vdns", "suspect"]].sum()
+        return {**{k: int(v) for k, v in total.items()}, "rate": 100 * total["vdns"] / total["closed"]}
+    row = table.loc[force]
+    return {k: (float(row[k]) if k == "rate" else int(row[k])) for k in table.columns}
+
+
+def low_quarters(rows: pd.DataFrame, force: str) -> list[tuple[str, int]]:
+    """The force's quarters whose offences closed are under 60% of the median of its other quarters."""
+    totals = rows[rows["force"] == force].groupby(["fy", "q"])["closed"].sum()
+    return [q for q, v in totals.items() if v < 0.6 * totals.drop(q).median()]
+
+
+#: the months of the quarters the sample's caveats name
+MONTHS = {("2018/19", 1): "April to June 2018"}
+
+
+@pytest.fixture(scope="module")
+def cal2018(rows):
+    return by_hand(rows, CALENDAR_2018)
 
 
 @pytest.fixture(scope="module")
 def rendered(prepared_root, tmp_path_factory):
-    """A fresh root reading the prepared sample edition, with two forces' pages and the index rendered."""
+    """A fresh root reading the prepared sample edition, with two forces' pages, their stories (the pages link
+    them) and the index rendered."""
     import os
 
     root = testing.make_root(tmp_path_factory.mktemp("rendered"))
@@ -29,19 +109,59 @@ def rendered(prepared_root, tmp_path_factory):
     try:
         first = run_steps(["reports"], forces=["kent", "Metropolitan Police Service"], jobs=2)[0][-1].info
         second = run_steps(["reports"], forces=["Kent", "the Met"], jobs=2)[0][-1].info
+        spec = paths.config_dir() / "stories" / f"{reports.REPORT_STORY}.yaml"
+        run_steps(["stories"], forces=["Kent", "the Met"], specs=[spec], jobs=2)
         run_steps(["site"])
     finally:
         os.environ["CRIMEOUTCOMES_ROOT"] = before or ""
     return root / "reports" / "sample", first, second
 
 
-def test_the_force_files_hold_the_measures(sample_root):
-    data = json.loads((paths.reports_dir("sample") / "forces" / "cheshire" / "figures.json").read_text())
-    head = pd.DataFrame(data["headline"]).set_index(["Period", "Measure"])["Cheshire"]
-    assert head[("Calendar 2018", "Offences closed")] == "92,811"
-    assert head[("Calendar 2018", "Rate: 14 + 16 as % of offences closed")] == "36.5%"
-    assert head[("Calendar 2018", "Rank by rate (1 = highest)")] == "1 of 44"
-    assert head[("Calendar 2018", "Complete data")] == "yes"
+def figures_json(slug: str) -> dict:
+    return json.loads((paths.reports_dir("sample") / "forces" / slug / "figures.json").read_text())
+
+
+def headline_table(data: dict, period: str) -> tuple[dict, dict]:
+    """(measure -> row, the table) of one period's headline table in figures.json."""
+    table = next(t for t in data["headline"] if t["period"] == period)
+    return {r["measure"]: r for r in table["rows"]}, table
+
+
+def test_the_force_files_hold_the_measures(sample_root, cal2018, rows):
+    data = figures_json("cheshire")
+    assert data["periods"] == {"calendar": "calendar 2018", "financial": "financial year 2018/19"}
+    head, table = headline_table(data, "Calendar 2018")
+    assert table["columns"] == ["Cheshire", "England and Wales"]  # every police force, Greater Manchester included
+    mine, ew = one(cal2018, "Cheshire"), one(cal2018)
+    assert (mine["closed"], mine["vdns"], ew["closed"], ew["vdns"]) == (92_811, 33_872, 5_013_523, 1_181_697)
+
+    def shown(measure, who):
+        cell = head[measure][who]
+        return (cell["text"], cell["value"]) if cell else None
+
+    assert shown("Offences closed", "force") == (f"{mine['closed']:,}", mine["closed"]) == ("92,811", 92811)
+    assert shown("Offences closed", "ew") == (f"{ew['closed']:,}", ew["closed"])
+    assert shown("Victim did not support action (outcomes 14 + 16)", "force") == ("33,872", mine["vdns"])
+    text, value = shown("Rate: outcomes 14 + 16 as a share of offences closed", "force")
+    assert text == pct(mine["rate"]) == "36.5%" and value == pytest.approx(mine["rate"])
+    text, value = shown("Rate: outcomes 14 + 16 as a share of offences closed", "ew")
+    assert text == pct(ew["rate"]) == "23.6%" and value == pytest.approx(ew["rate"])
+    text, value = shown("Suspect identified (outcome 16, share of 14 + 16)", "force")
+    assert text == pct(100 * mine["suspect"] / mine["vdns"], 0) == "85%"
+    assert shown("Rank by rate (1 = highest)", "force") == (f"{mine['rank']} of {len(cal2018)}", 1) == ("1 of 44", 1)
+    assert shown("Rank by rate (1 = highest)", "ew") is None
+    # the data: Cheshire's figures are complete; England and Wales carries three caveats, each a numbered note
+    notes = {n["number"]: n for n in data["notes"]}
+    assert table["state"][0] == {"text": "complete", "notes": []}
+    assert table["state"][1]["text"] == "with caveats"
+    assert {notes[n]["anchor"] for n in table["state"][1]["notes"]} == EW_CAVEATS
+    assert data["anchors"] == {n["anchor"]: n["number"] for n in data["notes"]}
+    # every figure the page prints is in the ledger, with the exact value it states
+    ledger = {(f["text"], json.dumps(f["value"])) for f in data["figures"]}
+    for r in table["rows"]:
+        for cell in (r["force"], r["ew"]):
+            assert cell is None or (cell["text"], json.dumps(cell["value"])) in ledger
+
     assert [c["key"] for c in data["charts"]] == [
         "rate_by_quarter",
         "rate_by_year",
@@ -49,37 +169,72 @@ def test_the_force_files_hold_the_measures(sample_root):
         "offence_groups_14_16",
         "place_among_forces",
     ]
+    folder = paths.reports_dir("sample") / "forces" / "cheshire"
+    for c in data["charts"]:  # each chart in a desk and a phone layout, and its data
+        assert set(c["files"]) == {"png", "png_phone", "svg", "csv"}
+        assert all((folder / name).is_file() for name in c["files"].values())
+        assert c["files"]["png_phone"] == f"{c['key']}-phone.png"
     place = next(c for c in data["charts"] if c["key"] == "place_among_forces")
     assert place["title"] == "Cheshire had the highest rate of the 44 forces in 2018"
-    assert "Cheshire: 36.5%, ranked 1 of 44; England and Wales 23.6%" in place["alt"]
-    de = json.loads((paths.reports_dir("sample") / "forces" / "derbyshire" / "figures.json").read_text())
+    assert "Cheshire: 36.5%, ranked 1 of 44. England and Wales: 23.6%." in place["alt"]
+
+    de = figures_json("derbyshire")
+    head, table = headline_table(de, "Calendar 2018")
+    notes = {n["number"]: n for n in de["notes"]}
+    (own,) = table["state"][0]["notes"]
+    assert table["state"][0]["text"] == "with caveats"
+    assert notes[own]["anchor"] == "caveat-low-derbyshire-2018-19-q1-closed"
+    # its April to June 2018 quarter against the median of its other seven quarters (derive's usual quarter)
+    quarters = rows[rows["force"] == "Derbyshire"].groupby(["fy", "q"])["closed"].sum()
+    low, usual = quarters[("2018/19", 1)], quarters.drop(("2018/19", 1)).median()
+    assert (low, round(usual)) == (7_966, 14_541) and low < 0.6 * usual
     assert (
-        pd.DataFrame(de["headline"])
-        .set_index(["Period", "Measure"])
-        .loc[("Calendar 2018", "Complete data"), "Derbyshire"]
-        .startswith("with caveats")
+        f"{low:,} offences were closed, {pct(100 * low / round(usual), 0)} of its usual {round(usual):,}"
+        in (notes[own]["text"])
     )
-    assert not de["story"]["ready"] and "7,966 offences closed" in de["story"]["text"]
+    assert not de["story"]["ready"] and own in de["story"]["notes"]
+    assert "Derbyshire Constabulary's figures for April to June 2018 look incomplete" in de["story"]["text"]
 
 
-def test_chart_csvs_have_human_headers_and_complete_periods(sample_root):
+def test_chart_csvs_have_human_headers_and_complete_periods(sample_root, rows):
     folder = paths.reports_dir("sample") / "forces" / "cheshire"
-    by_year = pd.read_csv(folder / "rate_by_year.csv")
-    assert list(by_year.columns) == ["Area", "Year type", "Year", ff.CLOSED, ff.VDNS, ff.RATE, "Data"]
+    by_year = pd.read_csv(folder / "rate_by_year.csv", dtype={"Year": str})
+    assert list(by_year.columns) == [
+        "Year type",
+        "Year",
+        "Area",
+        "Offences closed",
+        "Victim did not support action (outcomes 14 + 16)",
+        "Rate (% of offences closed, unrounded)",
+        "Caveats",
+    ]
     assert set(by_year["Year"]) == {"2018", "2017/18", "2018/19"}  # only years with every quarter present
+    mine = by_year[by_year["Area"] == "Cheshire"].set_index("Year")
+    for year, quarters in [("2018", CALENDAR_2018), *FINANCIAL.items()]:
+        hand = by_hand(rows, quarters)
+        assert mine.loc[year, "Offences closed"] == hand.loc["Cheshire", "closed"]
+        assert mine.loc[year, "Rate (% of offences closed, unrounded)"] == pytest.approx(hand.loc["Cheshire", "rate"])
+    assert mine.loc["2018/19", "Offences closed"] == 92_388  # hand-summed in the mirror CSV
     for csv in folder.glob("*.csv"):
         text = csv.read_text()
         assert not re.search(r"\b(nan|NaN|<NA>)\b", text), csv.name
         assert not text.startswith(","), csv.name  # no index column
+        assert (folder / f"{csv.stem}.png").is_file() and (folder / f"{csv.stem}-phone.png").is_file(), csv.name
 
 
-def test_a_rendered_page_links_its_charts_and_has_no_code(rendered):
+def test_a_rendered_page_links_its_charts_and_has_no_code(rendered, cal2018):
     folder, first, second = rendered
     assert (first["rendered"], second["rendered"], second["skipped"]) == (2, 0, 2)  # unchanged forces are skipped
     page = (folder / "forces" / "kent.html").read_text()
     data = json.loads((folder / "forces" / "kent" / "figures.json").read_text())
-    for row in data["headline"]:
-        assert row["Kent"] in page
+    for table in data["headline"]:  # every figure written with the exact value it states
+        for row in table["rows"]:
+            for cell in (row["force"], row["ew"]):
+                if cell:
+                    assert f'<data value="{cell["value"]!r}">{cell["text"]}</data>' in page
+    kent = one(cal2018, "Kent")
+    assert f'<data value="{kent["closed"]}">{kent["closed"]:,}</data>' in page
+    assert f'<data value="{kent["rank"]}">{kent["rank"]} of 44</data>' in page
     assert "<title>Kent: crime outcomes report</title>" in page and page.count("<h1") == 1
     imgs = re.findall(r"<img ([^>]*)>", page)
     assert len(imgs) == 5 and "data:image" not in page and "No description has been provided" not in page
@@ -87,15 +242,21 @@ def test_a_rendered_page_links_its_charts_and_has_no_code(rendered):
         src = re.search(r'src="([^"]+)"', attrs).group(1)
         assert (folder / "forces" / src).is_file() and src.startswith("kent/")
         assert re.search(r'alt="[^"]{40,}"', attrs)
+    phones = re.findall(r'<source media="\(max-width: \d+px\)" srcset="([^"]+)"', page)
+    assert len(phones) == 5 and all(p.startswith("kent/") and p.endswith("-phone.png") for p in phones)
     for href in re.findall(r'href="([^"#]+)"', page):
         if not href.startswith("http"):
-            assert (folder / "forces" / href).resolve().is_file() or href == "../claims/index.html", href
+            assert (folder / "forces" / href).resolve().is_file(), href
+    for anchor in re.findall(r'href="#([^"]+)"', page):  # every note a figure or sentence points to is there
+        assert f'id="{anchor}"' in page, anchor
     assert not re.findall(r'(?:src|href)="https?://', page.split("About the data")[0])
     assert "import " not in page and "ForceReport" not in page  # no code cells
-    assert page.count("<caption>") >= 2 and page.index('id="about-the-data"') > page.index("Data notes")
+    assert page.count("<caption>") >= 2 and page.index('id="about-the-data"') > page.index("Notes on the data")
     assert not list((folder / "forces").rglob("*.ipynb"))  # no kept notebooks unless asked for
-    met = (folder / "forces" / "metropolitan-police.html").read_text()
-    assert "closed by the Metropolitan Police" in met
+    assert f"Of the {kent['closed']:,} offences closed by Kent Police in 2018" in re.sub(r"<[^>]+>", "", page)
+    met = re.sub(r"<[^>]+>", "", (folder / "forces" / "metropolitan-police.html").read_text())
+    met_hand = one(cal2018, "Metropolitan Police")
+    assert f"Of the {met_hand['closed']:,} offences closed by the Metropolitan Police in 2018" in met
 
 
 def test_the_index_links_every_force_and_sorts_by_keyboard(rendered):
@@ -109,63 +270,176 @@ def test_the_index_links_every_force_and_sorts_by_keyboard(rendered):
 
 
 def test_every_chart_of_every_force_is_laid_out_cleanly(sample):
-    """No text outside the figure and no overlapping text, for all 5 charts of all 44 forces."""
+    """No text outside the figure and no overlapping text, for all 5 charts of all 44 forces, in both layouts, on
+    the draw the PNG is saved from (2x)."""
     cav = caveats_mod.load()
+    releases = reports.release_of(sample.build)
     problems = {}
     for force in forces.POLICE_FORCES:
         figs = ff.build(sample, force, cav)
-        for drawn in charts.force_charts(figs, "2018 and 2019 releases", False):
-            found = style.layout_problems(drawn.fig)
-            style.plt.close(drawn.fig)
-            if found:
-                problems[(force.name, drawn.key)] = found
-            assert len(drawn.alt) > 60 and any(ch.isdigit() for ch in drawn.alt)
+        for chart in charts.force_charts(figs, "2018 and 2019 releases", False, releases):
+            assert len(chart.alt) > 60 and any(ch.isdigit() for ch in chart.alt)
+            for layout in style.LAYOUTS:
+                frame = chart.draw(layout)
+                frame.fig.set_dpi(2 * style.DPI)
+                frame.fig.canvas.draw()
+                found = style.layout_problems(frame.fig, frame.fig.canvas.get_renderer())
+                style.plt.close(frame.fig)
+                if found:
+                    problems[(force.name, chart.key, layout.name)] = found
     assert problems == {}
 
 
-@pytest.mark.parametrize("force", [f.name for f in forces.POLICE_FORCES])
-def test_the_story_paragraph_of_every_force(sample, force):
-    figs = ff.build(sample, forces.BY_NAME[force], [])
-    text = story.paragraph(figs, reports.release_of(sample.build)).text
+# ------------------------------------------------------------------------------------------- the report's story
+@pytest.fixture(scope="module")
+def report_story(sample):
+    spec = reports.report_spec()
+    period = stories.resolve_period(spec, sample)
+    releases = reports.release_of(sample.build)
+
+    def write(name: str):
+        v = stories.version(sample, spec, forces.BY_NAME[name], period)
+        return v, story.write(v, sample, releases)
+
+    return period, write
+
+
+@pytest.mark.parametrize("force", POLICE)
+def test_the_story_of_every_force(report_story, cal2018, rows, force):
+    period, write = report_story
+    _, s = write(force)
     prose = forces.BY_NAME[force].prose
-    assert f"closed by {prose} in the year to March 2019" in text
-    assert f"dropped by {prose} after" in text
-    assert not re.search(r"(by|in) (Metropolitan|Greater Manchester Police's)", text)
-    assert "(the two years come from different releases of the data, 2018 release and 2019 release" in text
-    share, ew_share = (
-        round(100 * figs.years["financial"][-1][1].share),
-        round(100 * figs.years["financial"][-1][2].share),
+    mine, ew = one(cal2018, force), one(cal2018)
+    assert period.label == "calendar 2018"  # the latest calendar year England and Wales can be computed for
+    # a total that includes a quarter of the force's that looks incomplete says so in the same sentence
+    low = [MONTHS[q] for q in low_quarters(rows, force) if q in CALENDAR_2018]
+    assert len(low) <= 1
+    assert s.headline == (
+        f"{pct(mine['rate'])} of offences closed by {prose} in 2018 fell through after the alleged victim did not "
+        "support further action" + (f", though its figures for {low[0]} look incomplete" if low else "")
+    )
+    including = f" (a total that includes {low[0]}, when its figures look incomplete)" if low else ""
+    assert s.section("intro") == (
+        f"Of the {mine['closed']:,} offences closed by {prose} in 2018{including}, {mine['vdns']:,} fell through "
+        "after the alleged victim did not support further action, Home Office figures show."
+    )
+    body = s.section("body")
+    assert body.startswith(f"That is a rate of {pct(mine['rate'])}. It cannot be compared with 2017: the data for ")
+    if low:
+        assert f"{prose}'s figures for {low[0]} look incomplete" in body
+    comparison = s.section("comparison")
+    ew_rate = pct(ew["rate"])
+    how = (
+        "the same as"
+        if pct(mine["rate"]) == ew_rate
+        else ("higher than" if Decimal(pct(mine["rate"])[:-1]) > Decimal(ew_rate[:-1]) else "lower than")
+    )
+    assert comparison.startswith(
+        f"Across England and Wales, {ew['vdns']:,} of {ew['closed']:,} offences closed in 2018 fell through after "
+        f"the alleged victim did not support further action, a rate of {ew_rate}: {prose}'"
+    )
+    assert f"rate was {how} the national rate." in comparison
+    assert "rate of the 44 police forces." in comparison
+    place, ranked = (f.printed for f in s.figures if f.claim.get("rank"))  # each audited as a rank claim
+    assert (place.value, ranked.value, str(ranked)) == (mine["rank"], len(cal2018), "44")
+    assert str(place).endswith(("highest", "lowest")) and f"It was the {place} rate of the 44" in comparison
+    if mine["rank"] == 1:
+        assert "It was the highest rate" in comparison
+    if mine["rank"] == len(cal2018):
+        assert "It was the lowest rate" in comparison
+    share, ew_share = pct(100 * mine["suspect"] / mine["vdns"], 0), pct(100 * ew["suspect"] / ew["vdns"], 0)
+    assert f"In {mine['suspect']:,} of those {mine['vdns']:,} cases ({share}), a suspect had been identified" in (
+        comparison
     )
     if share == ew_share:
-        assert "the same as across England and Wales" in text and "compared with" not in text
+        assert "the same share as across England and Wales" in comparison and "compared with" not in comparison
     else:
-        assert f"compared with {ew_share}% across England and Wales" in text
+        assert f"compared with {ew_share} across England and Wales." in comparison
+    assert not re.search(r"(by|in) (Metropolitan|Greater Manchester Police's)", s.text())
+    # every printed figure is in its sentence; England and Wales' caveats keep every version from being ready
+    for f in s.figures:
+        assert str(f.printed) in s.sentences[f.sentence].text
+    assert {c.anchor for c in s.caveats} >= EW_CAVEATS and not s.ready
 
 
-def test_the_story_paragraph_of_cheshire_by_hand(sample):
-    """Cheshire 2018/19 from the real sample: 92,388 offences closed, 34,452 with outcome 14 or 16 (hand-summed
-    in the mirror CSV: outcome types 14 and 16, all offences, four quarters)."""
-    figs = ff.build(sample, forces.BY_NAME["Cheshire"], [])
-    text = story.paragraph(figs, reports.release_of(sample.build)).text
-    assert "of 92,388 offences closed by Cheshire Constabulary in the year to March 2019, 34,452 fell" in text
-    assert f"{100 * 34_452 / 92_388:.1f}" == "37.3"
-    assert "That is a rate of 37.3%, up from 28.8% in 2017/18 (the two years come from different releases" in text
-    assert "Across England and Wales (without Greater Manchester), 24.1% of offences closed in the year to" in text
+def test_the_story_of_cheshire_by_hand(report_story, sample, sample_root, tmp_path):
+    """Cheshire, calendar 2018, from the tidy table's rows (closed basis, types that enter totals); the force
+    report's story is this version; and the story for financial year 2018/19, which can be compared with 2017/18:
+    92,388 offences closed and 34,452 with outcome 14 or 16 (hand-summed in the mirror CSV)."""
+    t = sample.tidy
+    cheshire = t[(t["force"].astype(str) == "Cheshire") & t["in_totals"]]
+    when = pd.MultiIndex.from_arrays([cheshire["financial_year"].astype(str), cheshire["fin_quarter"].astype(int)])
+    year = cheshire[when.isin(CALENDAR_2018)]
+    closed = int(year["closed"].sum())
+    vdns = int(year.loc[year["outcome_type"].astype(str).isin(["14", "16"]), "closed"].sum())
+    suspect = int(year.loc[year["outcome_type"].astype(str) == "16", "closed"].sum())
+    assert (closed, vdns, suspect) == (92_811, 33_872, 28_866)
+
+    _, write = report_story
+    _, s = write("Cheshire")
+    assert s.text() == (
+        "Of the 92,811 offences closed by Cheshire Constabulary in 2018, 33,872 fell through after the alleged victim "
+        "did not support further action, Home Office figures show. That is a rate of 36.5%. It cannot be compared "
+        "with 2017: the data for January to March 2017 are not in this edition. Across England and Wales, 1,181,697 "
+        "of 5,013,523 offences closed in 2018 fell through after the alleged victim did not support further action, "
+        "a rate of 23.6%: Cheshire Constabulary's rate was higher than the national rate. It was the highest rate "
+        "of the 44 police forces. In 28,866 of those 33,872 cases (85%), a suspect had been identified, compared "
+        "with 78% across England and Wales."
+    )
+    assert f"{100 * 33_872 / 92_811:.2f}" == "36.50" and f"{100 * 28_866 / 33_872:.1f}" == "85.2"
+    assert s.markdown().startswith(
+        "# 36.5% of offences closed by Cheshire Constabulary in 2018 fell through after the alleged victim did not "
+        "support further action\n\nOf the 92,811 offences closed"
+    )
+    assert "\nNotes to editors: The rate is outcome types 14 + 16 as a share of all outcome types" in s.markdown()
+    assert '<data value="92811">92,811</data>' in s.html_section("intro")
+    report = figures_json("cheshire")["story"]  # the force report's story is the story's version for the force
+    assert report["id"] == "victim-did-not-support" and report["text"] == s.text()
+    assert report["headline"] == s.headline and report["ready"] is False
+    assert report["links"]["page"] == "../stories/victim-did-not-support/cheshire.html"
+
+    # financial year 2018/19 against 2017/18: the two years come from different releases
+    spec = tmp_path / "cheshire-financial.yaml"
+    spec.write_text(
+        (paths.config_dir() / "stories" / "victim-did-not-support.yaml")
+        .read_text()
+        .replace("id: victim-did-not-support", "id: cheshire-financial")
+        .replace("period: latest calendar year", "period: financial year 2018/19")
+    )
+    fy = stories.load(spec)
+    v = stories.version(sample, fy, forces.BY_NAME["Cheshire"], Period.financial(2018))
+    text = story.write(v, sample, reports.release_of(sample.build)).text()
+    before = cheshire[when.isin(FINANCIAL["2017/18"])]
+    rate_before = 100 * before.loc[before["outcome_type"].astype(str).isin(["14", "16"]), "closed"].sum()
+    rate_before /= before["closed"].sum()
+    assert pct(rate_before) == "28.8%" and pct(100 * 34_452 / 92_388) == "37.3%"
+    assert text.startswith(
+        "Of the 92,388 offences closed by Cheshire Constabulary in the year to March 2019, 34,452 fell through"
+    )
+    assert (
+        "That is a rate of 37.3%, up from 28.8% in the year to March 2018, a sharp rise (the two years come from "
+        "different releases of the data, so revisions may explain part of the change)." in text
+    )
+    assert "Across England and Wales, 1,230,614 of 5,114,207 offences closed in the year to March 2019" in text
 
 
 def test_story_words_at_the_printed_precision():
-    assert story.compare(0.3751, 0.3749) == "the same as"
-    assert story.compare(0.3760, 0.3749) == "up from 37.5%"
-    assert story.compare(0.30, 0.35) == "down from 35.0%"
-    # the audit's meaning of "highest since 2015": the highest of the years from 2015
-    assert story.highest_since({2015: 0.1, 2016: 0.2, 2017: 0.3}, 2017) == (
-        "the highest rate since comparable figures began in 2015",
-        [2015, 2016, 2017],
+    # figures compare as printed: equal text is "the same" to a reader
+    assert numbers.compare(numbers.percent(37.51), numbers.percent(37.49)) == 0
+    assert numbers.compare(numbers.percent(37.56), numbers.percent(37.49)) == 1
+    assert numbers.compare(numbers.percent(30.0), numbers.percent(35.0)) == -1
+    # rounded once, half-up, on the shortest decimal form
+    assert (numbers.percent(43.05), numbers.percent(20.848), numbers.share(1, 8, 2)) == ("43.1%", "20.8%", "12.50%")
+    assert numbers.percent(20.848).value == 20.848  # the exact value travels with the text
+    # a record: the highest (or lowest) of at least three periods of the edition, strictly
+    periods = lambda *values: SimpleNamespace(  # noqa: E731
+        series=[SimpleNamespace(value=x) for x in values], now=SimpleNamespace(value=values[-1])
     )
-    assert story.highest_since({2015: 0.4, 2016: 0.2, 2017: 0.3}, 2017) == (
-        "the highest rate since 2015, when it was 40.0%",
-        [2015, 2016, 2017],
-    )
-    assert story.highest_since({2014: 0.5, 2015: 0.4, 2016: 0.2, 2017: 0.3}, 2017)[1] == [2015, 2016, 2017]
-    assert story.highest_since({2015: 0.1, 2016: 0.4, 2017: 0.3}, 2017) is None
-    assert story.highest_since({2016: 0.1, 2017: 0.3}, 2017) is None  # one earlier year is not a record
+    assert stories.record(periods(10, 20, 30)) == "high"
+    assert stories.record(periods(40, 20, 30)) is None
+    assert stories.record(periods(40, 50, 30)) == "low"
+    assert stories.record(periods(30, 20, 30)) is None  # a tie is no record
+    assert stories.record(periods(10, 30)) is None  # one earlier period is not a record
+    # periods as a sentence says them
+    assert story.when(Period.calendar(2018)) == "2018"
+    assert story.when(Period.financial(2018)) == "the year to March 2019"

@@ -70,7 +70,7 @@ class Band:
     def __contains__(self, x: float) -> bool:
         eps = 1e-9
         if self.closed_high:
-            return self.lo - eps < x <= self.hi + eps
+            return self.lo + eps < x <= self.hi + eps
         return self.lo - eps <= x < self.hi - eps if self.hi > self.lo else abs(x - self.lo) <= eps
 
 
@@ -449,6 +449,7 @@ class Nearest:
     period: Period
     computed: float | int | None  # exact, in the claim's unit
     caveats: list[m.Flag] = field(default_factory=list)
+    counts: tuple[int, int] | None = None  # (numerator, denominator) of a rate
     series: dict[int, float] = field(default_factory=dict)  # record claims: the computable years' values
     gaps: list[m.Gap] = field(default_factory=list)  # coverage claims: the period's gaps (empty: complete)
 
@@ -554,7 +555,8 @@ def _value(result: m.Result) -> float | None:
     """A result in the claim's unit: a count, or a percentage."""
     if result.denominator is None:
         return result.numerator
-    return None if result.value is None else 100 * result.value
+    # 100 * n / d, not 100 * (n / d): an exact half (23 of 40 = 57.5%) stays exact and prints as a reader rounds it
+    return None if result.value is None or not result.denominator else 100 * result.numerator / result.denominator
 
 
 def _nearest(claim: Claim, ds: m.Dataset) -> Nearest | None:
@@ -564,7 +566,8 @@ def _nearest(claim: Claim, ds: m.Dataset) -> Nearest | None:
     if latest is None:
         return None
     result = ds.evaluate(q.with_period(latest))
-    return Nearest(latest, _value(result), result.caveats)
+    counts = (result.numerator, result.denominator) if result.denominator else None
+    return Nearest(latest, _value(result), result.caveats, counts=counts)
 
 
 def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_rows: bool = True) -> Finding:

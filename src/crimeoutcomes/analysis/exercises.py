@@ -189,23 +189,35 @@ def _pct(fraction) -> float | None:
     return None if fraction is None else 100 * fraction
 
 
+def _left_out(fig: m.Figures) -> list[str]:
+    """The forces England and Wales leaves out of a period for lack of usable data (it follows the data)."""
+    return sorted({f for g in fig.left_out for f in g.forces})
+
+
+def _types(ds: m.Dataset, area: m.Area, period: Period, *codes: str) -> int:
+    """Offences closed with the outcome types, over the forces the area's figure sums (England and Wales without
+    the forces it leaves out for lack of data)."""
+    return ds.evaluate(m.Query(area, period, numerator=m.OutcomeSet.parse(list(codes)))).numerator
+
+
 def rate(ds: m.Dataset) -> Fact:
+    """England and Wales as this project counts it: every police force (each period without any force whose data
+    for it cannot be used); the June 2021 articles' England and Wales, without Greater Manchester, is a mistake."""
     ew = m.Area.of(m.EW)
     latest = guide.latest_period(ds, ew)
     if latest is None:
-        return Fact(6, "rate", "percent", None, decimals=1, about={"area": ew.label, "period": None})
+        return Fact(6, "rate", "percent", None, decimals=1, about={"area": ew.name, "period": None, "left_out": []})
     fig = m.figures(ds, ew, latest)
-    closed = ds.counts("closed", m.OffenceScope("all"))
-    t14 = closed.total(ew.forces, latest.quarters, ("14",))[0]
-    t16 = closed.total(ew.forces, latest.quarters, ("16",))[0]
+    t14, t16 = _types(ds, ew, latest, "14"), _types(ds, ew, latest, "16")
     recorded = m.figures(ds, ew, latest, "recorded")
-    every = m.figures(ds, m.Area.of(m.EW, exclude=()), latest)
+    articles_area = m.Area.of(m.EW, exclude=m.ARTICLES_EXCLUDE)
+    articles = m.figures(ds, articles_area, latest)
     traps = {
         "type14_only": _pct(t14 / fig.closed) if fig.closed else None,
         "type16_only": _pct(t16 / fig.closed) if fig.closed else None,
         "share_16": _pct(fig.share),
         "recorded_basis": _pct(recorded.rate),
-        "with_excluded": _pct(every.rate),
+        "articles_area": _pct(articles.rate) if articles.computable else None,
     }
     return Fact(
         6,
@@ -213,27 +225,32 @@ def rate(ds: m.Dataset) -> Fact:
         "percent",
         _pct(fig.rate) if fig.computable else None,
         decimals=1,
-        traps=traps,
+        traps={k: v for k, v in traps.items() if v is not None},
         about={
             "period": latest.label,
-            "area": ew.label,
+            "area": ew.name,
             "vdns": fig.vdns,
             "t14": t14,
             "t16": t16,
             "closed": fig.closed,
-            "excluded": list(ew.exclude),
+            "left_out": _left_out(fig),
+            "left_out_gaps": list(fig.left_out),
+            "articles_excluded": list(articles_area.exclude),
         },
     )
 
 
 def exclusions(ds: m.Dataset) -> Fact:
-    ew = m.Area.of(m.EW)
+    """England and Wales as the June 2021 articles counted it: every police force except those they left out of
+    every year (measures.ARTICLES_EXCLUDE: Greater Manchester), named explicitly. Counting them in (this project's
+    England and Wales) is the mistake the exercise is about."""
+    ew = m.Area.of(m.EW, exclude=m.ARTICLES_EXCLUDE)
     latest = guide.latest_period(ds, ew)
     if latest is None:
-        return Fact(7, "exclusions", "count", None, about={"period": None})
+        return Fact(7, "exclusions", "count", None, about={"period": None, "excluded": list(ew.exclude)})
     fig = m.figures(ds, ew, latest)
-    every = m.figures(ds, m.Area.of(m.EW, exclude=()), latest).closed
-    no_btp = m.figures(ds, m.Area.of(m.EW, include_btp=False), latest).closed
+    every = m.figures(ds, m.Area.of(m.EW), latest)  # this project's England and Wales: the excluded forces in
+    no_btp = m.figures(ds, m.Area.of(m.EW, exclude=m.ARTICLES_EXCLUDE, include_btp=False), latest).closed
     agg = ds.aggregate
     quarters = set(latest.quarters)
     in_period = [
@@ -244,11 +261,11 @@ def exclusions(ds: m.Dataset) -> Fact:
     every_row = int(part.loc[types, "closed"].fillna(0).sum())
     fraud = part["force_kind"].astype(str) == forces_mod.FRAUD_BODY
     traps = {
-        "with_excluded": every,
+        "with_excluded": every.closed,
         "without_btp": no_btp,
-        "with_excluded_without_btp": m.figures(ds, m.Area.of(m.EW, exclude=(), include_btp=False), latest).closed,
+        "with_excluded_without_btp": m.figures(ds, m.Area.of(m.EW, include_btp=False), latest).closed,
     }
-    if every_row != every:
+    if every_row != every.closed:
         traps["with_fraud_bodies"] = every_row
     return Fact(
         7,
@@ -258,12 +275,15 @@ def exclusions(ds: m.Dataset) -> Fact:
         traps=traps,
         about={
             "period": latest.label,
-            "area": ew.label,
+            "area": ew.name,
             "excluded": list(ew.exclude),
-            "excluded_closed": every - fig.closed,
+            "left_out": _left_out(fig),
+            "left_out_gaps": list(fig.left_out),
+            "every_closed": every.closed,
+            "excluded_closed": every.closed - fig.closed,
             "btp_closed": fig.closed - no_btp,
             "fraud_bodies": sorted(set(part.loc[fraud, "force"].astype(str))),
-            "fraud_closed": every_row - every,
+            "fraud_closed": every_row - every.closed,
         },
     )
 

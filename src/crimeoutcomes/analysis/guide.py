@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..data import derive, outcomes
 from ..data import forces as forces_mod
+from ..publish import numbers
 from . import measures as m
 from .periods import Period
 
@@ -35,8 +36,9 @@ def negative_cells(edition: str) -> pd.DataFrame:
     return tables.OUTCOMES.load(edition, filters=[[("closed", "<", 0)], [("recorded", "<", 0)]])
 
 
-def n(value) -> str:
-    return "–" if value is None or pd.isna(value) else f"{int(value):,}"
+def n(value):
+    """A count as the pages print it (the one formatter)."""
+    return numbers.count(None if value is None or pd.isna(value) else value)
 
 
 def one_row(ds: m.Dataset, force: str) -> pd.DataFrame:
@@ -70,14 +72,15 @@ def outcome_shares(ds: m.Dataset, period: Period) -> pd.DataFrame:
     ew = m.Area.of(m.EW)
     cube = ds.counts("closed", m.OffenceScope("all"))
     rec = ds.counts("recorded", m.OffenceScope("all"))
-    total = ds.evaluate(m.Query(ew, period)).numerator
+    result = ds.evaluate(m.Query(ew, period))
+    total, used = result.numerator, tuple(result.forces) or ew.forces  # the forces the total used (follows the data)
     rows = []
     for code in sorted(outcomes.OUTCOME_TYPES, key=outcomes.sort_key):
         if code in outcomes.OF_WHICH:
             continue
         present = code in cube.types
-        closed, _ = cube.total(ew.forces, period.quarters, (code,))
-        recorded, _ = rec.total(ew.forces, period.quarters, (code,))
+        closed, _ = cube.total(used, period.quarters, (code,))
+        recorded, _ = rec.total(used, period.quarters, (code,))
         in_totals = code != outcomes.NOT_YET_ASSIGNED
         rows.append(
             {
@@ -87,12 +90,12 @@ def outcome_shares(ds: m.Dataset, period: Period) -> pd.DataFrame:
                     "no closed count (type 0)" if not in_totals else n(closed) if present else "not in this edition"
                 ),
                 "Share of offences closed": (
-                    f"{100 * closed / total:.2f}%" if in_totals and present and total else "–"
+                    numbers.share(closed, total, 2) if in_totals and present and total else numbers.count(None)
                 ),
                 "Recorded basis count": n(recorded) if present else "not in this edition",
             }
         )
-    return pd.DataFrame(rows)
+    return numbers.frame(rows)
 
 
 def absent_types(ds: m.Dataset) -> list[str]:
@@ -113,7 +116,7 @@ def bases_example(ds: m.Dataset, force: str, fy: str, quarter: int) -> tuple[pd.
             {
                 "Outcome type": code,
                 "Description": outcomes.OUTCOME_TYPES.get(code, ""),
-                "Closed basis": "–" if code == outcomes.NOT_YET_ASSIGNED else n(c),
+                "Closed basis": n(None) if code == outcomes.NOT_YET_ASSIGNED else n(c),
                 "Recorded basis": n(r),
             }
         )
@@ -130,7 +133,7 @@ def bases_example(ds: m.Dataset, force: str, fy: str, quarter: int) -> tuple[pd.
             "Recorded basis": n(totals["recorded"]),
         }
     )
-    return pd.DataFrame(rows), totals
+    return numbers.frame(rows), totals
 
 
 def negative_examples(tidy: pd.DataFrame, k: int = 8) -> pd.DataFrame:
@@ -179,7 +182,7 @@ def expired_codes(tidy: pd.DataFrame) -> pd.DataFrame:
                 ),
             }
         )
-    return pd.DataFrame(rows)
+    return numbers.frame(rows)
 
 
 def group_mix(ds: m.Dataset, period: Period, force: str) -> pd.DataFrame:
@@ -193,13 +196,10 @@ def group_mix(ds: m.Dataset, period: Period, force: str) -> pd.DataFrame:
             rows.append({"Offence group": g, "area": area.name, "share": 100 * v / total if total else None})
     wide = pd.DataFrame(rows).pivot(index="Offence group", columns="area", values="share")
     wide = wide.sort_values(force, ascending=False)
-    return pd.DataFrame(
+    return numbers.frame(
         {
             "Offence group": wide.index,
-            **{
-                f"% of offences closed: {c}": ["–" if pd.isna(v) else f"{v:.1f}%" for v in wide[c]]
-                for c in wide.columns
-            },
+            **{f"% of offences closed: {c}": numbers.column(wide[c], numbers.percent).tolist() for c in wide.columns},
         }
     )
 
@@ -246,12 +246,12 @@ def type0_by_quarter(ds: m.Dataset, area: m.Area) -> pd.DataFrame:
 
 def type0_table(shares: pd.DataFrame) -> pd.DataFrame:
     """type0_by_quarter for people."""
-    return pd.DataFrame(
+    return numbers.frame(
         {
             "Quarter recorded": shares["quarter"],
-            "Offences recorded": shares["offences_recorded"].map(n),
-            "No outcome yet (type 0)": shares["type0"].map(n),
-            "Share with no outcome yet": ["–" if pd.isna(v) else f"{v:.1f}%" for v in shares["share_pct"]],
+            "Offences recorded": numbers.column(shares["offences_recorded"], numbers.count),
+            "No outcome yet (type 0)": numbers.column(shares["type0"], numbers.count),
+            "Share with no outcome yet": numbers.column(shares["share_pct"], numbers.percent),
         }
     )
 

@@ -653,8 +653,11 @@ def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> C
         tied = int((r["rank"] == rank).sum()) > 1
         mine = numbers.percent(me["rate_pct"].iloc[0], key=f"rate:{force.name}:{period.label}")
         figures.append(mine)
-        place = _place(rank, n, tied)
-        title = f"{force.name} had {place} rate of the {n} forces in {period.short}"
+        words = _place(rank, n, tied)
+        place = Printed(words.removeprefix("the "), rank, f"rank:{force.name}:{period.label}")
+        of = numbers.count(n, key="ranked")
+        figures += [place, of]
+        title = f"{force.name} had the {place} rate of the {of} forces in {period.short}"
     else:
         mine, title = None, f"{force.name} cannot be ranked in {period.label}"
     subtitle = f"{RATE_MEANS[0].upper()}{RATE_MEANS[1:]}, {period.label}; * marks a figure with a caveat"
@@ -892,12 +895,9 @@ def _bars(
     return draw
 
 
-def story_version(v, s, source: str, synthetic: bool) -> Chart:
+def story_version(v, s, table: list[dict], source: str, synthetic: bool) -> Chart:
     """A force's version of a story: its figure against England and Wales, for the story's period and the one it is
     compared with."""
-    from .story_page import version_table
-
-    table = version_table(v)
     rate = v.spec.measure.is_rate
     printed, rows = [], []
     for r in table:
@@ -933,7 +933,7 @@ def story_version(v, s, source: str, synthetic: bool) -> Chart:
     return Chart("story", title, subtitle, alt, title, data, printed, draw, source)
 
 
-def story_ranking(spec, ds, period, table: pd.DataFrame, ew, source: str, synthetic: bool) -> Chart:
+def story_ranking(spec, period, table: pd.DataFrame, ew, noun: str, source: str, synthetic: bool) -> Chart:
     """Every police force by the story's figure, England and Wales as a reference line."""
     rate = spec.measure.is_rate
     col = "Rate" if rate else "Count"
@@ -943,10 +943,11 @@ def story_ranking(spec, ds, period, table: pd.DataFrame, ew, source: str, synthe
     ref = numbers.percent(ew.rate, 1) if rate and ew.rate is not None else None
     top = ranked.iloc[0]["Force"] if len(ranked) else ""
     tied = len(ranked) > 1 and numbers.compare(ranked.iloc[0][col], ranked.iloc[1][col]) == 0
+    of = numbers.count(len(ranked), key="ranked")
     title = (
         (
             f"{top} had the {'joint ' if tied else ''}highest {'rate' if rate else 'figure'} of the "
-            f"{len(ranked)} police forces in {period.label}"
+            f"{of} police forces in {period.label}"
         )
         if len(ranked)
         else "No force can be ranked"
@@ -960,18 +961,20 @@ def story_ranking(spec, ds, period, table: pd.DataFrame, ew, source: str, synthe
         }
     )
     alt = (
-        f"Bar chart ranking the {len(ranked)} police forces: highest {top} {rows[0][2] if rows else ''}"
+        f"Bar chart ranking the {of} police forces: highest {top} {rows[0][2] if rows else ''}"
         + (f"; England and Wales {ref}" if ref else "")
         + "."
     )
-    axis = f"% of {story_noun(spec, ds)}" if rate else "Count"
+    axis = f"% of {noun}" if rate else "Count"
     draw = _bars(rows, title, subtitle, source, synthetic, axis, ref, highlight_names=True)
     return Chart(
-        "ranking", title, subtitle, alt, title, data, [r[2] for r in rows[:1]] + ([ref] if ref else []), draw, source
+        "ranking",
+        title,
+        subtitle,
+        alt,
+        title,
+        data,
+        [r[2] for r in rows[:1]] + ([ref] if ref else []) + [of],
+        draw,
+        source,
     )
-
-
-def story_noun(spec, ds) -> str:
-    from .story import noun
-
-    return noun(spec, ds)

@@ -73,14 +73,14 @@ def write(
     table = claims_text.table(audit, release_of, files)
     with atomic_path(folder / AUDIT_CSV) as tmp:
         table.to_csv(tmp, index=False)
-    write_text(folder / PAGE, render(audit, table, build, crumbs, root))
+    write_text(folder / PAGE, render(audit, table, build, crumbs, release_of, root))
 
 
 def _field(name: str, value: str) -> str:
     return f"<dt>{html.esc(name)}</dt><dd>{value}</dd>" if value else ""
 
 
-def _card(f: cl.Finding, r: pd.Series, article_key: str) -> str:
+def _card(f: cl.Finding, r: pd.Series, article_key: str, release_of: dict) -> str:
     c = f.claim
     computed = claims_text.computed_text(f)
     computed_html = html.printed(computed) if isinstance(computed, Printed) else html.esc(computed)
@@ -98,6 +98,9 @@ def _card(f: cl.Finding, r: pd.Series, article_key: str) -> str:
         if f.nearest.caveats:
             near_html += " <small>(with caveats)</small>"
     band = r["printed_band"] and f"printed {r['printed_band']}; revised data {r['revised_band']}"
+    with numbers.collect() as said:  # the reason and caveats again, to mark their figures up
+        why = claims_text.reason(f, release_of)
+        caveats = claims_text.caveats_text(f.caveats)
     rows = (
         f'<a href="{html.esc(r["rows_file"])}">the {html.printed(numbers.count(r["rows"]))} raw rows summed</a>'
         if r["rows_file"]
@@ -105,14 +108,14 @@ def _card(f: cl.Finding, r: pd.Series, article_key: str) -> str:
     )
     fields = "".join(
         [
-            _field("Printed", html.esc(c.claimed.text)),
+            _field("Printed", f'<span data-numbers="claimed">{html.esc(c.claimed.text)}</span>'),
             _field("Computed", own),
             _field("Verdict", verdict_badge(f.verdict)),
-            _field("Bands", html.esc(band) if band else ""),
+            _field("Bands", f'<span data-numbers="claimed">{html.esc(band)}</span>' if band else ""),
             _field("Nearest figure this edition can give", near_html),
-            _field("Why", html.esc(r["reason"])),
-            _field("Caveats", html.esc(r["caveats"])),
-            _field("How it is read", html.esc(c.reading)),
+            _field("Why", html.mark(why, said)),
+            _field("Caveats", html.mark(caveats, said)),
+            _field("How it is read", f'<span data-numbers="note">{html.esc(c.reading)}</span>' if c.reading else ""),
             _field("Rows", rows),
         ]
     )
@@ -121,31 +124,32 @@ def _card(f: cl.Finding, r: pd.Series, article_key: str) -> str:
     )
     return (
         f'<li class="claim" id="{html.esc(c.id)}" data-verdict="{html.esc(f.verdict)}" '
-        f'data-article="{html.esc(article_key)}"><blockquote>“{html.esc(c.quote)}”</blockquote>'
+        f'data-article="{html.esc(article_key)}"><blockquote data-numbers="cited">“{html.esc(c.quote)}”</blockquote>'
         + (f'<p class="what">{what}</p>' if what else "")
         + f'<dl class="claim-fields">{fields}</dl></li>'
     )
 
 
-def render(audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, root: str = "") -> str:
+def render(audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, release_of: dict, root: str = "") -> str:
     counts = audit.counts()
     articles = {key: art for reg in audit.registries for key, art in reg.articles.items()}
     used = [k for k in articles if any(f.claim.article == k for f in audit.findings)]
-    summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
+    summary = ", ".join(f"{html.printed(numbers.count(n))} {html.esc(v)}" for v, n in counts.items() if n)
     by_id = table.set_index("id")
     contents = "".join(
-        f'<li><a href="#article-{html.esc(k)}">{html.esc(articles[k].get("title", k))}</a> '
-        f"({sum(1 for f in audit.findings if f.claim.article == k)})</li>"
+        f'<li><a href="#article-{html.esc(k)}" data-numbers="cited">{html.esc(articles[k].get("title", k))}</a> '
+        f"({html.printed(numbers.count(sum(1 for f in audit.findings if f.claim.article == k)))})</li>"
         for k in used
     )
     body = [
-        f"<p><strong>{len(audit.findings)} published figures from {len(used)} articles</strong>: "
-        f"{html.esc(summary)}.</p>",
+        f"<p><strong>{html.printed(numbers.count(len(audit.findings)))} published figures from "
+        f"{html.printed(numbers.count(len(used)))} articles</strong>: {summary}.</p>",
         '<nav aria-label="Contents"><h2 id="contents">Contents</h2><ul><li><a href="#verdicts">What the verdicts '
         'mean</a></li><li><a href="#find">Find a claim</a></li><li>The articles<ol>'
         + contents
         + '</ol></li><li><a href="#check">Check it yourself</a></li></ul></nav>',
-        '<h2 id="verdicts">What the verdicts mean</h2><p>A printed figure stands for a band of exact values: “82%” '
+        '<h2 id="verdicts">What the verdicts mean</h2>'
+        '<p data-numbers="examples">A printed figure stands for a band of exact values: “82%” '
         "for 81.5% up to 82.5%, “1 in 24” for 1 in 24.5 up to 1 in 23.5, a count for itself. The band allowed for "
         "revised data widens it by the registry's tolerance, never by less than one printed unit (a whole per "
         'cent for “82%”, 2% of a count and at least 1).</p><ul class="legend">'
@@ -155,12 +159,14 @@ def render(audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, root: str 
     ]
     for key in used:
         art = articles[key]
-        title = html.esc(art.get("title", key))
+        title = f'<span data-numbers="cited">{html.esc(art.get("title", key))}</span>'
         href = html.safe_href(art.get("url"))
         link = f'<a href="{html.esc(href)}">{title}</a>' if href else title
         meta = ", ".join(html.esc(str(art[k])) for k in ("publisher", "published") if art.get(k))
         release = f" The story used the {html.esc(art['release'])}." if art.get("release") else ""
-        cards = "".join(_card(f, by_id.loc[f.claim.id], key) for f in audit.findings if f.claim.article == key)
+        cards = "".join(
+            _card(f, by_id.loc[f.claim.id], key, release_of) for f in audit.findings if f.claim.article == key
+        )
         body.append(
             f'<section class="article" id="article-{html.esc(key)}" data-article="{html.esc(key)}">'
             f"<h2>{link}</h2>"
@@ -180,14 +186,17 @@ def render(audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, root: str 
 
 def _filter(used: list[str], articles: dict, n: int) -> str:
     verdicts = "".join(f'<option value="{html.esc(v)}">{html.esc(v)}</option>' for v in cl.VERDICTS)
-    arts = "".join(f'<option value="{html.esc(k)}">{html.esc(articles[k].get("title", k))}</option>' for k in used)
+    arts = "".join(
+        f'<option value="{html.esc(k)}" data-numbers="cited">{html.esc(articles[k].get("title", k))}</option>'
+        for k in used
+    )
     return (
         '<section id="find" class="find" hidden><h2>Find a claim</h2><form class="filters" onsubmit="return false">'
         f'<label for="f-verdict">Verdict</label><select id="f-verdict"><option value="">every verdict</option>'
         f"{verdicts}</select>"
         f'<label for="f-article">Article</label><select id="f-article"><option value="">every article</option>'
         f"{arts}</select></form>"
-        f'<p id="f-count" role="status" aria-live="polite">{n} claims shown</p></section>'
+        f'<p id="f-count" role="status" aria-live="polite">{html.printed(numbers.count(n))} claims shown</p></section>'
     )
 
 
@@ -197,9 +206,9 @@ def _check_yourself(audit: cl.Audit) -> str:
         '<section id="check"><h2>Check it yourself</h2>'
         f'<p>The whole audit is in <a href="{AUDIT_CSV}">{AUDIT_CSV}</a>: one row per claim, with the exact '
         "computed value in the claim's unit, the value as printed, the bands and the reason. For every computed "
-        f"claim, the raw rows it sums are in <code>{ROWS_DIR}</code> (source file, source row, force, quarter, offence "
-        "code, outcome type, count, and whether the row enters the numerator and the denominator; rows with a count "
-        "of 0 are left out, as they add nothing).</p>"
+        f"claim, the raw rows it sums are in <code>{ROWS_DIR}</code> (source file, source row, force, quarter, "
+        "offence code, outcome type, count, and whether the row enters the numerator and the denominator; rows with "
+        "a zero count are left out, as they add nothing).</p>"
         f"<p>The claims are in {registries}. To audit your own figures, write them in the same form "
         "(<code>docs/claims.md</code>) and run <code>make claims CLAIMS=path/to/yours.yaml</code>. To check the claims "
         "this edition cannot, with the current Home Office release: <code>make claims EDITION=current</code> "

@@ -50,17 +50,29 @@ COLUMNS = [
 INTEGER = ("numerator_value", "denominator_value", "rows")
 
 
-def as_printed(claimed: cl.Claimed, value, key: str = "") -> Printed:
-    """A computed value at the claim's own printed precision (one formatter, half-up)."""
+def as_printed(claimed: cl.Claimed, value, key: str = "", counts: tuple | None = None) -> Printed:
+    """A computed value at the claim's own printed precision (one formatter, half-up); a "1 in N" from the counts
+    (numerator, denominator) when known."""
     if value is None:
         return Printed("–", None, key)
     if claimed.unit in ("count", "below"):
         return numbers.count(value, key)
     if claimed.unit == "one_in":
+        if counts and counts[0] and counts[1]:
+            return numbers.one_in(counts[0] / counts[1], claimed.decimals, key, counts=counts)
         return numbers.one_in(value / 100, claimed.decimals, key)
     if claimed.unit == "rank":
         return Printed(f"{int(value)}", int(value), key)
     return numbers.percent(value, claimed.decimals, key)
+
+
+def claimed_figure(c: cl.Claimed) -> Printed | str:
+    """The figure an article printed, with the value it states (a page marks it up like any figure)."""
+    if c.unit in ("count", "percent"):
+        return Printed(c.text, c.value)
+    if c.unit == "one_in" and c.value:
+        return Printed(c.text, 1 / c.value)
+    return c.text
 
 
 def band_text(band: cl.Band | None, claimed: cl.Claimed) -> str:
@@ -91,7 +103,8 @@ def difference_text(f: cl.Finding) -> str:
         return "none at the printed precision" if f.verdict == cl.REPRODUCED else ""
     if c.unit == "count":
         share = abs(d) / abs(c.value) * 100 if c.value else None
-        rel = "" if share is None else (" (less than 0.1%)" if share < 0.05 else f" ({numbers.percent(share, 1)})")
+        small = Printed("less than 0.1%", share) if share is not None and share < 0.05 else None
+        rel = "" if share is None else f" ({small or numbers.percent(share, 1)})"
         more = "more" if d > 0 else "fewer"
         return f"{numbers.count(abs(d))} {more} than printed{rel}"
     return f"{numbers.distance(d, 2)} {'higher' if d > 0 else 'lower'} than printed"
@@ -148,11 +161,11 @@ def reason(f: cl.Finding, release_of: dict[str, str]) -> str:
         if f.missing:
             return f"This edition cannot give the figure: {wording.gaps_text(f.missing)}."
         return f"The denominator ({claim.query.denominator.label}) is 0 for {claim.query.period.label}."
-    shown = as_printed(c, f.computed)
+    shown = as_printed(c, f.computed, counts=(f.numerator, f.denominator))
     head = f"{_what(f)}: {_computation(f)}, which prints as {shown}"
     if f.verdict == cl.REPRODUCED:
         return f"{head}: the published figure."
-    where = f"outside what {c.text} can stand for ({band_text(f.printed, c)})"
+    where = f"outside what {claimed_figure(c)} can stand for ({band_text(f.printed, c)})"
     if f.verdict == cl.REVISED:
         return (
             f"{head}, {difference_text(f)}: {where}, but inside the band allowed for revised data "
@@ -175,8 +188,8 @@ def _record_reason(f: cl.Finding) -> str:
     word = "lowest" if c.lowest else "highest"
     if f.verdict == cl.NOT_VERIFIABLE:
         return (
-            f"A record since {c.since} needs {c.since} and {q.period.year} at least; this edition cannot give "
-            f"{wording.gaps_text(f.missing)}."
+            f"A record since {c.since} needs {c.since} and {q.period.year} at least, and this edition cannot give "
+            f"them: {wording.gaps_text(f.missing)}."
         )
     if not f.series:
         return f"'{c.text}' cannot be said of {q.period.label}, which comes before {c.since}."
@@ -234,7 +247,7 @@ def computed_text(f: cl.Finding) -> Printed | str:
         return f"{word} since {c.since}" if f.verdict == cl.REPRODUCED else f"not the {word}"
     if f.claim.kind == "rank":
         return Printed(f"{int(f.computed)} of {f.of}", int(f.computed), f"rank:{f.claim.id}")
-    return as_printed(c, f.computed, key=f"claim:{f.claim.id}")
+    return as_printed(c, f.computed, key=f"claim:{f.claim.id}", counts=(f.numerator, f.denominator))
 
 
 def nearest_text(f: cl.Finding) -> Printed | str:
@@ -251,7 +264,7 @@ def nearest_text(f: cl.Finding) -> Printed | str:
         if len(near.series) == 1:
             return f"{shown} (the only computable year: no record can be judged)"
         return f"{shown}, {'not the highest' if higher else 'the highest'} of the {len(near.series)} computable years"
-    return as_printed(f.claim.claimed, near.computed, key=f"nearest:{f.claim.id}")
+    return as_printed(f.claim.claimed, near.computed, key=f"nearest:{f.claim.id}", counts=near.counts)
 
 
 def caveats_text(flags: list[m.Flag]) -> str:

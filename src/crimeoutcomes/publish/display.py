@@ -258,19 +258,20 @@ def type0_note(area_rows: pd.DataFrame, area: str, force_rows: pd.DataFrame, for
     if rows.empty:
         return _show("<p>No offence recorded in this edition has a recorded-basis count.</p>")
     first, last = rows.iloc[0], rows.iloc[-1]
+    shown = [numbers.percent(last["share_pct"]), numbers.count(last["type0"]), numbers.percent(first["share_pct"])]
     text = (
         f"Of the offences recorded in {area} in {last['quarter']}, the edition's latest quarter, "
-        f"{last['share_pct']:.1f}% ({int(last['type0']):,}) had no outcome yet when the data were extracted"
+        f"{shown[0]} ({shown[1]}) had no outcome yet when the data were extracted"
     )
     if len(rows) > 1:
-        text += f"; of those recorded in {first['quarter']}, its oldest, {first['share_pct']:.1f}%."
-        if round(last["share_pct"], 1) > round(first["share_pct"], 1):
+        text += f"; of those recorded in {first['quarter']}, its oldest, {shown[2]}."
+        if numbers.compare(shown[0], shown[2]) > 0:
             text += (
                 " The older the quarter, the longer its offences have had to get an outcome, so type 0 is largest "
                 "for recent quarters and smaller for old ones: added to a total, it would inflate recent quarters "
                 "most."
             )
-        elif round(last["share_pct"], 1) < round(first["share_pct"], 1):
+        elif numbers.compare(shown[0], shown[2]) < 0:
             text += " Here the oldest quarter has more offences without an outcome than the latest one."
         else:
             text += " It is the same in both."
@@ -279,11 +280,18 @@ def type0_note(area_rows: pd.DataFrame, area: str, force_rows: pd.DataFrame, for
     mine = force_rows[force_rows["quarter"] == quarter]
     if not mine.empty and pd.notna(mine["share_pct"].iloc[0]):
         r = mine.iloc[0]
+        example = [numbers.percent(r["share_pct"]), numbers.count(r["type0"]), numbers.count(r["offences_recorded"])]
+        shown += example
         text += (
-            f" In section 5's example, {force} in {quarter}, it is {r['share_pct']:.1f}% "
-            f"({int(r['type0']):,} of {int(r['offences_recorded']):,} offences recorded)."
+            f" In section 5's example, {force} in {quarter}, it is {example[0]} "
+            f"({example[1]} of {example[2]} offences recorded)."
         )
-    return _show(f"<p>{html.esc(text)}</p>")
+    return _show(f"<p>{html.mark(text, shown)}</p>")
+
+
+def _marked(said: dict) -> str:
+    """A sentence a step wrote ({"text", "figures"}), each figure written as a figure."""
+    return html.mark(said["text"], [numbers.Printed.from_json(f) for f in said.get("figures", [])])
 
 
 class Sensitivity:
@@ -302,8 +310,9 @@ class Sensitivity:
             raise DataError(f"{paths.relative(path)} not found: run make sensitivity EDITION={self.edition}")
         return path
 
-    def _link(self, key: str, label: str) -> str:
-        return f'<a href="{html.esc(self.prefix + dag.file("sensitivity", key))}">{html.esc(label)}</a>'
+    def _link(self, key: str, label: str | None = None) -> str:
+        name = dag.file("sensitivity", key)
+        return f'<a href="{html.esc(self.prefix + name)}">{html.esc(label or name)}</a>'
 
     def national(self):
         from IPython.display import display
@@ -329,13 +338,13 @@ class Sensitivity:
 
         display(table(shown, "England and Wales under each choice of method", cell_html={"Notes": notes_cell}))
         items = "".join(
-            f'<li id="{html.esc(n["anchor"])}"><strong>{html.esc(n["title"])}.</strong> {html.esc(n["text"])}</li>'
+            f'<li id="{html.esc(n["anchor"])}"><strong>{html.esc(n["title"])}.</strong> {_marked(n)}</li>'
             for n in self.text["notes"]
         )
         display(
             _show(
                 (f'<h3>Notes to the table</h3><ol class="notes">{items}</ol>' if items else "")
-                + f"<p>The table as data: {self._link('national', 'national.csv')} (exact values).</p>"
+                + f"<p>The table as data: {self._link('national')} (exact values).</p>"
             )
         )
 
@@ -351,11 +360,11 @@ class Sensitivity:
         display(table(df.rename(columns=short), "Each force's rank under each choice (1 = highest rate)"))
         display(
             _show(
-                f"<p>As data: {self._link('ranks', 'ranks.csv')}; every force's rate and rank under each "
-                f"choice: {self._link('forces', 'forces.csv')} (exact values).</p>"
+                f"<p>As data: {self._link('ranks')}; every force's rate and rank under each "
+                f"choice: {self._link('forces')} (exact values).</p>"
             )
         )
 
     def conclusions(self):
-        items = "".join(f"<li>{html.esc(c)}</li>" for c in self.text["conclusions"])
+        items = "".join(f"<li>{_marked(c)}</li>" for c in self.text["conclusions"])
         return _show(f"<ul>{items}</ul>")

@@ -17,7 +17,7 @@ to an exercise re-runs the pages step and nothing else.
 from __future__ import annotations
 
 import math
-import numbers
+import numbers as num
 import re
 from dataclasses import dataclass
 
@@ -29,7 +29,7 @@ from ..analysis import exercises as facts_mod
 from ..analysis import measures as m
 from ..analysis.periods import QUARTER_END_MONTH
 from ..data import forces as forces_mod
-from . import html
+from . import html, numbers, wording
 
 RIGHT, WRONG, UNANSWERED, UNAVAILABLE = "right", "wrong", "no answer yet", "not available"
 NO_SUCH = "no such exercise"
@@ -37,11 +37,12 @@ NO_SUCH = "no such exercise"
 
 # ------------------------------------------------------------------------------------------------ small words
 def count(v) -> str:
-    return f"{int(v):,}"
+    return str(numbers.count(v))
 
 
 def pct(v, decimals: int = 1) -> str:
-    return "–" if v is None else f"{v:.{decimals}f}%"
+    """A percentage (in percent units) as every page prints it: half-up, once (publish/numbers.py)."""
+    return str(numbers.percent(v, decimals))
 
 
 def names(items) -> str:
@@ -97,9 +98,9 @@ def read_number(given) -> float:
             value = float(text)
         except ValueError:
             raise Unreadable(f"{value!r} cannot be read as a number") from None
-    if value is None or value is pd.NA or (isinstance(value, numbers.Number) and math.isnan(float(value))):
+    if value is None or value is pd.NA or (isinstance(value, num.Number) and math.isnan(float(value))):
         raise Unreadable("your answer is empty (NaN or NA): did a filter keep no rows, or a column hold no counts?")
-    if not isinstance(value, numbers.Number):
+    if not isinstance(value, num.Number):
         raise Unreadable(f"{value!r} is not a number")
     return float(value)
 
@@ -258,7 +259,15 @@ class Exercises:
 
 
 def _close(x: float, target, decimals: int) -> bool:
-    return isinstance(target, numbers.Number) and abs(x - float(target)) <= 0.5 * 10**-decimals + 1e-9
+    return isinstance(target, num.Number) and abs(x - float(target)) <= 0.5 * 10**-decimals + 1e-9
+
+
+def _distinct_traps(f: facts_mod.Fact) -> dict:
+    """The known mistakes of a number that print differently from the answer at its precision: one that prints the
+    same (England and Wales with or without a force whose share is tiny) cannot be told from the answer, and a right
+    answer must never be taken for it."""
+    right = numbers.half_up(f.value, f.decimals)
+    return {k: v for k, v in f.traps.items() if v is not None and numbers.half_up(v, f.decimals) != right}
 
 
 def _judge(f: facts_mod.Fact, given) -> tuple[bool, str, str | None, object]:
@@ -267,8 +276,9 @@ def _judge(f: facts_mod.Fact, given) -> tuple[bool, str, str | None, object]:
         x = read_number(given)
         if f.kind == "count" and _close(x, f.value, 0) and x != round(x):
             raise Unreadable(f"{x} is not a whole number; a count is")
+        traps = _distinct_traps(f)
         # within half a unit of the printed precision; when a mistake's value is nearer still, it is that mistake
-        near = [(abs(x - float(v)), i, name) for i, (name, v) in enumerate(f.traps.items()) if _close(x, v, f.decimals)]
+        near = [(abs(x - float(v)), i, name) for i, (name, v) in enumerate(traps.items()) if _close(x, v, f.decimals)]
         if _close(x, f.value, f.decimals) and not any(d < abs(x - float(f.value)) for d, _, _ in near):
             return True, "", None, x
         if near:
@@ -281,7 +291,7 @@ def _judge(f: facts_mod.Fact, given) -> tuple[bool, str, str | None, object]:
                     None,
                     x,
                 )
-            for name, v in f.traps.items():
+            for name, v in traps.items():
                 if _close(100 * x, v, f.decimals):
                     return False, "", name, x
         return False, "", None, x
@@ -552,11 +562,29 @@ def _h_latest(f, mistake, read):
     )
 
 
+def _area(a: dict, excluded_key: str = "") -> str:
+    """England and Wales as an exercise counts it, in words: the forces it leaves out on purpose (the articles'
+    England and Wales) and those it leaves out of the period for lack of usable data."""
+    area = m.Area.of(m.EW, exclude=tuple(a.get(excluded_key, ())) if excluded_key else ())
+    return wording.area_name(area, a.get("left_out_gaps", []))
+
+
+def _without_data(a: dict) -> str:
+    """', without X, whose data for the period cannot be used' when England and Wales follows the data and leaves
+    forces out of the period."""
+    gone = a.get("left_out") or []
+    if not gone:
+        return ""
+    who = names(gone) if len(gone) <= 3 else f"the {len(gone)} forces"
+    return f", without {who} whose data for the period cannot be used (section 7.8)"
+
+
 def _q_rate(f):
     a = f.about
     return (
-        f"What was the victim-did-not-support rate of {a['area']} in {a['period'] or LATEST}: outcome types 14 + 16 "
-        "as a percentage of offences closed? Give it with one decimal place."
+        f"What was the victim-did-not-support rate of England and Wales, as this project counts it (every police "
+        f"force with usable data for the period), in {a['period'] or LATEST}: outcome types 14 + 16 as a percentage "
+        "of offences closed? Give it with one decimal place."
     )
 
 
@@ -564,7 +592,10 @@ def _a_rate(f):
     a = f.about
     return (
         f"{pct(f.value)}: ({count(a['t14'])} of type 14 + {count(a['t16'])} of type 16 = {count(a['vdns'])}) / "
-        f"{count(a['closed'])} offences closed, on the closed basis, {a['area']}, {a['period']}."
+        f"{count(a['closed'])} offences closed, on the closed basis, {_area(a)}, {a['period']}. This project's "
+        "England and Wales is every police force (the 43 territorial forces and British Transport Police), each "
+        "period without any force whose data for it cannot be used (section 7.8); the June 2021 articles left out "
+        f"{names(a['articles_excluded'])} (exercise 7)."
     )
 
 
@@ -579,31 +610,41 @@ def _h_rate(f, mistake, read):
         "14 + 16 by every offence closed.",
         "recorded_basis": "That is the rate on the recorded basis. Offences closed, and the articles' rate, are on "
         "the closed basis.",
-        "with_excluded": f"You included {names(a['excluded'])}: {a['area']} leaves it out of every year (section 4).",
+        "articles_area": f"You left out {names(a['articles_excluded'])}, as the June 2021 articles did (exercise 7). "
+        "This project's England and Wales counts every police force whose data for the period can be used.",
     }
     if mistake in hints:
         return hints[mistake]
     return (
-        f"Add outcome types 14 and 16 (closed column) over {a['period']}'s quarters and every force of {a['area']}, "
-        "then divide by the same forces' offences closed (every outcome type that enters totals), times 100."
-        + _direction(read, f.value, "%")
+        f"Add outcome types 14 and 16 (closed column) over {a['period']}'s quarters and every police force"
+        f"{_without_data(a)}, then divide by the same forces' offences closed (every outcome type that enters "
+        "totals), times 100." + _direction(read, f.value, "%")
     )
 
 
 def _q_exclusions(f):
+    a = f.about
     return (
-        f"How many offences were closed in England and Wales in {f.about['period'] or LATEST}, as this project counts "
-        "England and Wales (sections 4, 7.6 and 7.7 say who is in it)?"
+        f"How many offences were closed in England and Wales in {a['period'] or LATEST}, as the June 2021 articles "
+        f"counted England and Wales? They left out {names(a['excluded'])} in every year (section 7.10 says why); "
+        "sections 7.6 and 7.7 say who else is in it."
     )
 
 
 def _a_exclusions(f):
     a = f.about
+    excluded = names(a["excluded"])
     text = (
-        f"{count(f.value)} offences closed in {a['area']}: every police force (the 43 territorial forces and "
-        f"British Transport Police) except {names(a['excluded'])}. In {a['period']}, {names(a['excluded'])} closed "
-        f"{count(a['excluded_closed'])} and British Transport Police {count(a['btp_closed'])}."
+        f"{count(f.value)} offences closed in {_area(a, 'excluded')}, as the June 2021 articles counted it: every "
+        f"police force (the 43 territorial forces and British Transport Police) except {excluded}. "
     )
+    if a["excluded_closed"]:
+        text += (
+            f"In {a['period']}, {excluded} closed {count(a['excluded_closed'])}{_btp(a)}. This project's England "
+            f"and Wales counts {excluded} too: {count(a['every_closed'])} offences closed."
+        )
+    else:
+        text += f"In {a['period']}, {excluded} has no usable data, so it is left out either way{_btp(a)}."
     if a["fraud_bodies"]:
         text += (
             f" The central fraud bodies listed as forces ({names(a['fraud_bodies'])}) are not police forces and "
@@ -612,16 +653,22 @@ def _a_exclusions(f):
     return text
 
 
+def _btp(a: dict) -> str:
+    if "British Transport Police" in (a.get("left_out") or []):
+        return "; British Transport Police has no usable data for it"
+    return f", and British Transport Police {count(a['btp_closed'])}"
+
+
 def _h_exclusions(f, mistake, read):
     a = f.about
     excluded = names(a["excluded"])
     hints = {
-        "with_excluded": f"That includes {excluded} ({count(a['excluded_closed'])} offences closed): "
-        f"{a['area']} leaves it out of every year (section 4).",
+        "with_excluded": f"That includes {excluded} ({count(a['excluded_closed'])} offences closed): it is this "
+        f"project's England and Wales, but the June 2021 articles left {excluded} out of every year (section 7.10).",
         "without_btp": f"You left out British Transport Police ({count(a['btp_closed'])}): it is not a territorial "
-        "force, but this project counts it in England and Wales (section 7.6).",
-        "with_excluded_without_btp": f"You counted the 43 territorial forces: this project leaves out {excluded} "
-        "(section 4) and counts British Transport Police (section 7.6).",
+        "force, but this project counts it in England and Wales, the articles' included (section 7.6).",
+        "with_excluded_without_btp": f"You counted the 43 territorial forces: the articles' England and Wales "
+        f"leaves out {excluded} (section 7.10), and this project counts British Transport Police in it (section 7.6).",
         "with_fraud_bodies": f"You counted the central fraud bodies ({names(a['fraud_bodies'])}): they are not police "
         "forces (section 7.7).",
     }
@@ -629,7 +676,7 @@ def _h_exclusions(f, mistake, read):
         return hints[mistake]
     return (
         f"Add the closed column of totals over {a['period']}'s quarters, the outcome types that enter totals, and "
-        f"every police force except {excluded}." + _direction(read, f.value)
+        f"every police force except {excluded}{_without_data(a)}." + _direction(read, f.value)
     )
 
 
@@ -817,7 +864,10 @@ HINTS = {
     "expired": _h_expired,
     "partial": _h_partial,
 }
-_NO_PERIOD = "no period has every quarter present for England and Wales (section 7.8)."
+_NO_PERIOD = (
+    "no calendar or financial year can be computed for England and Wales: each lacks a quarter, or every force's "
+    "data for one (section 7.8)."
+)
 UNAVAILABLE_WHY = {
     "bases": lambda f: f"{f.about.get('force', 'the force')}'s last quarter is missing or has no counts.",
     "type0": lambda f: "no offence was recorded in the force's last quarter.",

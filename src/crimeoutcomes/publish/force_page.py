@@ -243,6 +243,8 @@ def notes_html(note_list: list[dict], files: dict[str, str]) -> str:
         text = html.mark(n["text"], figures)
         if n["kind"] in ("flag",) and "quality table" in n["text"] and files.get("quality"):
             text = text.replace("the quality table", f'the <a href="{html.esc(files["quality"])}">quality table</a>')
+        if n["kind"] == "written":  # a statement from a source: its numbers are its words, not figures computed here
+            text = f'<span data-numbers="cited">{text}</span>'
         parts.append(f'<li id="{html.esc(n["anchor"])}"><strong>{html.esc(n["title"])}.</strong> {text}</li>')
     if section is not None:
         parts.append("</ol>")

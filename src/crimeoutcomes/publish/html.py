@@ -40,7 +40,8 @@ max-width:calc(100vw - 2rem)}
 th,td{border-bottom:1px solid #d0d0d0;padding:.4rem .55rem;text-align:left;vertical-align:top}
 thead th{background:#f3f4f6;border-bottom:2px solid #4d4d4d;vertical-align:bottom}
 tbody th{font-weight:600}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}
+thead th{min-width:4.5rem}
 th button{font:inherit;font-weight:600;background:none;border:0;padding:0;cursor:pointer;color:inherit;
 text-align:inherit}
 th button::after{content:" \\2195";color:#4d4d4d}
@@ -66,6 +67,8 @@ form.filters select{font:inherit;max-width:100%;padding:.2rem}
 ol.notes li{margin:.4rem 0}
 details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
 pre,code{font-size:.88rem}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto}
+.output_text pre{white-space:pre-wrap;overflow-wrap:anywhere}
+@media (min-width:601px){td{overflow-wrap:anywhere}td.num{overflow-wrap:normal}}
 footer{margin-top:2.5rem;border-top:1px solid #d0d0d0;padding-top:1rem;font-size:.92rem}
 .about dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.2rem 1rem}
 .about dd{margin:0;overflow-wrap:anywhere}
@@ -129,8 +132,8 @@ def mark(text: str, figures) -> str:
         while (i := out.find(needle, start)) >= 0:
             end = i + len(needle)
             before, after = out[i - 1 : i], out[end : end + 1]
-            inside_number = before.isdigit() or before in ".," or after.isdigit()
-            inside_number |= after in ".," and out[end + 1 : end + 2].isdigit()
+            inside_number = before.isdigit() or (before != "" and before in ".,") or after.isdigit()
+            inside_number |= after != "" and after in ".," and out[end + 1 : end + 2].isdigit()
             if not inside_number and not any(a < end and i < b for a, b, _ in spans):
                 spans.append((i, end, p))
             start = end
@@ -214,7 +217,10 @@ def table(
             else f'<th scope="col"{cls}>{label}</th>'
         )
     rows = []
-    for _, r in df.iterrows():
+    # rows as dicts of the frame's own values (iterrows would rebuild each row as a Series, and pandas would turn
+    # printed figures into plain strings, losing the exact values they state)
+    for values in df.itertuples(index=False, name=None):
+        r = dict(zip(df.columns, values))
         cells = []
         for c in cols:
             if c in cell_html:
@@ -312,7 +318,8 @@ def about(build: dict, extra: str = "", root: str = "") -> str:
     for f in build.get("files", []):
         items.append(
             f"<dt>{esc(f['financial_year'])}</dt><dd><strong>{esc(f['file'])}</strong> ({esc(f.get('release', ''))}); "
-            f"{esc(f['vintage'])}. Publisher: {esc(f['publisher'])}. {f['rows_read']:,} rows read from "
+            f'<span data-numbers="cited">{esc(f["vintage"])}</span>. Publisher: {esc(f["publisher"])}. '
+            f"{printed(numbers.count(f['rows_read']))} rows read from "
             f"{esc('sheet ' + repr(f['sheet']) if f.get('sheet') else 'a CSV file')}, header row {f['header_row']}. "
             f"sha256 <code>{esc(f['sha256'])}</code>. Licence: {esc(f['licence'])}.</dd>"
         )

@@ -9,6 +9,8 @@ says what every number states; plain text (a story to paste, alt text, a chart) 
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,6 +27,9 @@ class Printed(str):
         obj = super().__new__(cls, text)
         obj.value = value
         obj.key = key
+        found = _COLLECTING.get()
+        if found is not None:
+            found.append(obj)
         return obj
 
     def to_json(self) -> dict:
@@ -33,6 +38,21 @@ class Printed(str):
     @classmethod
     def from_json(cls, data: dict) -> Printed:
         return cls(data["text"], data["value"], data.get("key", ""))
+
+
+_COLLECTING: contextvars.ContextVar[list | None] = contextvars.ContextVar("printed", default=None)
+
+
+@contextlib.contextmanager
+def collect():
+    """Every figure formatted inside the block, so that a sentence built from them can be marked up on a page:
+    `with numbers.collect() as figures: text = reason(...)` then `html.mark(text, figures)`."""
+    found: list[Printed] = []
+    token = _COLLECTING.set(found)
+    try:
+        yield found
+    finally:
+        _COLLECTING.reset(token)
 
 
 def half_up(x: float, decimals: int) -> Decimal:
@@ -48,6 +68,8 @@ def count(n, key: str = "") -> Printed:
     """A whole number with thousands separators: 92,811."""
     if _missing(n):
         return Printed("–", None, key)
+    if isinstance(n, float) and not n.is_integer():  # a median, a mean: rounded half-up, never cut
+        return Printed(f"{int(half_up(n, 0)):,}", float(n), key)
     return Printed(f"{int(n):,}", int(n), key)
 
 
@@ -105,11 +127,14 @@ def distance(d, decimals: int = 1, key: str = "") -> Printed:
     return Printed(f"{half_up(abs(d), decimals)} points", float(abs(d)), key)
 
 
-def one_in(fraction, decimals: int = 0, key: str = "") -> Printed:
-    """A share as "1 in N" (fraction 1/24.3 -> "1 in 24")."""
+def one_in(fraction, decimals: int = 0, key: str = "", counts: tuple[int, int] | None = None) -> Printed:
+    """A share as "1 in N" (fraction 1/24.3 -> "1 in 24"); from the counts when given (2 of 49 is exactly 1 in
+    24.5, "1 in 25"), else in decimal arithmetic on the fraction's shortest form."""
     if _missing(fraction) or fraction <= 0:
         return Printed("none", fraction, key)
-    return Printed(f"1 in {half_up(1 / fraction, decimals):,}", float(fraction), key)
+    n = Decimal(counts[1]) / Decimal(counts[0]) if counts and counts[0] else Decimal(1) / Decimal(repr(float(fraction)))
+    shown = n.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return Printed(f"1 in {shown:,}", float(fraction), key)
 
 
 def rank(r, of: int, key: str = "") -> Printed:

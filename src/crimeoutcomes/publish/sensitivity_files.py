@@ -35,11 +35,13 @@ def notes(national: pd.DataFrame) -> tuple[list[dict], list[str]]:
         numbers_ = []
         for flag in flags:
             if flag.anchor not in found:
+                with numbers.collect() as said:
+                    text = wording.flag_text(flag)
                 found[flag.anchor] = {
                     "number": len(found) + 1,
                     "anchor": flag.anchor,
                     "title": wording.flag_title(flag),
-                    "text": wording.flag_text(flag),
+                    **_with_figures(text, said),
                 }
             numbers_.append(found[flag.anchor]["number"])
         refs.append("; ".join(str(n) for n in sorted(set(numbers_))))
@@ -146,6 +148,11 @@ def _rank_conclusions(table: pd.DataFrame) -> list[str]:
     ]
 
 
+def _with_figures(text: str, figures: list[numbers.Printed]) -> dict:
+    """A sentence with the figures it prints (so a page can write each as a figure, with its exact value)."""
+    return {"text": text, "figures": [p.to_json() for p in figures if p.value is not None and str(p) in text]}
+
+
 def write(result: dict, ds: Dataset, folder: Path) -> None:
     national = result["national"]
     note_list, refs = notes(national)
@@ -154,7 +161,9 @@ def write(result: dict, ds: Dataset, folder: Path) -> None:
     forces = result["forces"].drop(columns=["Key"]).rename(columns=UNROUNDED)
     write_text(folder / _name("forces"), forces.to_csv(index=False))
     write_text(folder / _name("ranks"), sensitivity.force_table(result["forces"]).to_csv(index=False))
-    text = {"conclusions": conclusions(result), "notes": note_list}
+    with numbers.collect() as said:
+        sentences = conclusions(result)
+    text = {"conclusions": [_with_figures(s, said) for s in sentences], "notes": note_list}
     write_text(folder / _name("conclusions"), json.dumps(text, indent=1) + "\n")
     computable = national[national[RATE].notna()]
     source = style.source_line(ds.build.get("release") or ds.edition, ds.synthetic)

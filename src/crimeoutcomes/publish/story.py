@@ -262,10 +262,8 @@ def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Stor
                 numbers.words(th["small"], key="threshold"),
                 _claim(spec, p.area, p.period, sets[0], None, f"fewer than {th['small']}"),
             )
-        return w.fig(
-            numbers.count(n, key=f"{which}:{p.area.name}:{p.period.label}"),
-            _claim(spec, p.area, p.period, sets[0], None, f"{int(n):,}"),
-        )
+        printed = numbers.count(n, key=f"{which}:{p.area.name}:{p.period.label}")
+        return w.fig(printed, _claim(spec, p.area, p.period, sets[0], None, str(printed)))
 
     def rate_fig(p: stories.Point) -> str:
         printed = numbers.percent(p.rate, 1, key=f"rate:{p.area.name}:{p.period.label}")
@@ -280,26 +278,35 @@ def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Stor
         _notes(w, spec, ds, v, noun_, release_of)
         return Story(spec.id, spec.title, force.name, force.slug, w.sentences, caveats, ready=False)
 
-    # the headline and the intro
+    # the headline and the intro: a total that includes a quarter of the force's that looks incomplete says so in
+    # the same sentence
+    incomplete = [f for f in caveats if f.force == force.name and f.kind in (m.LOW, m.PARTLY_PROVIDED)]
+    quarters = wording.join(wording.spans([(f.financial_year, f.quarter) for f in incomplete]))
+    though = f", though its figures for {quarters} look incomplete" if incomplete else ""
+    including = f" (a total that includes {quarters}, when its figures look incomplete)" if incomplete else ""
     if has_rate:
         w.say(
             "headline",
             spec.phrases.get("headline", "{rate} of {noun} {verb} by {place} in {period} {numerator}").format(
                 rate=rate_fig(now), noun=noun_, verb=verb, place=place, period=period_words, numerator=numphrase
-            ),
+            )
+            + though,
         )
     else:
-        w.say("headline", f"{count_fig(now, 'numerator')} {noun_} {verb} by {place} in {period_words} {numphrase}")
+        w.say(
+            "headline",
+            f"{count_fig(now, 'numerator')} {noun_} {verb} by {place} in {period_words} {numphrase}{though}",
+        )
     if meas.is_rate:
         w.say(
             "intro",
-            f"Of the {count_fig(now, 'denominator')} {noun_} {verb} by {place} in {period_words}, "
+            f"Of the {count_fig(now, 'denominator')} {noun_} {verb} by {place} in {period_words}{including}, "
             f"{count_fig(now, 'numerator')} {numphrase}, Home Office figures show.",
         )
     else:
         w.say(
             "intro",
-            f"{place} had {count_fig(now, 'numerator')} {noun_} that {numphrase} in {period_words}, "
+            f"{place} had {count_fig(now, 'numerator')} {noun_} that {numphrase} in {period_words}{including}, "
             "Home Office figures show.",
         )
 
@@ -315,14 +322,9 @@ def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Stor
             continue
         sub = (a.numerator, a.denominator)
         share = numbers.percent(mine.rate, 0, key=f"also:{a.id}:{force.name}")
-        part = w.fig(
-            numbers.count(mine.numerator),
-            _claim(spec, mine.area, mine.period, a.numerator, None, f"{mine.numerator:,}"),
-        )
-        whole = w.fig(
-            numbers.count(mine.denominator),
-            _claim(spec, mine.area, mine.period, a.denominator, None, f"{mine.denominator:,}"),
-        )
+        part_p, whole_p = numbers.count(mine.numerator), numbers.count(mine.denominator)
+        part = w.fig(part_p, _claim(spec, mine.area, mine.period, a.numerator, None, str(part_p)))
+        whole = w.fig(whole_p, _claim(spec, mine.area, mine.period, a.denominator, None, str(whole_p)))
         share_text = w.fig(share, _claim(spec, mine.area, mine.period, *sub, str(share)))
         text = f"In {part} of those {whole} cases ({share_text}), {a.phrase}"
         if ew.computable and ew.rate is not None:
@@ -445,7 +447,7 @@ def _comparison(w, v, has_rate, count_fig, rate_fig, noun_, verb, numphrase, per
             min_denominator=spec.thresholds["min_denominator"],
         )
         what = "rate" if has_rate else "figure"
-        place_words = w.fig(Printed(f"{joint}{words}", v.rank, f"rank:{place}"), claim)
+        place_words = w.fig(Printed(f"{joint}{words}", v.rank, f"rank:{v.force.name}:{now.period.label}"), claim)
         n = w.fig(numbers.count(v.ranked, key="ranked"), claim)
         among = "police forces" if v.ranked >= v.rankable else "police forces with enough data to compare"
         w.say(

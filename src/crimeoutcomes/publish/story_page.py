@@ -108,7 +108,7 @@ def version_data(v: stories.Version, s: story.Story, chart: charts.Saved | None,
         "chart": asdict(chart) if chart else None,
         "links": {
             "markdown": PurePosixPath(dag.file("stories", "markdown", story=v.spec.id, force=v.force.slug)).name,
-            "index": "index.html",
+            "index": PurePosixPath(dag.file("stories", "story", story=v.spec.id)).name,
             "claims": PurePosixPath(dag.file("stories", "claims", story=v.spec.id)).name,
             "audit": PurePosixPath(dag.file("stories", "audit", story=v.spec.id)).name,
             "report": site + dag.link("site", "reports", "page", force=v.force.slug),
@@ -127,7 +127,7 @@ def write_version(folder: Path, v: stories.Version, s: story.Story, ds: m.Datase
     )
     table = version_table(v)
     has_own = any(r["short"] == v.force.name for r in table)
-    chart = charts.save_chart(charts.story_version(v, s, source, ds.synthetic), files) if has_own else None
+    chart = charts.save_chart(charts.story_version(v, s, table, source, ds.synthetic), files) if has_own else None
     data = version_data(v, s, chart, ds, site)
     write_text(
         files / PurePosixPath(dag.file("stories", "data", story=v.spec.id, force=v.force.slug)).name,
@@ -180,7 +180,9 @@ def write_index(
     build = edition_record(ds.build)
     ew = stories.point(ds, spec.measure, stories.ew_area(spec), period)
     table = national_table(spec, ds, period, forces)
-    chart = charts.save_chart(charts.story_ranking(spec, ds, period, table, ew, source, ds.synthetic), folder)
+    chart = charts.save_chart(
+        charts.story_ranking(spec, period, table, ew, story.noun(spec, ds), source, ds.synthetic), folder
+    )
     noun = story.noun(spec, ds)
     ew_text = ""
     if ew.computable:
@@ -200,7 +202,7 @@ def write_index(
         "Rank": "Rank (1 = highest)",
     }
     shown = table.rename(columns={k: v for k, v in headings.items() if k in table.columns})
-    counts = ", ".join(f"{n} {v}" for v, n in audit_counts.items() if n)
+    counts = ", ".join(f"{html.printed(numbers.count(n))} {html.esc(v)}" for v, n in audit_counts.items() if n)
     figures = (
         [numbers.count(ew.numerator), numbers.count(ew.denominator), numbers.percent(ew.rate, 1)]
         if ew.computable and ew.rate is not None
@@ -212,7 +214,7 @@ def write_index(
         html.figure(
             chart.files["png"],
             chart.alt,
-            html.esc(chart.title),
+            html.mark(chart.title, [Printed.from_json(f) for f in chart.figures]),
             {"data (CSV)": chart.files["csv"], "PNG": chart.files["png"], "SVG": chart.files["svg"]},
             chart.files.get("png_phone"),
         ),
@@ -224,10 +226,10 @@ def write_index(
             table_id="forces",
         ),
         '<h2 id="check">Check it yourself</h2>'
-        f"<p>Every figure the {len(versions)} versions print is written as a claim in "
+        f"<p>Every figure the {html.printed(numbers.count(len(versions)))} versions print is written as a claim in "
         f'<a href="{PurePosixPath(dag.file("stories", "claims", story=spec.id)).name}">claims.yaml</a> and audited '
         f'by the claims engine in <a href="{PurePosixPath(dag.file("stories", "audit", story=spec.id)).name}">'
-        f"claims_audit.csv</a> ({html.esc(counts)}). Each version is also plain text to paste "
+        f"claims_audit.csv</a> ({counts}). Each version is also plain text to paste "
         "(the <code>.md</code> file beside its page). The story's definition is "
         f"<code>config/stories/{html.esc(spec.id)}.yaml</code>.</p>",
     ]
@@ -237,16 +239,20 @@ def write_index(
         build,
         sortable=True,
         root=site,
-        crumbs=[("All forces", site + dag.file("site", "index")), ("Stories", "../index.html")],
+        crumbs=[("All forces", site + dag.file("site", "index")), ("Stories", "../" + dag.file("stories", "index"))],
     )
-    write_text(folder / "index.html", page)
+    write_text(folder / PurePosixPath(dag.file("stories", "story", story=spec.id)).name, page)
 
 
 def write_stories_index(folder: Path, entries: list[dict], build: dict, site: str) -> None:
     """stories/index.html: every story with its period and a link to its national picture."""
     items = "".join(
-        f'<li><a href="{html.esc(e["id"])}/index.html">{html.esc(e["title"])}</a>: {html.esc(e["period"])}'
-        + (f". {html.esc(e['description'])}" if e.get("description") else "")
+        (
+            f'<li><a href="{html.esc(dag.file("stories", "story", story=e["id"]))}">{html.esc(e["title"])}</a>: '
+            f"{html.esc(e['period'])}" + (f". {html.esc(e['description'])}" if e.get("description") else "")
+            if not e.get("skipped")
+            else f"<li>{html.esc(e['title'])}: not written for this edition ({html.esc(e['skipped'])})"
+        )
         + "</li>"
         for e in entries
     )

@@ -152,7 +152,7 @@ def story_caveats(flags: list[m.Flag], force: str) -> tuple[list[str], list[str]
         out.append(
             {
                 m.LOW: f"{possessive(force_name(force))} figures for {when} look incomplete: far fewer offences were "
-                "closed than in its other quarters, so figures that include that quarter are probably too low.",
+                "closed than in its other quarters, so totals that include that quarter are probably too low.",
                 m.PARTLY_PROVIDED: f"{force_name(force)} did not provide all its counts for {when}, so figures that "
                 "include that quarter are understated.",
                 m.LEFT_OUT: f"Some of {possessive(force_name(force))} counts for {when} are blank in the published "

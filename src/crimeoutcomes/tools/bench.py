@@ -10,7 +10,9 @@ data/raw is the user's, so the user's processed data and reports are never touch
 
 Targets (2 cores): cold build <= 1.3 x the bare fastexcel read of the 12 workbooks one after another; warm build
 <= 10 s; a build with nothing changed well under a second; the notebooks on the full edition <= 60 s; peak memory of
-any step <= 2 GB.
+any step <= 2 GB; the 44 force reports cold <= 1.3 x drawing the same charts with plain matplotlib (PNG + SVG, the
+same sizes, as many processes); the four stories x 44 forces cold <= 2 x the 44 force reports; `make all` with
+nothing changed well under a second.
 """
 
 from __future__ import annotations
@@ -35,7 +37,9 @@ def _child(kind: str, edition: str) -> dict:
     """Runs in the measured process; prints its own figures as JSON."""
     t0 = time.perf_counter()
     extra: dict = {}
-    if kind == "bare-read":
+    if kind == "plain-charts":
+        extra.update(_plain_charts(edition))
+    elif kind == "bare-read":
         import fastexcel
 
         from ..data import manifest, read
@@ -58,7 +62,7 @@ def _child(kind: str, edition: str) -> dict:
             edition, offline=True, generate=ensure_generated, log=lambda *_: None, rebuild=kind == "build-force"
         )
         step = {"build-force": "build", "reports-again": "reports"}.get(kind, kind)
-        if step not in ("build", "claims", "sensitivity", "reports", "pages", "all"):
+        if step not in ("build", "claims", "sensitivity", "reports", "stories", "pages", "site", "all"):
             raise SystemExit(f"unknown benchmark {kind}")
         ran = pipeline.run(ctx, None if step == "all" else [step], log_current=False)
         last = ran[-1]
@@ -70,6 +74,51 @@ def _child(kind: str, edition: str) -> dict:
         if step == "reports":
             extra.update({k: last.info.get(k, 0) for k in ("forces", "rendered", "skipped")})
     return {"seconds": round(time.perf_counter() - t0, 2), **extra}
+
+
+def _plain_charts(edition: str) -> dict:
+    """The baseline of the force reports: every chart they saved, drawn again with plain matplotlib from its own CSV
+    (a bar or line chart with a title and axis labels, the same figure size, PNG at the same resolution and SVG), in
+    as many processes as the reports step uses."""
+    import multiprocessing
+
+    folder = paths.step_dir("reports", edition)
+    jobs = [
+        (str(meta.parent), c["files"]["csv"], c["files"][png], c["title"])
+        for meta in sorted(folder.glob("*/figures.json"))
+        for c in json.loads(meta.read_text())["charts"]
+        for png in ("png", "png_phone")
+        if png in c["files"]
+    ]
+    with multiprocessing.get_context("spawn").Pool(os.cpu_count()) as pool:
+        pool.map(_plain_chart, jobs, chunksize=4)
+    return {"charts": len(jobs)}
+
+
+def _plain_chart(job: tuple) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from PIL import Image
+
+    folder, csv, png, title = job
+    data = pd.read_csv(Path(folder) / csv)
+    width, height = Image.open(Path(folder) / png).size
+    fig, ax = plt.subplots(figsize=(width / 200, height / 200))
+    numeric = [c for c in data.columns if pd.api.types.is_numeric_dtype(data[c])]
+    labels = data[data.columns[0]].astype(str)
+    if numeric and len(data):
+        ax.barh(labels, data[numeric[0]].fillna(0))
+        for y, v in enumerate(data[numeric[0]].fillna(0)):
+            ax.text(v, y, f" {v:.1f}")
+    ax.set_title(title)
+    ax.set_xlabel(numeric[0] if numeric else "")
+    with tempfile.TemporaryDirectory() as tmp:
+        fig.savefig(Path(tmp) / "c.png", dpi=200)
+        fig.savefig(Path(tmp) / "c.svg")
+    plt.close(fig)
 
 
 # ------------------------------------------------------------------------------------------- launcher side
@@ -171,6 +220,36 @@ def main(args=None) -> int:
                 f"peak {rep['peak_gb']:.2f} GB (2 workers + 2 kernels)",
             )
         )
+        plain = measure("plain-charts", "sample", root)
+        ratio = rep["seconds"] / plain["seconds"]
+        show(
+            _row(
+                "sample: the same charts, plain matplotlib",
+                f"{plain['seconds']:.1f} s",
+                "(the baseline)",
+                None,
+                f"{plain['charts']:,} charts, PNG + SVG, {os.cpu_count()} processes",
+            )
+        )
+        show(
+            _row(
+                "sample: force reports against plain charts",
+                f"{ratio:.2f}x",
+                "<= 1.3x",
+                ratio <= 1.3,
+                "each report: its figures, 5 charts in 2 layouts, the notebook run and converted",
+            )
+        )
+        stories = measure("stories", "sample", root)
+        show(
+            _row(
+                "sample: 4 stories x 44 forces, cold",
+                f"{stories['seconds']:.1f} s = {stories['seconds'] / rep['seconds']:.2f}x",
+                "<= 2x the force reports",
+                stories["seconds"] <= 2 * rep["seconds"],
+                f"peak {stories['peak_gb']:.2f} GB; every printed figure audited",
+            )
+        )
         again = measure("reports-again", "sample", root)
         show(
             _row(
@@ -189,6 +268,17 @@ def main(args=None) -> int:
                 "",
                 None,
                 f"peak {pages['peak_gb']:.2f} GB",
+            )
+        )
+        measure("site", "sample", root)
+        nothing = measure("all", "sample", root)
+        show(
+            _row(
+                "sample: make all, nothing changed (the steps)",
+                f"{nothing['step_seconds']:.3f} s",
+                "well under 1 s",
+                nothing["step_seconds"] < 1 and nothing["no_op"],
+                f"{nothing['seconds']:.2f} s with Python's start and imports",
             )
         )
 

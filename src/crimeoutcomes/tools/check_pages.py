@@ -20,6 +20,12 @@ Every page is opened at a phone width (390 px) and a desk width (1,280 px) and f
   first sortable column with distinct values, Tab does not reach its button, Enter does not reorder the rows, or
   ``aria-sort`` does not switch to ascending/descending.
 * ``table-caption``: a table without a (non-empty) ``<caption>``.
+* ``hidden-columns``: at a desk width, a table wider than its box (columns a reader must scroll sideways to find).
+* ``chart-text``: at a phone width, a chart whose smallest text is drawn under 12 CSS px (the phone drawing's
+  smallest type size at the width the page shows it).
+* ``axe``: any axe-core violation, of any impact (axe-core, bundled by axe-playwright-python, runs offline).
+* ``numbers``: a figure that is not the half-up rounding of the exact value it states, a number outside the
+  page's marked figures, or alt text stating a figure its chart does not print (tools/check_numbers.py).
 * ``not-rendered`` (a page that does not exist) and ``load-error`` (a page that does not load).
 
 Pages are served from the site folder by a local HTTP server on 127.0.0.1 (a thread in this process), not opened as
@@ -273,6 +279,52 @@ _JS_FOCUSED = r"""([ti, tj]) => {
   const th = headsOf(tables()[ti])[tj], a = document.activeElement;
   return !!a && (a === sortTarget(th) || th.contains(a));
 }"""
+
+
+_JS_WIDE_TABLES = r"""() => [...document.querySelectorAll('.table-wrap')]
+  .filter((w) => w.scrollWidth > w.clientWidth + 1)
+  .map((w) => ({sw: w.scrollWidth, cw: w.clientWidth,
+                caption: (w.querySelector('caption') || {}).textContent || ''}))"""
+_JS_CHARTS = r"""() => [...document.querySelectorAll('picture img, figure img')]
+  .filter((i) => i.complete && i.naturalWidth > 0 && /\.png$/.test(i.currentSrc || i.src))
+  .map((i) => ({src: (i.currentSrc || i.src).split('/').pop(), natural: i.naturalWidth, shown: i.clientWidth}))"""
+#: the phone drawing's smallest type and resolution (publish/style.py: PHONE, PNGs at twice DPI)
+PHONE_MIN_PT, PNG_PX_PER_INCH, MIN_CHART_PX = 9.0, 200, 12.0
+
+
+def _chart_text(images: list[dict]) -> list[str]:
+    """Charts whose smallest text (the phone drawing's, PHONE_MIN_PT) shows under MIN_CHART_PX CSS px."""
+    out = []
+    for i in images:
+        if not i["shown"]:
+            continue
+        px = PHONE_MIN_PT / 72 * i["shown"] / (i["natural"] / PNG_PX_PER_INCH)
+        if px < MIN_CHART_PX - 0.05:
+            out.append(f"{i['src']}: its smallest text shows at {px:.1f} px ({i['shown']} px wide); at least 12")
+    return out
+
+
+def _axe(page) -> list[str]:
+    """axe-core's violations of any impact, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    out = []
+    for v in result.response["violations"]:
+        nodes = v.get("nodes", [])
+        where = ", ".join(str(n.get("target", [""])[0]) for n in nodes[:3])
+        out.append(f"{v['id']} ({v.get('impact')}): {v.get('help', '')}; {len(nodes)} element(s): {where[:200]}")
+    return out
+
+
+def _numbers(root: Path, rel: str) -> list[tuple[str, str]]:
+    from . import check_numbers
+
+    text = (root / rel).read_text(encoding="utf-8", errors="replace")
+    found = check_numbers.check_html(
+        text, check_numbers.ledger_for(root, rel), require_marked=check_numbers.marked_page(rel)
+    )
+    return [("numbers", f"{f.kind}: {f.message}") for f in found]
 
 
 def _js(body: str) -> str:
@@ -623,8 +675,9 @@ def _check_one(
                 if msg:
                     found.append(("image-alt", msg))
             found.extend(_structure_problems(facts["tables"]))
-            if refs is None:  # links do not depend on the width: checked once
+            if refs is None:  # links and numbers do not depend on the width: checked once
                 refs = _check_refs(facts, rel, root, origin)
+                refs.problems.extend(_numbers(root, rel))
                 if refs.external_links:
                     log(f"{rel}  note: {len(refs.external_links)} external link(s), listed, not fetched (no internet)")
 
@@ -635,6 +688,19 @@ def _check_one(
                 "return i.complete ? null : new Promise(r => { i.onload = i.onerror = r; }); }))"
             )
             page.screenshot(path=str(out_dir / f"{stem}-{width}.png"), full_page=True, animations="disabled")
+
+            if width >= 1000:
+                for t in page.evaluate(_js(_JS_WIDE_TABLES)):
+                    found.append(
+                        (
+                            "hidden-columns",
+                            f"table '{t['caption'][:60]}' is {t['sw']} px wide in a "
+                            f"{t['cw']} px box: columns are out of sight",
+                        )
+                    )
+            else:
+                found.extend(("chart-text", msg) for msg in _chart_text(page.evaluate(_js(_JS_CHARTS))))
+            found.extend(("axe", msg) for msg in _axe(page))
 
             for t in facts["tables"]:
                 for msg in _keyboard_sort(page, t):
@@ -715,20 +781,30 @@ def check_pages(pages: list[Path], site_root: Path, out_dir: Path, widths=WIDTHS
     return problems
 
 
-#: the force reports checked by default (the two the articles are about), when the edition has them
-DEFAULT_FORCES = ("cheshire", "derbyshire")
+#: the story versions checked by default, for every story (the articles' two forces and Kent, the back-test's)
+DEFAULT_VERSIONS = ("cheshire", "derbyshire", "kent")
 
 
 def default_pages(site_root: Path) -> list[str]:
-    """Every kind of page: the index, the force reports of DEFAULT_FORCES (else the first report), the claims page
-    and every notebook page (paths relative to the site folder, from the step table)."""
-    forces = [dag.link("site", "reports", "page", force=f) for f in DEFAULT_FORCES]
-    forces = [f for f in forces if (site_root / f).is_file()]
-    if not forces:
-        found = sorted((site_root / dag.link("site", "reports", "page", force="x")).parent.glob("*.html"))
-        forces = [paths.relative(found[0], site_root)] if found else forces
+    """Every kind of page: the index and the methods page, every force report, the claims page, every notebook
+    page, the stories index, every story's national picture and the versions of DEFAULT_VERSIONS (paths relative to
+    the site folder, from the step table). The pages every edition has are listed even when missing (so a missing
+    one is reported); force reports and stories are the ones the edition has."""
+    site = [dag.link("site", "site", "index"), dag.link("site", "site", "methods")]
+    forces = sorted(
+        paths.relative(p, site_root)
+        for p in (site_root / dag.link("site", "reports", "page", force="x")).parent.glob("*.html")
+    )
     pages = [dag.link("site", "pages", nb.name) for nb in dag.PAGES]
-    return [dag.link("site", "site", "index"), *forces, dag.link("site", "claims", "page"), *pages]
+    stories = [dag.link("site", "stories", "index")]
+    for folder in sorted((site_root / dag.link("site", "stories", "index")).parent.glob("*/")):
+        story = folder.name
+        stories.append(dag.link("site", "stories", "story", story=story))
+        stories += [dag.link("site", "stories", "version", story=story, force=f) for f in DEFAULT_VERSIONS]
+    found = [p for p in [*forces, *stories[1:]] if (site_root / p).is_file()]
+    return [*site, *[f for f in found if f in forces], dag.link("site", "claims", "page"), *pages, stories[0]] + [
+        p for p in found if p not in forces
+    ]
 
 
 def main(edition: str, pages: list[str] | None = None, out_dir: Path | None = None) -> int:

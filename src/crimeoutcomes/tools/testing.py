@@ -4,7 +4,7 @@
   1. records the user's data/ and reports/ (every file's path, size and modification time);
   2. prepares a temporary root: config/ and notebooks/ linked from the checkout, the sample edition built from the
      local mirror (offline), and the outputs the committed notebooks read (claims audit, sensitivity, the Cheshire
-     and Derbyshire report files);
+     and Derbyshire report files, Cheshire's version of the report's story);
   3. runs pytest on tests/ and nbval on every committed notebook, with CRIMEOUTCOMES_ROOT pointing there;
   4. fails if the user's data/ or reports/ changed, and removes the temporary root.
 """
@@ -27,9 +27,11 @@ COMMITTED: dict[str, tuple[str, dict]] = {
     "03_force_report": ("03_force_report", {}),
     "examples/03_force_report_derbyshire": ("03_force_report", {"force": "Derbyshire"}),
     "04_sensitivity": ("04_sensitivity", {}),
+    "05_story": ("05_story", {}),
 }
 
 NOTEBOOK_FORCES = ("Cheshire", "Derbyshire")  # the committed report notebooks
+STORY_FORCES = ("Cheshire",)  # the committed story notebook: the report's story (victim-did-not-support) version
 EDITION = "sample"
 
 
@@ -73,6 +75,7 @@ def prepare_root(root: Path, log=print) -> Path:
             forces_dir = paths.step_dir("reports", EDITION)
             with replace_dir(forces_dir / reports.files_folder(force)) as tmp:
                 reports.write_force_files(ds, force, cav, tmp)
+        write_story_versions(ds, STORY_FORCES)
         log(f"prepared a temporary project root: {root}")
     finally:
         if env_before is None:
@@ -80,6 +83,26 @@ def prepare_root(root: Path, log=print) -> Path:
         else:
             os.environ["CRIMEOUTCOMES_ROOT"] = env_before
     return root
+
+
+def write_story_versions(ds, names) -> None:
+    """The files of the report's story (config/stories/victim-did-not-support.yaml) that the story notebook reads,
+    for a few forces: each version's text, chart and version.json, as the stories step writes them (its pages,
+    national picture and audit are not made)."""
+    from ..analysis import stories
+    from ..atomic import replace_dir
+    from ..data import forces
+    from ..publish import reports, story, story_page
+
+    spec = reports.report_spec()
+    period = stories.resolve_period(spec, ds)
+    stories_dir = paths.step_dir("stories", EDITION)
+    site = "../" + os.path.relpath(paths.reports_dir(EDITION), stories_dir) + "/"  # from the story's folder
+    with replace_dir(stories_dir / spec.id) as tmp:
+        for name in names:
+            version = stories.version(ds, spec, forces.resolve(name), period)
+            written = story.write(version, ds, reports.release_of(ds.build))
+            story_page.write_version(tmp, version, written, ds, story_page.style_source(ds), site)
 
 
 def snapshot(*folders: Path) -> dict[str, tuple[int, int]]:
