@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import csvfile
 from ..analysis import force_figures as ff
 from ..analysis.measures import EW, ew_label
-from ..atomic import write_text
 from ..errors import UserError
 from . import style
 
@@ -54,7 +54,7 @@ def save_chart(drawn: Drawn, folder: Path) -> Saved:
         )
     files = style.save(drawn.fig, folder / drawn.key)
     csv = folder / f"{drawn.key}.csv"
-    write_text(csv, drawn.data.to_csv(index=False))
+    csvfile.to_csv(drawn.data, csv)
     return Saved(
         drawn.key, drawn.title, drawn.alt, drawn.caption, {**{k: p.name for k, p in files.items()}, "csv": csv.name}
     )

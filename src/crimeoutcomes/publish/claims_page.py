@@ -7,9 +7,9 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from .. import dag
+from .. import csvfile, dag
 from ..analysis import claims as claims_mod
-from ..atomic import atomic_path, write_text
+from ..atomic import write_text
 from . import html
 
 ROWS_DIR = str(PurePosixPath(dag.file("claims", "rows", claim="x")).parent) + "/"
@@ -44,11 +44,9 @@ def write(audit: claims_mod.Audit, folder: Path, build: dict, crumbs: list[tuple
     for claim_id, rows in audit.rows.items():
         target = folder / rows_file(claim_id, len(rows))
         target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target, ".csv.gz" if target.name.endswith(".gz") else ".csv") as tmp:
-            rows.to_csv(tmp, index=False, compression="gzip" if target.name.endswith(".gz") else None)
+        csvfile.to_csv(rows, target, compression="gzip" if target.name.endswith(".gz") else None)
     csv = folder / AUDIT_CSV
-    with atomic_path(csv) as tmp:
-        table.to_csv(tmp, index=False)
+    csvfile.to_csv(table, csv)
     page = folder / PAGE
     write_text(page, render(table, audit, build, crumbs))
     return {"csv": csv, "page": page}
@@ -103,8 +101,8 @@ def render(table: pd.DataFrame, audit: claims_mod.Audit, build: dict, crumbs) ->
     articles = {key: art for reg in audit.registries for key, art in reg.articles.items()}
     summary = ", ".join(f"{n} {v}" for v, n in counts.items() if n)
     per_registry = "; ".join(
-        f"{reg.path.name}: {len(reg.claims)} claims ("
-        + ", ".join(f"{n} {v}" for v, n in table[table["registry"] == reg.path.name]["verdict"].value_counts().items())
+        f"{reg.name}: {len(reg.claims)} claims ("
+        + ", ".join(f"{n} {v}" for v, n in table[table["registry"] == reg.name]["verdict"].value_counts().items())
         + ")"
         for reg in audit.registries
     )
@@ -125,7 +123,8 @@ def render(table: pd.DataFrame, audit: claims_mod.Audit, build: dict, crumbs) ->
         if part.empty:
             continue
         title = html.esc(art.get("title", key))
-        link = f'<a href="{html.esc(art["url"])}">{title}</a>' if art.get("url") else title
+        href = html.safe_href(art.get("url"))
+        link = f'<a href="{html.esc(href)}">{title}</a>' if href else title
         meta = ", ".join(html.esc(str(art[k])) for k in ("publisher", "published") if art.get(k))
         body.append(f'<h2 id="article-{html.esc(key)}">{link}</h2>' + (f"<p>{meta}</p>" if meta else ""))
         shown = pd.DataFrame(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import dag
+from .. import csvfile, dag
 from ..analysis import sensitivity
 from ..analysis.measures import Dataset
 from ..atomic import write_text
@@ -18,9 +18,9 @@ def _name(key: str) -> str:
 
 def write(result: dict, ds: Dataset, folder: Path) -> None:
     national = result["national"].drop(columns=["Key"])
-    write_text(folder / _name("national"), national.to_csv(index=False))
-    write_text(folder / _name("forces"), result["forces"].drop(columns=["Key"]).to_csv(index=False))
-    write_text(folder / _name("ranks"), sensitivity.force_table(result["forces"]).to_csv(index=False))
+    csvfile.to_csv(national, folder / _name("national"))
+    csvfile.to_csv(result["forces"].drop(columns=["Key"]), folder / _name("forces"))
+    csvfile.to_csv(sensitivity.force_table(result["forces"]), folder / _name("ranks"))
     write_text(folder / _name("conclusions"), json.dumps(sensitivity.conclusions(result), indent=1) + "\n")
     computable = national[national[sensitivity.RATE].notna()]
     source = style.source_line(ds.build.get("release") or ds.edition, ds.synthetic)
