@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import paths
+from . import paths, procs
 from .data import manifest as manifest_mod
 from .data.forces import Force, resolve
 
@@ -27,7 +27,7 @@ class RunContext:
     edition: manifest_mod.Edition
     mirror: Path | None = None
     offline: bool = False
-    jobs: int | None = None
+    jobs: int | None = None  # workers at once (resolved: capped by the cores and the free memory)
     keep_notebooks: bool = False
     rebuild: bool = False  # build even when current (`build --force`)
     registries: tuple[Path, ...] = ()  # a user's own claims registries (else config/claims/*.yaml)
@@ -70,6 +70,7 @@ def create(
     forces: list[str] | tuple[str, ...] = (),
     registries: list[Path | str] | tuple = (),
     out: Path | str | None = None,
+    jobs: int | None = None,
     log: Callable[..., None] = print,
     **options,
 ) -> RunContext:
@@ -86,6 +87,7 @@ def create(
         forces=tuple(dict.fromkeys(resolve(f, police_only=True) for f in forces)),
         registries=tuple(Path(r) for r in registries),
         out=Path(out) if out else None,
+        jobs=procs.workers(jobs, log),
         log=log,
         **options,
     )

@@ -51,13 +51,21 @@ def table(df: pd.DataFrame, caption: str, **kw):
     return _show(html.table(df, caption=caption, **kw))
 
 
+def not_found(path: Path) -> DataError:
+    """A file a step writes is missing: the error names the file and the step that writes it."""
+    rel = paths.relative(path)
+    made = dag.made_by(rel)
+    how = f"make {made[0].make} EDITION={made[1]} (the {made[0].name} step writes it)" if made else "make all"
+    return DataError(f"{rel} not found: run {how}")
+
+
 def chart(folder: Path, meta: dict, page_prefix: str = ""):
     """Display one saved chart (PNG) with its alt text; on the HTML page it links the file beside the page."""
     from IPython.display import display
 
     png = Path(folder) / meta["files"]["png"]
     if not png.is_file():
-        raise DataError(f"{paths.relative(png)} not found: run the step that draws it (make reports)")
+        raise not_found(png)
     data = base64.b64encode(png.read_bytes()).decode()
     display(
         {"image/png": data, "text/plain": f"Chart: {meta['title']}"},
@@ -84,7 +92,7 @@ def chart(folder: Path, meta: dict, page_prefix: str = ""):
 def csv_table(path: Path, caption: str, **kw):
     """A CSV written by a step, shown as a table for people."""
     if not Path(path).is_file():
-        raise DataError(f"{paths.relative(path)} not found: run the step that writes it (make all)")
+        raise not_found(path)
     return table(pd.read_csv(path, keep_default_na=False, na_values=[""]), caption, **kw)
 
 
@@ -170,7 +178,7 @@ class Sensitivity:
     def _file(self, key: str) -> Path:
         path = paths.output("sensitivity", key, self.edition)
         if not path.is_file():
-            raise DataError(f"{paths.relative(path)} not found: run make sensitivity EDITION={self.edition}")
+            raise not_found(path)
         return path
 
     def national(self):

@@ -159,13 +159,12 @@ class Chart:
         """Fit the plots between the title block and the source block (tick labels, legends and axis labels
         included)."""
         self.fig.tight_layout(rect=(0.0, self._bottom / self.height, 1.0, 1 - self._top / self.height), pad=0.6)
-        if len(self.axes) > 1:
-            self._keep_labels_in()
+        self._keep_labels_in()
         return self.fig
 
     def _keep_labels_in(self) -> None:
-        """tight_layout can leave a panel's axis label a few pixels past the left edge (panels whose tick labels
-        differ in width): move the plots right by what sticks out."""
+        """tight_layout can leave an axis label a few pixels past the left edge (panels whose tick labels differ in
+        width; a legend above a single panel): move the plots right by what sticks out."""
         self.fig.canvas.draw()
         renderer = self.fig.canvas.get_renderer()
         left = min((ax.yaxis.label.get_window_extent(renderer).x0 for ax in self.axes if ax.get_ylabel()), default=0)
