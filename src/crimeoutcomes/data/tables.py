@@ -112,7 +112,7 @@ class Table:
         wanted = columns or self.names
         if self.is_csv:
             types = {c.name: c.type for c in self.columns if c.name in wanted}
-            df = pd.read_csv(
+            df = csvfile.read_csv(
                 path,
                 usecols=wanted,
                 keep_default_na=False,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import dag, paths
+from .. import csvfile, dag, paths
 from ..data import tables
 from ..errors import DataError
 from . import html
@@ -93,7 +93,7 @@ def csv_table(path: Path, caption: str, **kw):
     """A CSV written by a step, shown as a table for people."""
     if not Path(path).is_file():
         raise not_found(path)
-    return table(pd.read_csv(path, keep_default_na=False, na_values=[""]), caption, **kw)
+    return table(csvfile.read_csv(path, keep_default_na=False, na_values=[""]), caption, **kw)
 
 
 class ForceReport:
