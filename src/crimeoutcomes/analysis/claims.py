@@ -237,10 +237,12 @@ SCHEMA = {
             },
         },
         "articles": {
+            "description": "list the articles as key: {title: ..., url: ...} lines (see docs/claims.md)",
             "type": "object",
             "maxProperties": 10_000,
             "propertyNames": {"type": "string", "maxLength": 200},
             "additionalProperties": {
+                "description": "write an article as {title: ..., url: ...} (see docs/claims.md)",
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["title"],
@@ -260,6 +262,7 @@ SCHEMA = {
             "minItems": 1,
             "maxItems": 100_000,
             "items": {
+                "description": "see docs/claims.md for the claim form",
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["id", "article", "quote", "claimed"],
