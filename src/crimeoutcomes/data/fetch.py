@@ -2,7 +2,8 @@
 
 Order: data/raw/ (if its sha256 matches) → a local mirror folder → download from the file's URL.
 Copies and downloads are written to a temporary name and renamed only when complete and verified;
-a mismatch keeps nothing. A file whose bytes differ from the manifest is never used silently.
+a mismatch keeps nothing. A file whose bytes differ from the manifest is never used silently, and one already in
+data/raw/ (perhaps the user's own) is moved aside, never overwritten.
 """
 
 from __future__ import annotations
