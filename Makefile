@@ -78,7 +78,35 @@ include $(MAKE_STEPS)
 
 venv: $(INSTALLED) ## Create .venv from requirements.lock and register the project's kernel
 
+# The venv runs this checkout's package (an editable install): a project copied or moved with its .venv would run
+# (and write to) the other checkout, or find no package at all. Then every target says so and `make venv` makes the
+# venv again here.
+ifneq ($(wildcard $(INSTALLED)),)
+export CO_VENV_CHECKOUT := $(shell $(PY) -c 'import crimeoutcomes.paths as p; print(p.CHECKOUT)' 2>/dev/null)
+export CO_CHECKOUT := $(CURDIR)
+ifneq ($(CO_VENV_CHECKOUT),$(CURDIR))
+ifneq ($(filter venv,$(MAKECMDGOALS)),)
+.PHONY: $(INSTALLED)
+else
+$(INSTALLED): venv-elsewhere
+endif
+endif
+endif
+
+.PHONY: venv-elsewhere
+venv-elsewhere:
+	@if [ -n "$$CO_VENV_CHECKOUT" ]; then \
+	  echo "error: .venv runs the crimeoutcomes package of $$CO_VENV_CHECKOUT, not this checkout ($$CO_CHECKOUT):" \
+	    "the project was copied with its .venv; run make venv to make it again here" >&2; \
+	else \
+	  echo "error: .venv cannot import this checkout's crimeoutcomes package (the project was moved, or .venv is" \
+	    "damaged); run make venv to make it again here" >&2; \
+	fi; exit 2
+
 $(INSTALLED): requirements.lock
+	@"$$CO_PYTHON" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null || { \
+	  echo "error: PYTHON=$$CO_PYTHON is not a Python 3.11 or later with venv (try PYTHON=python3);" \
+	    ".venv was left as it was" >&2; exit 2; }
 	rm -rf $(VENV)
 	"$$CO_PYTHON" -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,62 @@ def sample(prepared_root):
 def small_frame():
     """A small SYNTHETIC frame: 3 forces, 4 quarters, 2 offences, outcome types 0-18 and 20-21."""
     return synthetic.grid("2018/19", force_names=["Cheshire", "London, City of", "Derbyshire"], n_offences=2, seed=1)
+
+
+SYNTHETIC_EDITION = "synthetic-steps"
+SYNTHETIC_FORCES = ["Cheshire", "Derbyshire", "Kent"]
+
+
+def synthetic_context(root: Path, **options):
+    """The run context of the SYNTHETIC edition of `synthetic_built` (in that root), quiet."""
+    from crimeoutcomes import context
+
+    options.setdefault("log", lambda *a: None)
+    return context.create(SYNTHETIC_EDITION, mirror=root / "mirror", **options)
+
+
+@pytest.fixture(scope="session")
+def synthetic_built(tmp_path_factory) -> Path:
+    """A project root with copied config/ and notebooks/ and a small SYNTHETIC edition (three forces, two financial
+    years) run through every step. Made once; use `synthetic_root` for a copy a test may change."""
+    from crimeoutcomes import pipeline
+
+    root = tmp_path_factory.mktemp("synthetic-root")
+    shutil.copytree(paths.CHECKOUT / "config", root / "config")
+    shutil.copytree(paths.CHECKOUT / "notebooks", root / "notebooks")
+    for sub in ("data/raw", "data/processed", "reports"):
+        (root / sub).mkdir(parents=True)
+    frames = {
+        fy: synthetic.grid(fy, force_names=SYNTHETIC_FORCES, n_offences=2, seed=i)
+        for i, fy in enumerate(["2017/18", "2018/19"])
+    }
+    generated = synthetic.write_edition(frames, root / "mirror", edition=SYNTHETIC_EDITION)
+    shutil.copy(generated, root / "config" / "sources.yaml")
+    # a claim this edition can compute (the published registries' need other years and every force): a rows file
+    (root / "config" / "claims" / "synthetic.yaml").write_text(
+        "articles: {synthetic: {title: SYNTHETIC claims for tests}}\nclaims:\n"
+        "  - {id: synthetic-kent, article: synthetic, quote: Kent closed 1 offence, claimed: '1', area: Kent,\n"
+        "     period: financial year 2018/19, numerator: all}\n"
+    )
+    before = os.environ.get("CRIMEOUTCOMES_ROOT")
+    os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
+    try:
+        ran = pipeline.run(synthetic_context(root), None)
+        assert all(r.ran for r in ran)
+    finally:
+        os.environ["CRIMEOUTCOMES_ROOT"] = before or ""
+    return root
+
+
+@pytest.fixture
+def synthetic_root(synthetic_built, tmp_path, monkeypatch) -> Path:
+    """A fresh copy of the built SYNTHETIC root for one test, made the project root (its config/ and notebooks/ are
+    real copies: editing them can never reach the checkout)."""
+    copy = tmp_path / "root"
+    shutil.copytree(synthetic_built, copy, symlinks=True)
+    assert not (copy / "config").is_symlink() and not (copy / "notebooks").is_symlink()
+    monkeypatch.setenv("CRIMEOUTCOMES_ROOT", str(copy))
+    return copy
 
 
 @dataclass

@@ -2,23 +2,22 @@
 again exactly when something it depends on changed (or a file of it is missing), and tools are outside every step.
 
 A small SYNTHETIC edition (three forces, two years) is built once in a project root whose config/ and notebooks/
-are copies, so each declared input can be edited; every case works on a fresh copy of that root."""
+are copies, so each declared input can be edited (conftest.synthetic_built); every case works on a fresh copy of
+that root."""
 
 from __future__ import annotations
 
 import ast
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
 
-from crimeoutcomes import context, dag, paths, pipeline, stamps
-from crimeoutcomes.tools import synthetic
-
-FORCES = ["Cheshire", "Derbyshire", "Kent"]
-EDITION = "synthetic-steps"
+from crimeoutcomes import dag, paths, pipeline, stamps
+from tests.conftest import SYNTHETIC_EDITION as EDITION
+from tests.conftest import SYNTHETIC_FORCES as FORCES
+from tests.conftest import synthetic_context
 
 
 # ------------------------------------------------------------------------------------------- the declaration
@@ -124,44 +123,13 @@ def test_every_output_name_comes_from_the_table():
 
 
 # ------------------------------------------------------------------------------------------- the pipeline
-@pytest.fixture(scope="module")
-def built_root(tmp_path_factory):
-    """A project root with copied config/ and notebooks/ and a small SYNTHETIC edition run through every step."""
-    import os
-
-    root = tmp_path_factory.mktemp("steps-root")
-    shutil.copytree(paths.CHECKOUT / "config", root / "config")
-    shutil.copytree(paths.CHECKOUT / "notebooks", root / "notebooks")
-    for sub in ("data/raw", "data/processed", "reports"):
-        (root / sub).mkdir(parents=True)
-    frames = {
-        fy: synthetic.grid(fy, force_names=FORCES, n_offences=2, seed=i) for i, fy in enumerate(["2017/18", "2018/19"])
-    }
-    generated = synthetic.write_edition(frames, root / "mirror", edition=EDITION)
-    shutil.copy(generated, root / "config" / "sources.yaml")
-    before = os.environ.get("CRIMEOUTCOMES_ROOT")
-    os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
-    try:
-        ran = pipeline.run(_ctx(root), None)
-        assert all(r.ran for r in ran)
-    finally:
-        os.environ["CRIMEOUTCOMES_ROOT"] = before or ""
-    return root
+@pytest.fixture
+def root(synthetic_root):
+    return synthetic_root
 
 
 def _ctx(root):
-    return context.create(EDITION, mirror=root / "mirror", log=lambda *a: None)
-
-
-@pytest.fixture
-def root(built_root, tmp_path, monkeypatch):
-    """A fresh copy of the built root for one case (config/ and notebooks/ are real copies: editing them can never
-    reach the checkout)."""
-    copy = tmp_path / "root"
-    shutil.copytree(built_root, copy, symlinks=True)
-    assert not (copy / "config").is_symlink() and not (copy / "notebooks").is_symlink()
-    monkeypatch.setenv("CRIMEOUTCOMES_ROOT", str(copy))
-    return copy
+    return synthetic_context(root)
 
 
 def stale(root) -> dict[str, str]:

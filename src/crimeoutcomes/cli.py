@@ -48,7 +48,7 @@ def _run(args, names: list[str], **extra) -> int:
     ctx = context(args, **extra)
     if ctx.registries and names != ["claims"]:
         raise UserError(
-            "a registry of your own (--registry, CLAIMS=) is audited by the claims step alone: "
+            "a registry of your own (--registry, CLAIMS=) is for the claims step alone: "
             "make claims CLAIMS=path/to/yours.yaml"
         )
     if ctx.specs and names != ["stories"]:
@@ -57,7 +57,10 @@ def _run(args, names: list[str], **extra) -> int:
             "make stories STORY=path/to/yours.yaml"
         )
     if ctx.out is not None and names not in (["claims"], ["stories"]):
-        raise UserError("--out names the folder of one step's own run: use it with claims or stories alone")
+        raise UserError(
+            "--out names the folder of your own run of one step: use it with the claims or the stories step alone"
+        )
+    ctx.out_step = names[0] if names in (["claims"], ["stories"]) else "claims"
     if ctx.registries and ctx.out is None:
         stem = Path(ctx.registries[0]).stem
         ctx.out = paths.reports_dir(ctx.name) / f"claims-{stem}"
@@ -193,10 +196,26 @@ def cmd_bench(args) -> int:
     return bench.main(args)
 
 
+class _Parser(argparse.ArgumentParser):
+    """Usage mistakes are one line too: what is wrong, and where the help is."""
+
+    def error(self, message: str):
+        self.exit(EXIT_ERROR, f"error: {message}; see python -m {self.prog} --help\n")
+
+
+def _jobs(text: str) -> int:
+    """--jobs N: a whole number of workers (0: the default)."""
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"JOBS (--jobs) must be a whole number of workers, such as 2, not {text!r}")
+    return n
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
-        prog="crimeoutcomes", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
-    )
+    p = _Parser(prog="crimeoutcomes", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--manifest", help="sources manifest (default: config/sources.yaml)")
     p.add_argument("--debug", action="store_true", help="show the full traceback of an error")
     sub = p.add_subparsers(dest="command", required=True)
@@ -218,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def step_options(sp):
         sources(sp)
-        sp.add_argument("--jobs", type=int, help="workers at once (default: the number of cores)")
+        sp.add_argument("--jobs", type=_jobs, help="workers at once (default and most: the cores, as memory allows)")
         sp.add_argument("--keep-notebooks", action="store_true", help="keep each executed notebook")
 
     sp = add("run", cmd_run, "run steps (default: all) and what they need first; current steps are skipped")
@@ -311,6 +330,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug or os.environ.get("CRIMEOUTCOMES_DEBUG"):
             raise
         print(f"error: {_os_error(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    except MemoryError:
+        if args.debug:
+            raise
+        print(
+            "error: out of memory: outputs are as they were before this run; close other programs, or run with "
+            "fewer workers (JOBS=1), and run again",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import paths
+from . import paths, procs
 from .data import manifest as manifest_mod
 from .data.forces import Force, resolve
 
@@ -27,11 +27,12 @@ class RunContext:
     edition: manifest_mod.Edition
     mirror: Path | None = None
     offline: bool = False
-    jobs: int | None = None
+    jobs: int | None = None  # workers at once (resolved: capped by the cores and the free memory)
     keep_notebooks: bool = False
     rebuild: bool = False  # build even when current (`build --force`)
     registries: tuple[Path, ...] = ()  # a user's own claims registries (else config/claims/*.yaml)
     out: Path | None = None  # where a user's own claims audit (or stories) goes
+    out_step: str = "claims"  # the step that writes to `out` (claims or stories: the command line says which)
     specs: tuple[Path, ...] = ()  # story specs (else config/stories/*.yaml)
     forces: tuple[Force, ...] = ()  # only these forces' reports (else every force in the edition)
     log: Callable[..., None] = print
@@ -72,6 +73,7 @@ def create(
     registries: list[Path | str] | tuple = (),
     specs: list[Path | str] | tuple = (),
     out: Path | str | None = None,
+    jobs: int | None = None,
     log: Callable[..., None] = print,
     **options,
 ) -> RunContext:
@@ -89,6 +91,7 @@ def create(
         registries=tuple(Path(r) for r in registries),
         specs=tuple(Path(p) for p in specs),
         out=Path(out) if out else None,
+        jobs=procs.workers(jobs, log),
         log=log,
         **options,
     )

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 LOCK_FILE = "requirements.lock"
 #: the sources manifest; a run given another (--manifest) reads that one instead
 MANIFEST = "config/sources.yaml"
+#: the claims registries; a run given a user's own (--registry) reads those instead
+REGISTRIES = "config/claims/*.yaml"
 #: the pseudo-input of the build step: the pins (file, bytes, sha256, layout) of the edition's raw files
 EDITION_FILES = "the edition's raw files (pinned by sha256 in config/sources.yaml)"
 
@@ -164,7 +166,7 @@ STEPS: tuple[Step, ...] = (
         "audit every registered claim -> verdicts, the raw rows behind each",
         "reports/{edition}/claims",
         after=("build",),
-        inputs=("config/claims/*.yaml", MANIFEST),
+        inputs=(REGISTRIES, MANIFEST),
         code="crimeoutcomes.steps.claims",
         outputs=(
             Output("audit_csv", "claims_audit.csv", "one row per claim: verdict, computed value, reason"),
@@ -278,6 +280,22 @@ def link(from_step: str, to_step: str, key: str, **items: str) -> str:
     """A relative link from a page in one step's folder to another step's output: link('site', 'claims', 'page')
     -> 'claims/index.html'."""
     return posixpath.relpath(output(to_step, key, "E", **items), BY_NAME[from_step].folder_for("E"))
+
+
+def made_by(rel: str) -> tuple[Step, str] | None:
+    """The step that writes a file and the edition, given the file's path relative to the project root (None: no
+    step writes it): the step whose folder holds it most closely, and, of steps sharing a folder, the one that
+    declares it."""
+
+    def declares(s: Step, name: str) -> bool:
+        return any(re.fullmatch(re.sub(r"\\{\w+\\}", "[^/]+", re.escape(o.path)), name) for o in s.outputs)
+
+    best: tuple[int, bool, Step, str] | None = None
+    for s in STEPS:
+        m = re.match(re.escape(s.folder).replace(re.escape("{edition}"), "(?P<edition>[^/]+)") + "/", rel)
+        if m and (best is None or (m.end(), declares(s, rel[m.end() :])) > best[:2]):
+            best = (m.end(), declares(s, rel[m.end() :]), s, m.group("edition"))
+    return best[2:] if best else None
 
 
 def upstream(name: str) -> list[str]:

@@ -82,13 +82,23 @@ def default_mirror() -> Path | None:
     return candidate if candidate.is_dir() else None
 
 
+def printable(text: str) -> str:
+    """Text that can be printed and written as UTF-8: the bytes of a file name that are not UTF-8 (which Python keeps
+    as surrogate escapes) shown as \\xNN."""
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "backslashreplace")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 def relative(path: Path | str, start: Path | None = None) -> str:
     """A path as shown to readers: relative to the project root when inside it (stable across checkouts and
-    temporary roots)."""
+    temporary roots), and printable whatever bytes its name holds."""
     p = Path(path).absolute()
     for base in (start or project_root(), CHECKOUT):
         try:
-            return p.relative_to(base.absolute()).as_posix()
+            return printable(p.relative_to(base.absolute()).as_posix())
         except ValueError:
             continue
-    return p.as_posix()
+    return printable(p.as_posix())

@@ -11,7 +11,9 @@ file of it was deleted leaves the steps after it current.
 from __future__ import annotations
 
 import glob
+import hashlib
 import importlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,7 +61,7 @@ class Target:
 
 # ------------------------------------------------------------------------------------------- what a step reads
 def folder(step: dag.Step, ctx: RunContext) -> Path:
-    if step.name in USER_OUT and ctx.out is not None:
+    if _user_out(step, ctx):
         return ctx.out
     return paths.project_root() / step.folder_for(ctx.name)
 
@@ -73,6 +75,9 @@ def input_files(step: dag.Step, ctx: RunContext | None = None) -> list[Path]:
             continue
         if pattern == dag.MANIFEST and ctx is not None:
             out.append(ctx.manifest.path)
+            continue
+        if pattern == dag.REGISTRIES and ctx is not None and ctx.registries:
+            out += list(ctx.registries)  # a user's own registries: their bytes, not only their names
             continue
         if glob.has_magic(pattern):
             out += sorted(Path(p) for p in glob.glob(str(root / pattern)))
@@ -177,36 +182,78 @@ def plan(ctx: RunContext, names: list[str] | None = None) -> list[Decision]:
 
 
 # ------------------------------------------------------------------------------------------- running a step
-def _check_user_out(out: Path, ctx: RunContext, step: dag.Step) -> None:
-    """A folder a user names for their own audit is never one of the project's outputs and is never emptied:
-    it must be new, empty, or an earlier audit of theirs."""
-    out = out.resolve()
-    root = paths.project_root().resolve()
-    owned = [(root / s.folder_for(ctx.name)).resolve() for s in dag.STEPS]
-    home = Path.home().resolve()
-    if out in (Path(out.anchor), home, root) or any(out == f or f.is_relative_to(out) for f in owned):
-        raise UserError(
-            f"--out {out} would replace the project's own outputs; name a new folder for your audit "
-            f"(e.g. {paths.relative(root / 'reports' / ctx.name / 'claims-mine')})"
-        )
-    inside = [f for f in owned if out.is_relative_to(f) and dag.BY_NAME[_owner(f, ctx)].swap]
-    if inside or out.is_relative_to(root / "data"):
-        raise UserError(
-            f"--out {out} is inside a folder the project rebuilds; name a folder outside data/ and "
-            "outside the steps' folders"
-        )
+def check_out(ctx: RunContext) -> None:
+    """The folder a user names for their own run (--out: a claims audit, or stories) is checked before anything is
+    created. It is never emptied: it must be new, empty, or an earlier run of the same step that holds nothing else.
+    It is never the project's (its root, its code, its data, a step's folder, or a folder holding one of these), nor
+    /, nor the home folder."""
+    if ctx.out is None:
+        return
+    out, root, checkout = ctx.out.resolve(), paths.project_root().resolve(), paths.CHECKOUT.resolve()
+    said = f"--out {paths.printable(str(ctx.out))}"
+    step = dag.BY_NAME[ctx.out_step]
+    what = {"claims": "a claims audit", "stories": "stories"}[step.name]
+    yours = {"claims": "audit", "stories": "stories"}[step.name]
+    mine = paths.relative(root / step.folder_for(ctx.name)) + "-mine"
+    editions = {ctx.name, *ctx.manifest.editions}
+    steps_all = [((root / s.folder_for(e)).resolve(), s) for s in dag.STEPS for e in editions]
+    steps = {f for f, _ in steps_all}
     if out.exists() and not out.is_dir():
-        raise UserError(f"--out {out} is a file, not a folder; name a new folder for your audit")
-    if out.is_dir() and any(out.iterdir()) and stamps.read(out / step.stamp).get("step") != step.name:
+        raise UserError(f"{said} is a file, not a folder; name a new folder for your {yours}, e.g. {mine}")
+    if out in (Path(out.anchor), Path.home().resolve()):
+        where = "the root folder" if out == Path(out.anchor) else "your home folder"
+        raise UserError(f"{said} is {where}, which is never emptied; name a new folder for your {yours}, e.g. {mine}")
+    if out in steps:
+        names = sorted({s.name for f, s in steps_all if f == out})
+        which = f"the {' and '.join(names)} step{'s' if len(names) > 1 else ''}"
+        raise UserError(f"{said} is the folder of {which}; name a new folder for your {yours}, e.g. {mine}")
+    for f, s in steps_all:  # inside a step's folder: only beside the pages, never where a step replaces folders
+        if out.is_relative_to(f) and (s.swap or any("/" in o.path for o in s.outputs)):
+            raise UserError(
+                f"{said} is inside {paths.relative(f)}/, which the {s.name} step replaces as a whole; name a new "
+                f"folder for your audit, e.g. {mine}"
+            )
+    if any(f.is_relative_to(out) for f in (*steps, root, checkout)):
+        raise UserError(f"{said} holds the project's own folders; name a new folder for your {yours}, e.g. {mine}")
+    if (out.is_relative_to(root) or out.is_relative_to(checkout)) and not out.is_relative_to(root / "reports"):
         raise UserError(
-            f"--out {out} already holds files that are not an earlier run of the {step.name} step; it is never "
-            "emptied: name a new or empty folder"
+            f"{said} is inside the project's code, configuration or data; name a folder under reports/ "
+            f"(e.g. {mine}) or outside the project"
+        )
+    other = _not_written_by(out, step) if out.is_dir() else None
+    if other:
+        raise UserError(
+            f"{said} already holds files that are not {what} (e.g. {paths.printable(other)}); it is never "
+            f"emptied: name a new or empty folder, e.g. {mine}"
         )
 
 
-def _owner(f: Path, ctx: RunContext) -> str:
-    root = paths.project_root().resolve()
-    return next(s.name for s in dag.STEPS if (root / s.folder_for(ctx.name)).resolve() == f)
+def _not_written_by(folder: Path, step: dag.Step) -> str | None:
+    """The first file in the folder that an earlier run of the step did not write (None: it holds only that run's
+    files, or nothing). Stops at the first one: the folder may be large."""
+    stamp = step.stamp
+    record = stamps.read(folder / stamp)
+    audit = {stamp, *record.get("files", [])} if record.get("step") == step.name else set()
+    for where, dirs, files in os.walk(folder):
+        base = Path(where).relative_to(folder)
+        links = [d for d in dirs if os.path.islink(os.path.join(where, d))]
+        for name in sorted(files) + links:
+            if (base / name).as_posix() not in audit:
+                return (base / name).as_posix()
+    return None
+
+
+def _user_out(step: dag.Step, ctx: RunContext) -> bool:
+    return ctx.out is not None and step.name == ctx.out_step
+
+
+def preflight(ctx: RunContext) -> None:
+    """What a user brought (an --out folder, their own registries) is checked before anything runs or is created."""
+    check_out(ctx)
+    if ctx.registries:
+        from .analysis import claims
+
+        claims.load_all(list(ctx.registries))
 
 
 def execute(d: Decision, ctx: RunContext) -> dict:
@@ -214,10 +261,8 @@ def execute(d: Decision, ctx: RunContext) -> dict:
     step = d.step
     body = importlib.import_module(step.code)
     final = d.folder
-    if step.name in USER_OUT and ctx.out is not None:
-        _check_user_out(final, ctx, step)
     final.parent.mkdir(parents=True, exist_ok=True)
-    with _lock(step, final):
+    with _lock(step, final, ctx):
         if step.swap:
             with replace_dir(final) as tmp:
                 info = body.run(ctx, Target(tmp, final, d.stamp)) or {}
@@ -232,19 +277,29 @@ def execute(d: Decision, ctx: RunContext) -> dict:
     return info
 
 
-def _lock(step: dag.Step, final: Path):
-    return lock(final.parent, f"{step.name}-{final.name}", f"the {step.name} step's outputs in {paths.relative(final)}")
+def _lock(step: dag.Step, final: Path, ctx: RunContext):
+    """The lock on a step's folder: beside it, or, for a folder the user named, among the project's reports (never a
+    file left in the user's folders)."""
+    what = f"the {step.name} step's outputs in {paths.relative(final)}"
+    if _user_out(step, ctx):
+        key = hashlib.sha256(os.fsencode(final.resolve())).hexdigest()[:12]
+        return lock(paths.reports_dir(), f"{step.name}-out-{key}", what)
+    return lock(final.parent, f"{step.name}-{final.name}", what)
 
 
 def recover(ctx: RunContext, names: list[str] | None = None) -> None:
     """Remove what killed runs left (temporary files of dead processes) and finish or undo the folder swaps they
     left half done (a step another run holds is left alone)."""
-    scratch = [ctx.edition.raw_dir, paths.cache_dir()]
+    scratch = {ctx.edition.raw_dir: True, paths.cache_dir(): True}  # folder -> look inside its folders too
     for name in dag.order(names):
         final = folder(dag.BY_NAME[name], ctx)
-        scratch += [final.parent, final]
-    for where in dict.fromkeys(scratch):
-        for stale in clean_stale(where, recursive=where not in (paths.processed_dir(), paths.reports_dir())):
+        if _user_out(dag.BY_NAME[name], ctx):  # a folder of the user's: only what a swap leaves beside it
+            scratch.setdefault(final.parent, False)
+            continue
+        for where in (final.parent, final):
+            scratch[where] = scratch.get(where, False) or where not in (paths.processed_dir(), paths.reports_dir())
+    for where, recursive in scratch.items():
+        for stale in clean_stale(where, recursive=recursive):
             ctx.log(f"  removed {paths.relative(stale)} (left by a run that was killed)")
     for name in dag.order(names):
         step = dag.BY_NAME[name]
@@ -252,7 +307,7 @@ def recover(ctx: RunContext, names: list[str] | None = None) -> None:
         if not step.swap or not final.parent.is_dir():
             continue
         try:
-            with _lock(step, final):
+            with _lock(step, final, ctx):
                 said = recover_dir(final)
         except UserError:
             continue
@@ -262,6 +317,7 @@ def recover(ctx: RunContext, names: list[str] | None = None) -> None:
 
 def run(ctx: RunContext, names: list[str] | None = None, *, log_current: bool = True) -> list[Ran]:
     """Run the named steps (all when None) and what they need first, skipping every step that is current."""
+    preflight(ctx)
     recover(ctx, names)
     done = []
     for d in plan(ctx, names):

@@ -14,6 +14,26 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 
 _PR_SET_PDEATHSIG = 1
+#: the memory one worker may take (a reports worker: an interpreter, the edition's tables and a Jupyter kernel;
+#: `make bench` measures about 0.6 GB for the 44 force reports of the current edition)
+WORKER_MEMORY = 600 * 2**20
+
+
+def workers(asked: int | None = None, log=print) -> int:
+    """How many workers to start: the number asked for (default: one per core), at most one per core and as many
+    as the free memory holds; when that is fewer than asked, one line says so."""
+    cores = os.cpu_count() or 1
+    try:
+        import psutil
+
+        free = psutil.virtual_memory().available
+    except (ImportError, OSError):
+        free = None
+    most = max(1, min(cores, free // WORKER_MEMORY if free is not None else cores))
+    if asked and asked > most:
+        memory = f" and {free / 2**30:.1f} GB of free memory (about {WORKER_MEMORY / 2**30:.1f} GB a worker)"
+        log(f"JOBS={asked} capped to {most} worker(s): this machine has {cores} core(s){memory if free else ''}")
+    return min(asked, most) if asked else most
 
 
 def die_with_parent(sig: int = signal.SIGKILL) -> None:

@@ -1,38 +1,142 @@
-"""Reading the committed YAML configuration files and checking them against a JSON schema, with one-line
-messages that name the file, the entry and the field."""
+"""Reading the YAML configuration files (committed, or a registry a user brings) and checking them against a JSON
+schema, with one-line messages that name the file, the entry and the field.
+
+A YAML file may come from anyone, so it is read within bounds: a regular file of at most `MAX_BYTES`, nested at
+most `MAX_DEPTH` deep, at most `MAX_NODES` values, and aliases (`*name`) that repeat at most `MAX_ALIASED` values in
+all (an alias bomb of a few hundred bytes would otherwise expand to gigabytes). Only plain data is built (safe
+loading: no tags that run code)."""
 
 from __future__ import annotations
 
 import difflib
 import functools
 import json
+import os
+import reprlib
+import stat
 from pathlib import Path
 
 import yaml
 
+from . import paths
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 500_000
+MAX_ALIASED = 10_000
+
+
+class _Refused(yaml.YAMLError):
+    """A YAML file beyond the bounds; `mark` says where."""
+
+    def __init__(self, problem: str, mark=None):
+        super().__init__(problem)
+        self.problem, self.problem_mark = problem, mark
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """yaml.SafeLoader that counts what it composes: nesting depth, values, and the values aliases repeat."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+        self._aliased = 0
+        self._size: dict[int, int] = {}  # id(node) -> the values it holds, itself included (once composed)
+
+    def _count(self, n: int, mark) -> None:
+        self._nodes += n
+        if self._nodes > MAX_NODES:
+            raise _Refused(f"more than {MAX_NODES:,} values; split the file", mark)
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            target = self.anchors.get(event.anchor)
+            if target is not None:
+                size = self._size.get(id(target))
+                if size is None:
+                    raise _Refused(f"the alias *{event.anchor} refers to a value that contains it", event.start_mark)
+                self._aliased += size
+                if self._aliased > MAX_ALIASED:
+                    raise _Refused(
+                        f"aliases (*name) repeat more than {MAX_ALIASED:,} values; write the values out instead",
+                        event.start_mark,
+                    )
+                self._count(size, event.start_mark)
+            return super().compose_node(parent, index)
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(self._size.get(id(v), 1) for v in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size = 1 + sum(self._size.get(id(k), 1) + self._size.get(id(v), 1) for k, v in node.value)
+        else:
+            size = 1
+        self._size[id(node)] = size
+        self._count(1, node.start_mark)
+        return node
+
+
+def _text(path: Path, what: str, error: type[Exception]) -> str:
+    """The file's text: a regular file of at most MAX_BYTES, in UTF-8 (never a device, a pipe or a folder)."""
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        raise error(f"{what} not found: {paths.relative(path)}") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise error(f"{what} {paths.relative(path)} is a folder, not a YAML file")
+    if not stat.S_ISREG(st.st_mode):
+        raise error(f"{what} {paths.relative(path)} is not a regular file (a device or a pipe?); name a YAML file")
+    too_big = f"{what} {paths.relative(path)} is larger than {MAX_BYTES // 2**20} MB; is it the right file?"
+    if st.st_size > MAX_BYTES:
+        raise error(too_big)
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:  # it grew, or it is a special file that says it is empty
+        raise error(too_big)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{paths.relative(path)}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+
 
 def read_yaml(path: Path | str, what: str, error: type[Exception]) -> dict:
-    """The YAML document at `path`; a missing file or invalid YAML raises `error` naming the file and line."""
+    """The YAML document at `path`, read within the bounds above; a missing, special, large, invalid or hostile file
+    raises `error` naming the file and line."""
     path = Path(path)
+    text = _text(path, what, error)
+    loader = _BoundedLoader(text)
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise error(f"{what} not found: {path}") from None
-    except IsADirectoryError:
-        raise error(f"{what} {path} is a folder, not a YAML file") from None
-    except UnicodeDecodeError as exc:
-        raise error(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        doc = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise error(f"{path}: not valid YAML: {where}{problem}") from None
+        kind = "refused" if isinstance(exc, _Refused) else "not valid YAML"
+        raise error(f"{paths.relative(path)}: {kind}: {where}{problem}") from None
+    finally:
+        loader.dispose()
     if not isinstance(doc, dict):
         raise error(
-            f"{path}: expected a YAML mapping (key: value lines) at the top level, found "
+            f"{paths.relative(path)}: expected a YAML mapping (key: value lines) at the top level, found "
             f"{type(doc).__name__ if doc is not None else 'an empty file'}"
         )
     return doc
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring, _SHORT.maxother, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxlevel = 60, 60, 4, 4, 2
+
+
+def short(value) -> str:
+    """A value as messages show it: its repr, cut short (a message is one line, whatever a file holds)."""
+    return _SHORT.repr(value)
 
 
 def _where(doc: dict, location: list, id_key: str) -> str:
@@ -44,12 +148,12 @@ def _where(doc: dict, location: list, id_key: str) -> str:
             try:
                 node = node[step]
                 if isinstance(node, dict) and node.get(id_key) is not None:
-                    label += f" ({id_key} {node[id_key]!r})"
+                    label += f" ({id_key} {short(node[id_key])})"
             except (IndexError, KeyError, TypeError):
                 node = None
             parts.append(label)
         else:
-            parts.append(f"{step!r}" if i else str(step))
+            parts.append(short(step) if i else str(step))
             try:
                 node = node[step]
             except (KeyError, TypeError, IndexError):
@@ -69,27 +173,44 @@ def _problem(exc) -> str:
     rule, d, value = exc.rule, exc.rule_definition, exc.value
     if rule == "type":
         kinds = d if isinstance(d, list) else [d]
-        return f"{value!r} is not of type {' or '.join(repr(k) for k in kinds)}"
+        if value is None:
+            return "has no value; write one after the colon, or remove the field"
+        said = f"{short(value)} is not of type {' or '.join(repr(k) for k in kinds)}"
+        if "string" in kinds and isinstance(value, bool):
+            return said + (
+                f": YAML reads an unquoted yes, no, on, off, true or false as {value}; put the text in quotes "
+                "(e.g. 'yes')"
+            )
+        if "string" in kinds and isinstance(value, (int, float)):
+            return said + f": put it in quotes ('{value}') to make it text"
+        return said
     if rule == "pattern":
-        return f"{value!r} does not match {d!r}"
+        return f"{short(value)} does not match {d!r}"
     if rule == "enum":
-        return f"{value!r} is not one of {', '.join(map(repr, d))}"
+        return f"{short(value)} is not one of {', '.join(map(repr, d))}"
     if rule == "const":
-        return f"{value!r} must be {d!r}"
+        return f"{short(value)} must be {d!r}"
     if rule == "additionalProperties":
         allowed = list(exc.definition.get("properties", {}))
-        extra = sorted(set(value) - set(allowed)) if isinstance(value, dict) else []
+        extra = sorted(set(value) - set(allowed), key=str) if isinstance(value, dict) else []
         hints = {k: difflib.get_close_matches(str(k), allowed, n=1) for k in extra}
-        named = [f"{k!r}" + (f" (did you mean {h[0]!r}?)" if h else "") for k, h in hints.items()]
+        named = [short(k) + (f" (did you mean {h[0]!r}?)" if h else "") for k, h in list(hints.items())[:5]]
         return f"unknown field(s) {', '.join(named)}; allowed: {', '.join(allowed)}"
+    if rule == "propertyNames":
+        names = list(value) if isinstance(value, dict) else []
+        odd = [k for k in names if not isinstance(k, str)]
+        if odd:
+            return f"the name {short(odd[0])} is not text: put it in quotes"
+        return f"the names must be text of at most {d.get('maxLength', 'a few')} characters"
     if rule in ("minItems", "minProperties", "minLength"):
         return "must not be empty"
     if rule in ("minimum", "exclusiveMinimum"):
-        return f"{value!r} is less than {'or equal to ' if rule == 'exclusiveMinimum' else ''}the minimum of {d!r}"
+        return f"{short(value)} is less than {'or equal to ' if rule == 'exclusiveMinimum' else ''}the minimum of {d!r}"
     if rule in ("maxItems", "maxProperties", "maxLength"):
         what = {"maxItems": "item(s)", "maxProperties": "field(s)", "maxLength": "characters"}[rule]
         return f"has more than {d} {what}"
-    return exc.message.removeprefix(exc.name).strip()
+    text = exc.message.removeprefix(exc.name).strip()
+    return text if len(text) <= 200 else text[:200] + "…"
 
 
 def _explained(exc) -> str:

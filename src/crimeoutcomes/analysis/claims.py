@@ -35,7 +35,7 @@ import pandas as pd
 from .. import paths
 from ..data import forces as forces_mod
 from ..errors import DataError
-from ..yamlfile import read_yaml, validate
+from ..yamlfile import read_yaml, short, validate
 from . import measures as m
 from .periods import Period
 
@@ -195,13 +195,18 @@ class Registry:
     claims: list[Claim]
     tolerance: dict
 
+    @property
+    def name(self) -> str:
+        """The file's name, as pages and tables show it (printable whatever bytes it holds)."""
+        return paths.printable(self.path.name)
+
 
 class _Where:
     def __init__(self, path: Path, claim_id=None, index: int | None = None):
         self.path, self.claim_id, self.index = path, claim_id, index
 
     def error(self, field_name: str | None, problem: str) -> DataError:
-        who = f"claim {self.claim_id!r}" if self.claim_id else f"claim {self.index}"
+        who = f"claim {short(self.claim_id)}" if self.claim_id else f"claim {self.index}"
         where = f"{paths.relative(self.path)}: {who}" + (f", field {field_name!r}" if field_name else "")
         return DataError(f"{where}: {problem}")
 
@@ -239,9 +244,12 @@ SCHEMA = {
             },
         },
         "articles": {
+            "description": "list the articles as key: {title: ..., url: ...} lines (see docs/claims.md)",
             "type": "object",
             "maxProperties": 10_000,
+            "propertyNames": {"type": "string", "maxLength": 200},
             "additionalProperties": {
+                "description": "write an article as {title: ..., url: ...} (see docs/claims.md)",
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["title"],
@@ -261,6 +269,7 @@ SCHEMA = {
             "minItems": 1,
             "maxItems": 100_000,
             "items": {
+                "description": "see docs/claims.md for the claim form",
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["id", "article", "quote", "claimed"],
@@ -295,7 +304,7 @@ def _where_in_registry(doc: dict, location: list) -> str:
     if len(location) >= 2 and location[0] == "claims" and isinstance(location[1], int):
         entry = doc["claims"][location[1]]
         cid = entry.get("id") if isinstance(entry, dict) else None
-        who = f"claim {cid!r}" if isinstance(cid, str) and cid else f"claim {location[1] + 1}"
+        who = f"claim {short(cid)}" if isinstance(cid, str) and cid else f"claim {location[1] + 1}"
         field = ".".join(str(p) for p in location[2:])
         return who + (f", field {field!r}" if field else "")
     return ".".join(str(p) for p in location) or "top level"
@@ -372,7 +381,7 @@ def _claim(entry: dict, where: _Where, defaults: dict, path: Path) -> Claim:
         id=entry["id"],
         article=entry["article"],
         quote=" ".join(entry["quote"].split()),
-        registry=path.name,
+        registry=paths.printable(path.name),
         note=entry.get("note", ""),
         reading=entry.get("reading", ""),
         tolerance=entry.get("tolerance") or {},

@@ -2,13 +2,15 @@
 
 Order: data/raw/ (if its sha256 matches) → a local mirror folder → download from the file's URL.
 Copies and downloads are written to a temporary name and renamed only when complete and verified;
-a mismatch keeps nothing. A file whose bytes differ from the manifest is never used silently.
+a mismatch keeps nothing. A file whose bytes differ from the manifest is never used silently, and one already in
+data/raw/ (perhaps the user's own) is moved aside, never overwritten.
 """
 
 from __future__ import annotations
 
 import hashlib
 import http.client
+import os
 import shutil
 import sys
 import urllib.error
@@ -172,6 +174,25 @@ def download(src: SourceFile, target: Path, *, timeout: float | None = None, pro
     stream(src.url, target, timeout=timeout, progress=progress, expected_bytes=src.bytes, label=src.file, check=verify)
 
 
+def _move_aside(src: SourceFile, target: Path, found: str, log) -> Path:
+    """A file in data/raw/ with a pinned file's name but other bytes (perhaps the user's own) is never overwritten or
+    deleted: it is renamed to NAME.differs-SHA8 beside it, and one line says so."""
+    aside = target.with_name(f"{target.name}.differs-{found[:8]}")
+    if aside.exists() and sha256_of(aside) == found:
+        target.unlink()  # the same bytes were kept aside before
+    else:
+        n = 1
+        while aside.exists():
+            n += 1
+            aside = target.with_name(f"{target.name}.differs-{found[:8]}-{n}")
+        os.replace(target, aside)
+    log(
+        f"  {paths.relative(target)} is not the pinned file {src.id} (sha256 {found[:16]}…, not "
+        f"{src.sha256[:16]}…): kept as {paths.relative(aside)}; the pinned file is put in its place"
+    )
+    return aside
+
+
 def obtain(
     src: SourceFile,
     raw_dir: Path | None = None,
@@ -179,8 +200,10 @@ def obtain(
     *,
     allow_download: bool = True,
     progress: bool = True,
+    log=print,
 ) -> Path:
-    """Return the path in raw_dir of a verified copy of `src`, fetching it if needed."""
+    """Return the path in raw_dir of a verified copy of `src`, fetching it if needed. A file already there with
+    other bytes is moved aside (never lost)."""
     raw_dir = Path(raw_dir) if raw_dir else paths.raw_dir()
     target = raw_dir / src.file
     problems: list[str] = []
@@ -192,9 +215,8 @@ def obtain(
             if problem:
                 raise WrongBytes(problem)
             return target
-        problems.append(
-            _mismatch(src, f"{paths.relative(target)}", found, size) + "; it will be replaced by a verified copy"
-        )
+        aside = _move_aside(src, target, found, log)
+        problems.append(_mismatch(src, paths.relative(target), found, size) + f" (kept as {paths.relative(aside)})")
     if mirror is not None:
         mirror = Path(mirror)
         candidate = find_in_mirror(src, mirror) if mirror.is_dir() else None
@@ -227,8 +249,9 @@ def obtain(
     )
 
 
-def obtain_all(ed, mirror: Path | None, *, allow_download: bool = True, progress: bool = True) -> list:
+def obtain_all(ed, mirror: Path | None, *, allow_download: bool = True, progress: bool = True, log=print) -> list:
     """(file record, verified path) for every file of an edition, in its order."""
     return [
-        (src, obtain(src, ed.raw_dir, mirror, allow_download=allow_download, progress=progress)) for src in ed.files
+        (src, obtain(src, ed.raw_dir, mirror, allow_download=allow_download, progress=progress, log=log))
+        for src in ed.files
     ]

@@ -256,11 +256,41 @@ def _read_sheet(reader, path: Path, name: str) -> RawTable | None:
     return _finish(path, name, table.column_names, table, header_row=idx + 1)
 
 
+#: a workbook is a zip archive; one that would expand to more than this many times its size (and more than
+#: MIN_EXPANDED_BYTES) is refused before it is read: the published workbooks expand about 10 to 20 times
+MAX_EXPANSION = 100
+MIN_EXPANDED_BYTES = 512 * 2**20
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a zip-based workbook (xlsx, xlsb, ods) whose central directory says it would expand beyond the bounds
+    above (a zip bomb would exhaust the memory of the reader, which then aborts), or that is not a zip archive."""
+    import zipfile
+
+    size = path.stat().st_size
+    try:
+        with zipfile.ZipFile(path) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        raise DataError(
+            f"{path.name}: cannot be read as a workbook (it is not a valid zip archive: {exc}); is the file damaged?"
+        ) from None
+    if expanded > max(MAX_EXPANSION * size, MIN_EXPANDED_BYTES):
+        raise DataError(
+            f"{path.name}: refused: its archive would expand to {expanded / 2**30:,.1f} GB, "
+            f"{expanded / max(size, 1):,.0f} times its size, far more than a workbook holds (a damaged or hostile "
+            "file?); fetch it again from the publisher"
+        )
+
+
 def read_workbook(path: Path) -> RawTable:
     """xlsx / ods via fastexcel (calamine). Cover, notes, contents and pivot sheets are passed over by name; the
     sheet(s) whose header row holds the known headers are the data."""
     import fastexcel
 
+    with open(path, "rb") as fh:
+        if fh.read(4) == b"PK\x03\x04":  # xlsx, xlsb and ods are zip archives (xls is not)
+            check_archive(path)
     try:
         reader = fastexcel.read_excel(str(path))
     except Exception as exc:
@@ -283,18 +313,20 @@ def read_workbook(path: Path) -> RawTable:
             f"{path.name}: no data sheet found: none of the sheets {looked} has a header row with the known "
             f"outcomes headers within its first {HEADER_SEARCH_ROWS} rows (sheets passed over: {skipped})"
         )
+    # a data sheet with headers but no rows adds nothing (and its columns have no type): pass over it
+    empty = [t.sheet for t in tables if t.rows == 0]
+    if len(empty) < len(tables):
+        tables = [t for t in tables if t.rows]
+        skipped = skipped + [f"{name} (headers only, no rows)" for name in empty]
     for t in tables:
         t.sheets_skipped = skipped
     if len(tables) == 1:
         return tables[0]
     # several data sheets (e.g. split by quarter): stack them, keeping each row's sheet
-    parts = []
-    for t in tables:
-        cells = t.cells.append_column("source_sheet", pa.array([t.sheet] * t.rows, pa.string()))
-        parts.append(cells)
+    parts = [t.cells.append_column("source_sheet", pa.array([t.sheet] * t.rows, pa.string())) for t in tables]
     try:
-        stacked = pa.concat_tables(parts, promote_options="permissive")
-    except pa.ArrowInvalid as exc:
+        stacked = pa.concat_tables(_same_types(parts), promote_options="permissive")
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
         raise DataError(f"{path.name}: its data sheets do not have the same columns ({exc})") from None
     first = tables[0]
     return RawTable(
@@ -306,6 +338,26 @@ def read_workbook(path: Path) -> RawTable:
         functools.reduce(operator.iadd, (t.empty_rows for t in tables), []),
         skipped,
     )
+
+
+def _same_types(parts: list[pa.Table]) -> list[pa.Table]:
+    """Sheets whose cells in a column were read as different types (numbers in one, text in another): that column as
+    text in every sheet, so the sheets stack (the clean stage reads counts from text as from numbers)."""
+    types: dict[str, set] = {}
+    for part in parts:
+        for f in part.schema:
+            if not pa.types.is_null(f.type):
+                types.setdefault(f.name, set()).add(f.type)
+    mixed = {name for name, kinds in types.items() if len(kinds) > 1}
+    if not mixed:
+        return parts
+    out = []
+    for part in parts:
+        for name in mixed & set(part.column_names):
+            i = part.column_names.index(name)
+            part = part.set_column(i, name, pc.cast(part.column(i), pa.string()))
+        out.append(part)
+    return out
 
 
 def _decompressed(path: Path) -> bytes:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 
-from .. import dag, paths
+from .. import csvfile, dag, paths
 from ..atomic import atomic_path
 from ..errors import DataError
 
@@ -96,14 +96,12 @@ class Table:
         df = self.conform(df)
         target = Path(folder) / self.file
         if self.is_csv:
-            with atomic_path(target) as tmp:
-                df.to_csv(tmp, index=False)
+            csvfile.to_csv(df, target)
         else:
             with atomic_path(target, ".parquet") as tmp:
                 df.to_parquet(tmp, index=False, compression="zstd")
             if self.also_csv:
-                with atomic_path(target.with_suffix(".csv")) as tmp:
-                    df.to_csv(tmp, index=False)
+                csvfile.to_csv(df, target.with_suffix(".csv"))
         return target
 
     def read(self, path: Path, columns: list[str] | None = None, filters=None) -> pd.DataFrame:
@@ -114,7 +112,7 @@ class Table:
         wanted = columns or self.names
         if self.is_csv:
             types = {c.name: c.type for c in self.columns if c.name in wanted}
-            df = pd.read_csv(
+            df = csvfile.read_csv(
                 path,
                 usecols=wanted,
                 keep_default_na=False,

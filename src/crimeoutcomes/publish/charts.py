@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import csvfile
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
-from ..atomic import write_text
 from ..data import outcomes
 from ..errors import UserError
 from . import numbers, style, wording
@@ -72,7 +72,7 @@ def save_chart(chart: Chart, folder: Path) -> Saved:
         for kind, path in saved.items():
             files[kind if layout is DESK else f"{kind}_{layout.name}"] = path.name
     csv = folder / f"{chart.key}.csv"
-    write_text(csv, chart.data.to_csv(index=False))
+    csvfile.to_csv(chart.data, csv)
     files["csv"] = csv.name
     return Saved(chart.key, chart.title, chart.alt, chart.caption, files, [p.to_json() for p in chart.figures])
 

@@ -12,9 +12,9 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from .. import dag
+from .. import csvfile, dag
 from ..analysis import claims as cl
-from ..atomic import atomic_path, write_text
+from ..atomic import write_text
 from . import claims_text, html, numbers
 from .numbers import Printed
 
@@ -68,11 +68,9 @@ def write(
         files[f.claim.id] = name
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_path(target, ".csv.gz" if name.endswith(".gz") else ".csv") as tmp:
-            f.rows.to_csv(tmp, index=False, compression="gzip" if name.endswith(".gz") else None)
+        csvfile.to_csv(f.rows, target, compression="gzip" if name.endswith(".gz") else None)
     table = claims_text.table(audit, release_of, files)
-    with atomic_path(folder / AUDIT_CSV) as tmp:
-        table.to_csv(tmp, index=False)
+    csvfile.to_csv(table, folder / AUDIT_CSV)
     write_text(folder / PAGE, render(audit, table, build, crumbs, release_of, root))
 
 

@@ -289,7 +289,7 @@ def table(audit: cl.Audit, release_of: dict[str, str], rows_files: dict[str, str
         records.append(
             {
                 "id": c.id,
-                "registry": f.registry.path.name,
+                "registry": f.registry.name,
                 "article": c.article,
                 "verdict": f.verdict,
                 "claimed": c.claimed.text,

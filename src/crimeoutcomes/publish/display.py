@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import dag, paths
+from .. import csvfile, dag, paths
 from ..data import tables
 from ..errors import DataError
 from . import html, numbers
@@ -51,6 +51,14 @@ def table(df: pd.DataFrame, caption: str, **kw):
     return _show(html.table(df, caption=caption, **kw))
 
 
+def not_found(path: Path) -> DataError:
+    """A file a step writes is missing: the error names the file and the step that writes it."""
+    rel = paths.relative(path)
+    made = dag.made_by(rel)
+    how = f"make {made[0].make} EDITION={made[1]} (the {made[0].name} step writes it)" if made else "make all"
+    return DataError(f"{rel} not found: run {how}")
+
+
 def chart(folder: Path, meta: dict, page_prefix: str = ""):
     """Display one saved chart (PNG) with its alt text; on the HTML page it links the file beside the page (and its
     phone drawing), and its caption states the finding with each figure it prints."""
@@ -59,7 +67,7 @@ def chart(folder: Path, meta: dict, page_prefix: str = ""):
     files = meta["files"]
     png = Path(folder) / files["png"]
     if not png.is_file():
-        raise DataError(f"{paths.relative(png)} not found: run the step that draws it (make all)")
+        raise not_found(png)
     data = base64.b64encode(png.read_bytes()).decode()
     display(
         {"image/png": data, "text/plain": f"Chart: {meta['title']}"},
@@ -87,8 +95,8 @@ def chart(folder: Path, meta: dict, page_prefix: str = ""):
 def csv_table(path: Path, caption: str, **kw):
     """A CSV written by a step, shown as a table for people."""
     if not Path(path).is_file():
-        raise DataError(f"{paths.relative(path)} not found: run the step that writes it (make all)")
-    return table(pd.read_csv(path, keep_default_na=False, na_values=[""]), caption, **kw)
+        raise not_found(path)
+    return table(csvfile.read_csv(path, keep_default_na=False, na_values=[""]), caption, **kw)
 
 
 class ForceReport:
@@ -307,7 +315,7 @@ class Sensitivity:
     def _file(self, key: str) -> Path:
         path = paths.output("sensitivity", key, self.edition)
         if not path.is_file():
-            raise DataError(f"{paths.relative(path)} not found: run make sensitivity EDITION={self.edition}")
+            raise not_found(path)
         return path
 
     def _link(self, key: str, label: str | None = None) -> str:
@@ -317,7 +325,7 @@ class Sensitivity:
     def national(self):
         from IPython.display import display
 
-        df = pd.read_csv(self._file("national"), keep_default_na=False, na_values=[""], dtype={"Caveats": str})
+        df = csvfile.read_csv(self._file("national"), keep_default_na=False, na_values=[""], dtype={"Caveats": str})
         anchors = {n["number"]: n["anchor"] for n in self.text["notes"]}
         rate = next(c for c in df.columns if c.startswith("Rate"))
         change = next(c for c in df.columns if c.startswith("Change"))
@@ -355,7 +363,7 @@ class Sensitivity:
     def ranks(self):
         from IPython.display import display
 
-        df = pd.read_csv(self._file("ranks"), keep_default_na=False, na_values=[""])
+        df = csvfile.read_csv(self._file("ranks"), keep_default_na=False, na_values=[""])
         short = {c: c.replace("Rank: ", "") for c in df.columns}
         display(table(df.rename(columns=short), "Each force's rank under each choice (1 = highest rate)"))
         display(

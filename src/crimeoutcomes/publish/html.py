@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import urllib.parse
 from collections.abc import Callable
 
 import pandas as pd
@@ -113,6 +114,25 @@ DASH = "–"
 
 def esc(value) -> str:
     return html.escape("" if value is None else str(value))
+
+
+def safe_href(url) -> str | None:
+    """A URL from a registry or a configuration file as a link's target, or None when it must not become a link.
+    Only absolute http(s) URLs and relative URLs (a path, a query or a fragment, with no scheme) are links:
+    javascript:, data:, vbscript: and every other scheme are refused, however they are written (leading spaces,
+    mixed case, control characters or entities inside the scheme, backslashes that browsers read as slashes)."""
+    if not isinstance(url, str):
+        return None
+    text = html.unescape(url).strip()  # the browser decodes entities in an attribute, then trims spaces
+    if not text or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text) or "\\" in text:
+        return None
+    scheme = urllib.parse.urlsplit(text).scheme.lower()
+    if scheme:
+        parts = urllib.parse.urlsplit(text)
+        return text if scheme in ("http", "https") and parts.netloc else None
+    if text.startswith("//") or ":" in text.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]:
+        return None  # a scheme-relative URL (another site), or a colon a browser could read as a scheme
+    return text
 
 
 def printed(p: numbers.Printed) -> str:
@@ -247,20 +267,6 @@ def table(
         f"<table{tid}{tcls}><caption>{esc(caption)}</caption><thead><tr>{''.join(head)}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
-
-
-def safe_href(url) -> str | None:
-    """A URL from a registry or a config file as a link target: http(s) and relative URLs only (never javascript:,
-    data: or any other scheme), or None."""
-    if not isinstance(url, str):
-        return None
-    u = "".join(ch for ch in url if ch.isprintable()).strip()
-    if not u:
-        return None
-    scheme = u.split(":", 1)[0].lower() if ":" in u.split("/", 1)[0] else ""
-    if scheme and scheme not in ("http", "https"):
-        return None
-    return u
 
 
 def picture(src: str, phone_src: str | None, alt: str, width: int | None = None, height: int | None = None) -> str:

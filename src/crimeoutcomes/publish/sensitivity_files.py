@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import dag
+from .. import csvfile, dag
 from ..analysis import measures as m
 from ..analysis import sensitivity
 from ..analysis.measures import Dataset
@@ -157,10 +157,10 @@ def write(result: dict, ds: Dataset, folder: Path) -> None:
     national = result["national"]
     note_list, refs = notes(national)
     table = national.drop(columns=["Key", "flags"]).assign(Caveats=refs).rename(columns=UNROUNDED)
-    write_text(folder / _name("national"), table.to_csv(index=False))
+    csvfile.to_csv(table, folder / _name("national"))
     forces = result["forces"].drop(columns=["Key"]).rename(columns=UNROUNDED)
-    write_text(folder / _name("forces"), forces.to_csv(index=False))
-    write_text(folder / _name("ranks"), sensitivity.force_table(result["forces"]).to_csv(index=False))
+    csvfile.to_csv(forces, folder / _name("forces"))
+    csvfile.to_csv(sensitivity.force_table(result["forces"]), folder / _name("ranks"))
     with numbers.collect() as said:
         sentences = conclusions(result)
     text = {"conclusions": [_with_figures(s, said) for s in sentences], "notes": note_list}

@@ -9,7 +9,7 @@ from ..data import build, fetch
 
 def run(ctx, target) -> dict:
     t = time.perf_counter()
-    located = fetch.obtain_all(ctx.edition, ctx.mirror, allow_download=not ctx.offline)
+    located = fetch.obtain_all(ctx.edition, ctx.mirror, allow_download=not ctx.offline, log=ctx.log)
     timings = {"obtain and verify": time.perf_counter() - t}
     t = time.perf_counter()
     cached = build.read_and_clean(located, jobs=ctx.jobs, log=ctx.log)

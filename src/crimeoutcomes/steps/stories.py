@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .. import dag, paths
+from .. import csvfile, dag, paths
 from ..analysis import claims, stories
 from ..errors import UserError
 from ..publish import claims_text, reports, story, story_page, workers
@@ -116,7 +116,7 @@ def _audit(spec: stories.Spec, versions: list[story.Story], folder: Path, ds, ct
     registry = claims.load(path)
     audit = claims.audit([registry], ds, ctx.manifest, with_rows=False, strict=True)
     table = claims_text.table(audit, reports.release_of(ds.build), {})
-    table.to_csv(folder / Path(dag.file("stories", "audit", story=spec.id)).name, index=False)
+    csvfile.to_csv(table, folder / Path(dag.file("stories", "audit", story=spec.id)).name)
     wrong = [f for f in audit.findings if f.verdict != claims.REPRODUCED]
     if wrong:
         f = wrong[0]

@@ -20,9 +20,9 @@ from __future__ import annotations
 import html.parser
 import math
 import re
-from pathlib import Path
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 
 from ..publish import numbers
 

@@ -1,0 +1,87 @@
+"""CSV files the project writes, safe to open in a spreadsheet, and read back as they were.
+
+A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return before one) as a
+formula, so text that came from a registry, a configuration file or a raw file could run a command on the reader's
+machine (`=cmd|'/C calc'!A0`). Every CSV the project writes goes through `to_csv`, which neutralises such cells as
+OWASP recommends: a single quote is put in front, so the spreadsheet shows the text as text. Numbers are never
+touched: numeric columns stay numeric, and text that is just a number (`-3`, `-0.07`, `+5%`) is left as it is.
+`read_csv` takes the quote off again, so the project's own readers see each cell as it was (text that already began
+with quotes before a formula gets one more quote, so the round trip is exact).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from .atomic import atomic_path
+
+#: what a spreadsheet reads as the start of a formula
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?%?")
+
+
+def runs_as_formula(value) -> bool:
+    """Whether a spreadsheet would run the cell as a formula (text starting with one of FORMULA_START that is not
+    just a number)."""
+    return isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value)
+
+
+def _quoted(value) -> bool:
+    """Text that runs as a formula once any leading single quotes are taken off: it gets (or got) one more."""
+    return isinstance(value, str) and runs_as_formula(value.lstrip("'"))
+
+
+def safe_cell(value):
+    """The cell as written to a CSV: text a spreadsheet would run as a formula gets a leading single quote."""
+    return "'" + value if _quoted(value) else value
+
+
+def restored(value):
+    """The cell as it was before `safe_cell`."""
+    return value[1:] if _quoted(value) and value.startswith("'") else value
+
+
+def neutralised(df: pd.DataFrame, cell=safe_cell) -> pd.DataFrame:
+    """The frame with every text cell a spreadsheet would run neutralised (a copy when any is; numeric, boolean and
+    date columns are left alone). `cell=restored` undoes it."""
+    out = df
+    for i in range(df.shape[1]):
+        col = df.iloc[:, i]
+        if (
+            pd.api.types.is_numeric_dtype(col)
+            or pd.api.types.is_bool_dtype(col)
+            or pd.api.types.is_datetime64_any_dtype(col)
+        ):
+            continue
+        hits = col.map(_quoted, na_action="ignore").fillna(False).astype(bool)
+        if cell is restored:
+            hits &= col.map(lambda v: isinstance(v, str) and v.startswith("'"), na_action="ignore").fillna(False)
+        if hits.any():
+            changed = col.astype(object)
+            changed[hits] = changed[hits].map(cell)
+            if not isinstance(col.dtype, pd.CategoricalDtype) and col.dtype != object:
+                changed = changed.astype(col.dtype)
+            out = out.copy() if out is df else out
+            out.isetitem(i, changed)
+    return out
+
+
+def to_csv(df: pd.DataFrame, target: Path | str | None = None, *, compression: str | None = None) -> str | None:
+    """Write the frame (without its index) as a CSV file, atomically, or return the CSV text when no target is
+    given; cells a spreadsheet would run are neutralised either way."""
+    safe = neutralised(df)
+    if target is None:
+        return safe.to_csv(index=False)
+    target = Path(target)
+    suffix = "".join(target.suffixes[-2:]) if compression else target.suffix
+    with atomic_path(target, suffix) as tmp:
+        safe.to_csv(tmp, index=False, compression=compression)
+    return None
+
+
+def read_csv(path: Path | str, **options) -> pd.DataFrame:
+    """A CSV file the project wrote (pandas.read_csv's options), each text cell as it was before it was written."""
+    return neutralised(pd.read_csv(path, **options), restored)
