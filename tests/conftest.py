@@ -87,13 +87,14 @@ def synthetic_context(root: Path, **options):
 
 @pytest.fixture(scope="session")
 def synthetic_built(tmp_path_factory) -> Path:
-    """A project root with copied config/ and notebooks/ and a small SYNTHETIC edition (three forces, two financial
-    years) run through every step. Made once; use `synthetic_root` for a copy a test may change."""
+    """A project root with copied config/, notebooks/ and docs/ and a small SYNTHETIC edition (three forces, two
+    financial years) run through every step. Made once; use `synthetic_root` for a copy a test may change."""
     from crimeoutcomes import pipeline
 
     root = tmp_path_factory.mktemp("synthetic-root")
     shutil.copytree(paths.CHECKOUT / "config", root / "config")
     shutil.copytree(paths.CHECKOUT / "notebooks", root / "notebooks")
+    shutil.copytree(paths.CHECKOUT / "docs", root / "docs")  # docs/methods.md is the site's methods page
     for sub in ("data/raw", "data/processed", "reports"):
         (root / sub).mkdir(parents=True)
     frames = {

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from crimeoutcomes import paths
+from crimeoutcomes import csvfile, paths
 from crimeoutcomes.analysis import claims, measures
 from crimeoutcomes.analysis.periods import Period, fy_label
 from crimeoutcomes.data import forces, manifest
@@ -362,7 +362,7 @@ claims:
 """
     )
     result = audit_own(path, tmp_path / "o")
-    table = pd.read_csv(result / "claims_audit.csv", dtype=str, keep_default_na=False).set_index("id")
+    table = csvfile.read_csv(result / "claims_audit.csv", dtype=str, keep_default_na=False).set_index("id")
     zero = table.loc["zero"]
     assert (zero["verdict"], zero["computed"], zero["difference"]) == ("differs", "275", "275")
     # a printed 0 stands for exactly 0; the band for revised data is at least one unit wide
@@ -445,7 +445,7 @@ def test_the_shared_examples_on_the_real_mirror(tmp_path, sample_root):
     if not EXAMPLES.is_file():
         pytest.skip("../shared/published-claims is not available")
     out = audit_own(EXAMPLES, tmp_path / "examples")
-    audit = pd.read_csv(out / "claims_audit.csv", keep_default_na=False, dtype=str).set_index("id")
+    audit = csvfile.read_csv(out / "claims_audit.csv", keep_default_na=False, dtype=str).set_index("id")
     # cambridgeshire-2019-rape-2 (printed 18, computed 17) is revised: the band for revised data is at least 1 wide
     assert audit["verdict"].value_counts().to_dict() == {"reproduced": 29, "revised": 9, "differs": 1}
     expected = {
@@ -474,7 +474,7 @@ def test_the_shared_examples_on_the_real_mirror(tmp_path, sample_root):
 
 def test_the_projects_registries_on_the_sample_edition(sample_root):
     out = paths.reports_dir("sample") / "claims"
-    audit = pd.read_csv(out / "claims_audit.csv", keep_default_na=False, dtype=str)
+    audit = csvfile.read_csv(out / "claims_audit.csv", keep_default_na=False, dtype=str)
     assert {"id", "article", "verdict", "computed", "claimed", "difference", "reason"} <= set(audit.columns)
     articles = audit[audit["registry"] == "articles-2021.yaml"]
     assert articles["verdict"].value_counts().to_dict() == {"not verifiable": 31, "not from this dataset": 5}
@@ -563,7 +563,7 @@ def test_a_users_own_registry_goes_to_its_own_folder(tmp_path, sample_root):
     path = tmp_path / "mine.yaml"
     path.write_text(GOOD)
     out = audit_own(path, tmp_path / "mine")
-    audit = pd.read_csv(out / "claims_audit.csv").set_index("id")
+    audit = csvfile.read_csv(out / "claims_audit.csv").set_index("id")
     assert audit.loc["x", "verdict"] == "reproduced" and audit.loc["x", "computed_text"] == "36.5%"
     assert audit.loc["x", "computed"] == pytest.approx(100 * 33_872 / 92_811, rel=1e-12)  # exact: Cheshire 2018
     assert not (paths.reports_dir("sample") / "claims-mine").exists()

@@ -13,8 +13,8 @@ import pytest
 
 from crimeoutcomes import paths
 from crimeoutcomes.analysis import exercises as facts_mod
-from crimeoutcomes.analysis import guide
 from crimeoutcomes.analysis import measures as m
+from crimeoutcomes.analysis import traps as guide
 from crimeoutcomes.data import forces as forces_mod
 from crimeoutcomes.publish import display, notebooks
 from crimeoutcomes.publish import exercises as ex

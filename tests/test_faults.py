@@ -6,6 +6,7 @@ same bytes rule for every source and a stalled download (test_fetch), a damaged 
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import json
 import os
@@ -96,7 +97,7 @@ def test_a_full_disk_while_saving_a_chart_leaves_no_truncated_file(tmp_path, mon
 
     monkeypatch.setattr(fig, "savefig", failing)
     with pytest.raises(OSError):
-        style.save(fig, tmp_path / "chart")
+        style.save(fig, tmp_path / "chart", style.DESK)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["chart.png"]  # the PNG finished; no part-written SVG
 
 
@@ -211,12 +212,27 @@ def test_editions_of_any_length_and_coverage_produce_every_output(tmp_path, drop
         assert "SYNTHETIC DATA" in text and "Traceback" not in text, page
     conclusions = (out / "sensitivity" / "conclusions.json").read_text()
     assert "not available in this edition" in conclusions or "no calendar year" in conclusions
-    assert data["story"]["text"]
-    if drop:  # England and Wales can never be computed: the report says so instead of failing
-        assert data["periods"] == {"calendar": None, "financial": None}
+    # one financial year holds no whole calendar year: the report's story (latest calendar year) says it cannot be
+    # written, in words, and every other part of the page is there
+    assert data["story"] is None
+    assert "No story can be written for this force in this edition" in (out / "forces" / "cheshire.html").read_text()
+    if drop:  # England and Wales follows the data: 2018/19 leaves Kent out, and the page says so
+        assert data["periods"] == {"calendar": None, "financial": "financial year 2018/19"}
+        page = (out / "forces" / "cheshire.html").read_text()
+        assert "England and Wales leaves out Kent" in page and "data for July to September 2018" in page
 
 
 # ---------------------------------------------------------------------------------- 8. cells left out are visible
+def _report_story(ds, period: str):
+    """Cheshire's version of the report's story (the June 2021 story) on another period."""
+    from crimeoutcomes.analysis import stories
+    from crimeoutcomes.publish import reports
+
+    spec = dataclasses.replace(reports.report_spec(), period=period)
+    v = stories.version(ds, spec, forces.resolve("Cheshire"), stories.resolve_period(spec, ds))
+    return story.write(v, ds, {})
+
+
 def test_a_count_that_is_not_a_number_makes_the_data_incomplete(tmp_path):
     frames = {fy: synthetic.grid(fy, n_offences=1, seed=i) for i, fy in enumerate(["2017/18", "2018/19"])}
     f = frames["2018/19"]
@@ -225,12 +241,13 @@ def test_a_count_that_is_not_a_number_makes_the_data_incomplete(tmp_path):
     build_synthetic(tmp_path, frames)
     ds = measures.Dataset.load("synthetic-test")
     figs = force_figures.build(ds, forces.resolve("Cheshire"), [])
-    complete = figs.headline.set_index(["Period", "Measure"]).loc[
-        ("Financial year 2018/19", "Complete data"), "Cheshire"
-    ]
-    assert complete.startswith("with caveats")
-    text = story.paragraph(figs, {})
-    assert not text.ready and "1 cell(s) that should hold a closed-basis count are blank, not numbers or" in text.text
+    year = next(h for h in figs.headline if h.period.label == "financial year 2018/19")
+    assert [(f.kind, f.cells) for f in year.force.caveats] == [(measures.LEFT_OUT, 1)]
+    version = _report_story(ds, "latest financial year")
+    assert not version.ready
+    assert "Some of Cheshire Constabulary's counts for April to June 2018 are blank in the published file" in (
+        version.markdown()
+    )
 
 
 def test_a_caveat_in_the_earlier_year_the_story_compares_with_is_the_storys_caveat(tmp_path):
@@ -239,12 +256,15 @@ def test_a_caveat_in_the_earlier_year_the_story_compares_with_is_the_storys_cave
     row = f.index[(f["force_name"] == "Cheshire") & (f["financial_quarter"] == 2) & (f["outcome_type"] == "14")][0]
     f.loc[row, "closed"] = "1,234"
     build_synthetic(tmp_path, frames)
-    figs = force_figures.build(measures.Dataset.load("synthetic-test"), forces.resolve("Cheshire"), [])
-    assert not figs.years["financial"][-1][1].caveats  # the latest year is complete ...
-    text = story.paragraph(figs, {})
-    assert "in 2017/18" in text.text  # ... but the paragraph compares with 2017/18, which is not
-    assert not text.ready
-    assert "come with a caveat: 1 cell(s) that should hold a closed-basis count" in text.text
+    ds = measures.Dataset.load("synthetic-test")
+    figs = force_figures.build(ds, forces.resolve("Cheshire"), [])
+    latest = next(h for h in figs.headline if h.period.label == "financial year 2018/19")
+    assert not latest.force.caveats  # the latest year is complete ...
+    version = _report_story(ds, "latest financial year")
+    assert "in the year to March 2018" in version.markdown()  # ... but the story compares with 2017/18, which is not
+    assert [f.quarter_label for f in version.caveats if f.force == "Cheshire"] == ["2017/18 Q2"]
+    assert not version.ready
+    assert "Some of Cheshire Constabulary's counts for July to September 2017 are blank" in version.markdown()
 
 
 # ---------------------------------------------------------------------------------- 9. forces that are not forces

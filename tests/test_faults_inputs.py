@@ -82,9 +82,9 @@ def test_an_out_folder_that_is_not_new_empty_or_an_earlier_audit_is_refused_befo
     assert (tmp_path / "thesis" / "thesis.docx").read_text() == "three years of work"
 
 
-def test_out_is_for_the_claims_step_alone(project_root, tmp_path, capsys):
+def test_out_is_for_the_claims_or_the_stories_step_alone(project_root, tmp_path, capsys):
     line = cli_line(capsys, "run", "all", "--offline", "--out", str(tmp_path / "mine"))
-    assert "--out are for the claims step alone" in line
+    assert "--out names the folder of your own run of one step: use it with the claims or the stories step" in line
 
 
 def test_an_earlier_audit_is_redone_in_place_but_a_file_added_to_it_is_never_lost(sample_root, tmp_path, capsys):
@@ -215,7 +215,7 @@ def test_a_registry_whose_file_name_is_not_utf8_is_audited_and_named_printably(s
     assert cli.main(["claims", "--offline", "--registry", str(registry), "--out", str(out)]) == 0
     audit = pd.read_csv(out / dag.file("claims", "audit_csv"))
     assert audit["registry"].tolist() == ["caf\\xe9.yaml"]
-    assert "caf\\xe9.yaml: 1 claims" in (out / dag.file("claims", "page")).read_text()
+    assert "caf\\xe9.yaml</code>" in (out / dag.file("claims", "page")).read_text()
     bad = registry.with_name(os.fsdecode(b"caf\xe9-2.yaml"))
     bad.write_text(GOOD.replace("id: c1", "id: yes"))
     line = cli_line(capsys, "claims", "--offline", "--registry", str(bad), "--out", str(tmp_path / "audit2"))
@@ -319,8 +319,8 @@ def hostile_audit(sample_root, tmp_path) -> Path:
 def test_registry_urls_that_are_not_http_never_become_links_and_cells_never_run(hostile_audit):
     page = (hostile_audit / dag.file("claims", "page")).read_text()
     assert "javascript:" not in page.lower() and "data:text/html" not in page
-    assert ">Script link</h2>" in page and ">Data link</h2>" in page  # the titles, as text
-    assert '<a href="https://www.example.org/news/1">A real article</a>' in page
+    assert ">Script link</span></h2>" in page and ">Data link</span></h2>" in page  # the titles, as text
+    assert '<a href="https://www.example.org/news/1"><span data-numbers="cited">A real article</span></a>' in page
     audit = pd.read_csv(hostile_audit / dag.file("claims", "audit_csv"), keep_default_na=False)
     rows = audit.set_index("id")
     assert rows.loc["c1", "quote"] == "'=cmd|'/C calc'!A0"

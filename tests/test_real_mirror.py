@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 
 from crimeoutcomes import paths
-from crimeoutcomes.analysis import guide, sensitivity
 from crimeoutcomes.analysis import measures as m
+from crimeoutcomes.analysis import sensitivity
 from crimeoutcomes.analysis.periods import Period
-from crimeoutcomes.publish import sensitivity_files
+from crimeoutcomes.publish import guide, sensitivity_files
 
 GMP, BTP = "Greater Manchester", "British Transport Police"
 CALENDAR_2018 = {("2017/18", 4), ("2018/19", 1), ("2018/19", 2), ("2018/19", 3)}
@@ -179,7 +179,8 @@ def test_sensitivity_of_the_national_rate(sample, raw):
     text = " ".join(sensitivity_files.conclusions(result))
     assert "Highest rate under the articles' method: Cheshire" in text and "Cleveland is first" in text
     assert (
-        "calendar 2018: 23.6% of offences closed" in text and "Greater Manchester included: 23.6% (-0.1 points)" in text
+        "calendar 2018: 23.64% of offences closed" in text  # the page's one precision: two decimals
+        and "Greater Manchester included: 23.57% (-0.07 points)" in text
     )
 
 
@@ -219,7 +220,7 @@ def test_the_steps_outputs_in_the_prepared_root(sample_root, raw):
     assert float(base[rate]) == pytest.approx(100 * vdns / closed, rel=1e-12)  # unrounded in the file
     assert base["Caveats"] == "1; 2; 3"  # note numbers: the notes are in conclusions.json
     conclusions = json.loads((sens / "conclusions.json").read_text())
-    assert set(conclusions) == {"conclusions", "notes"}
+    assert set(conclusions) == {"conclusions", "notes", "places"} and conclusions["places"] == 2
     assert [n["number"] for n in conclusions["notes"]] == [1, 2, 3]
     assert "7,966 offences were closed, 55% of its usual 14,541" in " ".join(n["text"] for n in conclusions["notes"])
     assert [c["key"] for c in json.loads((sens / "charts.json").read_text())] == ["rate-by-method"]

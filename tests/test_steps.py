@@ -94,7 +94,7 @@ def test_tools_are_outside_every_step_and_notebooks_count_as_code():
         assert not any(m.startswith("crimeoutcomes.tools") for m in modules), s.name
         assert not any(m in stamps.MACHINERY for m in modules), s.name
     # the pages step runs the notebooks, so what they import is its code
-    assert "crimeoutcomes.analysis.guide" in pipeline.code_modules(dag.BY_NAME["pages"])
+    assert "crimeoutcomes.publish.guide" in pipeline.code_modules(dag.BY_NAME["pages"])
     assert "crimeoutcomes.publish.display" in pipeline.code_modules(dag.BY_NAME["reports"])
 
 
@@ -195,9 +195,9 @@ def test_editing_a_caveat_label_updates_the_guide_page_and_nothing_else_runs(roo
         ("crimeoutcomes.tools.synthetic", set()),
         ("crimeoutcomes.tools.check_pages", set()),
         ("crimeoutcomes.cli", set()),
-        ("crimeoutcomes.publish.charts", {"sensitivity", "reports"}),
+        ("crimeoutcomes.publish.charts", {"sensitivity", "reports", "stories"}),
         ("crimeoutcomes.publish.claims_page", {"claims"}),
-        ("crimeoutcomes.analysis.guide", {"pages"}),
+        ("crimeoutcomes.publish.guide", {"pages"}),
         ("crimeoutcomes.analysis.exercises", {"pages"}),  # the guide alone imports the exercises, not display
         ("crimeoutcomes.publish.exercises", {"pages"}),
         ("crimeoutcomes.tools.lab", set()),
@@ -225,7 +225,7 @@ def test_a_deleted_output_is_made_again_by_its_step_alone(root):
     forces_dir = paths.step_dir("reports", EDITION)
     (forces_dir / "kent.html").unlink()
     (paths.step_dir("build", EDITION) / "coverage.csv").unlink()
-    (paths.step_dir("sensitivity", EDITION) / "national.png").unlink()
+    (paths.step_dir("sensitivity", EDITION) / "rate-by-method.png").unlink()
     reasons = stale(root)
     assert set(reasons) == {"build", "sensitivity", "reports"}
     assert "coverage.csv" in reasons["build"] and "kent.html" in reasons["reports"]

@@ -123,7 +123,7 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         "Story",
         "journalists",
         "one force's version of a story: the story to publish, its chart and the data behind it",
-        {"story": "victim-did-not-support", "force": "Cheshire", "edition": "sample"},
+        {"story": "victim-did-not-support", "force": "Cheshire", "edition": "sample", "folder": ""},
         "",
     ),
     Notebook(

@@ -207,11 +207,16 @@ def check_out(ctx: RunContext) -> None:
         names = sorted({s.name for f, s in steps_all if f == out})
         which = f"the {' and '.join(names)} step{'s' if len(names) > 1 else ''}"
         raise UserError(f"{said} is the folder of {which}; name a new folder for your {yours}, e.g. {mine}")
-    for f, s in steps_all:  # inside a step's folder: only beside the pages, never where a step replaces folders
-        if out.is_relative_to(f) and (s.swap or any("/" in o.path for o in s.outputs)):
+    for f, s in steps_all:  # inside a step's folder: only beside its pages, never in a folder the step writes
+        if not out.is_relative_to(f):
+            continue
+        firsts = {o.path.split("/")[0] for o in s.outputs if "/" in o.path}
+        written = [f / d for d in firsts if "{" not in d]
+        if s.swap or any("{" in d for d in firsts) or any(out.is_relative_to(w) for w in written):
+            where = next((w for w in written if out.is_relative_to(w)), f)
             raise UserError(
-                f"{said} is inside {paths.relative(f)}/, which the {s.name} step replaces as a whole; name a new "
-                f"folder for your audit, e.g. {mine}"
+                f"{said} is inside {paths.relative(where)}/, which the {s.name} step replaces as a whole; name a new "
+                f"folder for your {yours}, e.g. {mine}"
             )
     if any(f.is_relative_to(out) for f in (*steps, root, checkout)):
         raise UserError(f"{said} holds the project's own folders; name a new folder for your {yours}, e.g. {mine}")

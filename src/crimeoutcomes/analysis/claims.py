@@ -60,18 +60,21 @@ def default_registries() -> list[Path]:
 # ------------------------------------------------------------------------------------------------ claimed values
 @dataclass(frozen=True)
 class Band:
-    """Exact values a printed figure can stand for: lo <= x < hi (lo < x <= hi for "1 in N"), in the claim's unit
-    (a count, a percentage, a rank)."""
+    """Exact values a printed figure can stand for, in the claim's unit (a count, a percentage, a rank): a
+    percentage's band is lo <= x < hi, "1 in N"'s lo < x <= hi, a count's lo <= x <= hi."""
 
     lo: float
     hi: float
     closed_high: bool = False  # hi is inside the band
+    closed_low: bool = True  # lo is inside the band
 
     def __contains__(self, x: float) -> bool:
         eps = 1e-9
-        if self.closed_high:
-            return self.lo + eps < x <= self.hi + eps
-        return self.lo - eps <= x < self.hi - eps if self.hi > self.lo else abs(x - self.lo) <= eps
+        if self.hi <= self.lo:
+            return abs(x - self.lo) <= eps
+        above = x >= self.lo - eps if self.closed_low else x > self.lo + eps
+        below = x <= self.hi + eps if self.closed_high else x < self.hi - eps
+        return above and below
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ class Claimed:
         if self.unit == "percent":
             return Band(self.value - half, self.value + half)
         if self.unit == "one_in":
-            return Band(100 / (self.value + half), 100 / (self.value - half), closed_high=True)
+            return Band(100 / (self.value + half), 100 / (self.value - half), closed_high=True, closed_low=False)
         if self.unit == "below":
             return Band(float("-inf"), self.value)
         return None
@@ -165,7 +168,9 @@ class Claimed:
             return Band(self.value - half - w, self.value + half + w)
         if self.unit == "one_in":
             w = max(amount * self.value if kind == "relative" else 0.0, self.unit_step)
-            return Band(100 / (self.value + half + w), 100 / max(self.value - half - w, 0.5), closed_high=True)
+            return Band(
+                100 / (self.value + half + w), 100 / max(self.value - half - w, 0.5), closed_high=True, closed_low=False
+            )
         if self.unit == "below":
             return Band(float("-inf"), self.value + max(amount * self.value if kind == "relative" else amount, 1.0))
         return None
@@ -636,7 +641,7 @@ def _record_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest) -> Findi
         if latest is not None:
             series, _, near = _series(q.with_period(latest), ds, range(latest.year - 10, latest.year + 1))
             if latest.year in series:
-                found.nearest = Nearest(latest, series[latest.year], near, series)
+                found.nearest = Nearest(latest, series[latest.year], near, series=series)
         return found
     now = values[q.period.year]
     found.series, found.not_computable, found.computed = values, sorted(missing), now

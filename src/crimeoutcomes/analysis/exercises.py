@@ -14,8 +14,8 @@ import pandas as pd
 
 from ..data import derive, outcomes, tables
 from ..data import forces as forces_mod
-from . import guide
 from . import measures as m
+from . import traps as trap_figures
 from .periods import Period
 
 #: the year the June 2021 articles call "last year"
@@ -83,7 +83,7 @@ def bases(ds: m.Dataset, force: str) -> Fact:
 
 def type0(ds: m.Dataset, force: str) -> Fact:
     area = m.Area.of(force)
-    rows = guide.type0_by_quarter(ds, area)
+    rows = trap_figures.type0_by_quarter(ds, area)
     last, first = rows.iloc[-1], rows.iloc[0]
     value = last["share_pct"] if last["offences_recorded"] else None
     traps = {"of_those_with_an_outcome": 100 * last["type0"] / last["with_outcome"] if last["with_outcome"] else None}
@@ -151,7 +151,7 @@ def articles_year(ds: m.Dataset) -> Fact:
 
 def top_force(ds: m.Dataset) -> Fact:
     ew = m.Area.of(m.EW)
-    latest = guide.latest_period(ds, ew)
+    latest = trap_figures.latest_period(ds, ew)
     if latest is None:
         return Fact(5, "latest", "force", None, about={"period": None})
     rank = m.ranking(ds, latest)
@@ -204,7 +204,7 @@ def rate(ds: m.Dataset) -> Fact:
     """England and Wales as this project counts it: every police force (each period without any force whose data
     for it cannot be used); the June 2021 articles' England and Wales, without Greater Manchester, is a mistake."""
     ew = m.Area.of(m.EW)
-    latest = guide.latest_period(ds, ew)
+    latest = trap_figures.latest_period(ds, ew)
     if latest is None:
         return Fact(6, "rate", "percent", None, decimals=1, about={"area": ew.name, "period": None, "left_out": []})
     fig = m.figures(ds, ew, latest)
@@ -245,7 +245,7 @@ def exclusions(ds: m.Dataset) -> Fact:
     every year (measures.ARTICLES_EXCLUDE: Greater Manchester), named explicitly. Counting them in (this project's
     England and Wales) is the mistake the exercise is about."""
     ew = m.Area.of(m.EW, exclude=m.ARTICLES_EXCLUDE)
-    latest = guide.latest_period(ds, ew)
+    latest = trap_figures.latest_period(ds, ew)
     if latest is None:
         return Fact(7, "exclusions", "count", None, about={"period": None, "excluded": list(ew.exclude)})
     fig = m.figures(ds, ew, latest)
@@ -408,9 +408,9 @@ def partial_supply(ds: m.Dataset) -> Fact:
 
 def facts(ds: m.Dataset, force: str, negative_cells: pd.DataFrame | None = None) -> dict[int, Fact]:
     """Every exercise on the edition of `ds`, numbered as the guide asks them; `force` is the guide's example
-    force; `negative_cells` is guide.negative_cells(edition) when the caller has it already."""
+    force; `negative_cells` is trap_figures.negative_cells(edition) when the caller has it already."""
     if negative_cells is None:
-        negative_cells = guide.negative_cells(ds.edition)
+        negative_cells = trap_figures.negative_cells(ds.edition)
     made = [
         bases(ds, force),
         type0(ds, force),

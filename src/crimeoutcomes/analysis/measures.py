@@ -476,12 +476,24 @@ class Dataset:
                     blocked.setdefault((fy, q, status), []).append(f)
         gaps = [Gap(fy, q, status, tuple(who)) for (fy, q, status), who in blocked.items()]
         gone = {f for g in gaps for f in g.forces}
-        if follow_data and len(gone) < len(forces):
+        if follow_data and len(gone) < len(forces) and self._few_enough(gone, forces):
             left_out, kept = gaps, tuple(f for f in forces if f not in gone)
         else:
             missing += gaps
             left_out, kept = [], forces
         return missing, self._flags(kept, period, basis), left_out
+
+    #: England and Wales follows the data only while it stays England and Wales: of the forces the edition holds, at
+    #: most a quarter (and at least one) may be left out of a period; beyond that the figure cannot be given
+    MAX_LEFT_OUT_SHARE = 0.25
+
+    def _few_enough(self, gone: set[str], forces: tuple[str, ...]) -> bool:
+        """Whether leaving these forces out still leaves England and Wales: forces absent from the whole edition
+        (a test edition of three forces) are named but not counted."""
+        if "_held" not in self.__dict__:
+            self.__dict__["_held"] = set(self.coverage.loc[self.coverage["rows"] > 0, "force"])
+        present = [f for f in forces if f in self.__dict__["_held"]]
+        return len(gone & set(present)) <= max(1, int(len(present) * self.MAX_LEFT_OUT_SHARE))
 
     def _flags(self, forces: tuple[str, ...], period: Period, basis: str) -> list[Flag]:
         flags = []

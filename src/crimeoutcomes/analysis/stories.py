@@ -14,6 +14,7 @@ and may refine the wording and the rules with optional keys (see SCHEMA).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +58,8 @@ SCHEMA = {
                     **_TEXT,
                 },
                 "headline": {
-                    "description": "a headline with placeholders, e.g. '{rate} of {noun} in {place} {numerator}'",
+                    "description": "a headline with placeholders, e.g. '{rate} of {noun} {verb} by {place} {period} "
+                    "{numerator}' ({period} comes with its preposition: 'in 2018', 'from January to September 2018')",
                     **_TEXT,
                 },
             },
@@ -98,11 +100,25 @@ SCHEMA = {
             "maxItems": 20,
             "items": _TEXT,
             "description": "sentences with placeholders ({place}, {period}, {numerator_count}, {denominator_count}, "
-            "{rate}, {ew_rate}, ...) that replace the default body",
+            "{rate}, {ew_rate}, ...) that replace the default body (the change and the record); every figure is "
+            "audited, and a sentence whose figure the data cannot give is left out",
         },
     },
 }
 DEFAULT_THRESHOLDS = {"sharp": 5.0, "min_denominator": 50, "small": 10}
+#: the placeholders a template sentence may use (publish/story.py fills them, each figure with its claim)
+PLACEHOLDERS = (
+    "place",
+    "period",
+    "noun",
+    "numerator",
+    "numerator_count",
+    "denominator_count",
+    "rate",
+    "ew_numerator_count",
+    "ew_denominator_count",
+    "ew_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -205,6 +221,13 @@ def load(path: Path | str) -> Spec:
             )
         except ValueError as exc:
             raise DataError(f"{where}: also, {a['id']!r}: {exc}") from None
+    for sentence in doc.get("template") or ():
+        unknown = sorted(set(re.findall(r"{(\w*)}", sentence)) - set(PLACEHOLDERS))
+        if unknown or sentence.count("{") != sentence.count("}"):
+            raise DataError(
+                f"{where}: template: {sentence[:60]!r} uses {', '.join(map(repr, unknown)) or 'an unmatched brace'}; "
+                f"the placeholders are {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
+            )
     if path.stem != doc["id"]:
         raise DataError(f"{where}: id {doc['id']!r} must be the file's name ({path.stem}.yaml): it names the folder")
     return Spec(

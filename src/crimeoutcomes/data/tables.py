@@ -326,6 +326,17 @@ TABLES = (OUTCOMES, AGGREGATE, OFFENCE_GROUPS, COVERAGE, QUALITY)
 BUILD_FILE = dag.file("build", "record")  # the build record: files used, hashes, vintages, sheets, header mappings
 
 
+def release_of(build: dict) -> dict[str, str]:
+    """Financial year -> the release its file comes from (build.json's record of the files)."""
+    return {f["financial_year"]: f.get("release") or f["file"] for f in build.get("files", [])}
+
+
+def edition_record(build: dict) -> dict:
+    """What a page needs of build.json: the edition, its release, its files (so a page never reads build.json)."""
+    keep = ("edition", "description", "release", "synthetic", "financial_years", "files")
+    return {k: build.get(k) for k in keep}
+
+
 def load_record(edition: str) -> dict:
     """build.json of a built edition."""
     path = paths.edition_dir(edition) / BUILD_FILE

@@ -300,6 +300,7 @@ def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of
                         {
                             "kind": kind,
                             "year": period.short,
+                            "label": period.label,
                             "area": name,
                             "closed": fig.closed,
                             "vdns": fig.vdns,
@@ -307,8 +308,8 @@ def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of
                             "caveats": len(fig.caveats),
                         }
                     )
-    table = pd.DataFrame(rows, columns=["kind", "year", "area", "closed", "vdns", "rate", "caveats"])
-    data = table.rename(
+    table = pd.DataFrame(rows, columns=["kind", "year", "label", "area", "closed", "vdns", "rate", "caveats"])
+    data = table.drop(columns=["label"]).rename(
         columns={
             "kind": "Year type",
             "year": "Year",
@@ -327,7 +328,9 @@ def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of
     kind = "calendar" if (mine["kind"] == "calendar").sum() >= 2 else "financial"
     series = mine[mine["kind"] == kind]
     printed = {
-        (r.kind, r.year, r.area): numbers.percent(r.rate, key=f"rate:{r.area}:{r.kind} {r.year}")
+        (r.kind, r.year, r.area): numbers.percent(
+            r.rate, key=f"rate:{m.EW if r.area == EW_SHORT else r.area}:{r.label}"
+        )
         for r in table.itertuples()
     }
     if len(series) >= 2:
@@ -752,7 +755,9 @@ def force_charts(figs: ff.ForceFigures, release: str, synthetic: bool, release_o
 
 
 # ------------------------------------------------------------------------------------------- sensitivity
-def sensitivity_national(national: pd.DataFrame, spread: Printed | None, source: str, synthetic: bool) -> Chart:
+def sensitivity_national(
+    national: pd.DataFrame, spread: Printed | None, source: str, synthetic: bool, places: int = 2
+) -> Chart:
     """national: the computable scenario rows (exact rates); spread: the widest move, printed once (the
     conclusions print the same value)."""
     rate = "Rate (% of offences closed)"
@@ -761,7 +766,7 @@ def sensitivity_national(national: pd.DataFrame, spread: Printed | None, source:
         columns={rate: "Rate (% of offences closed, unrounded)"}
     )
     printed = [
-        numbers.percent(v, 2, key=f"sensitivity:{s}:{p}")
+        numbers.percent(v, places, key=f"sensitivity:{s}:{p}")
         for s, p, v in zip(rows["Scenario"], rows["Period"], rows[rate])
     ]
     if len(rows) and spread is not None:

@@ -12,7 +12,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from .. import csvfile, dag
+from .. import csvfile, dag, paths
 from ..analysis import claims as cl
 from ..atomic import write_text
 from . import claims_text, html, numbers
@@ -88,10 +88,11 @@ def _card(f: cl.Finding, r: pd.Series, article_key: str, release_of: dict) -> st
         if computed_html
         else ("<em>cannot be computed from this edition</em>" if f.verdict == cl.NOT_VERIFIABLE else "")
     )
-    near = claims_text.nearest_text(f)
+    with numbers.collect() as near_figures:
+        near = claims_text.nearest_text(f)
     near_html = ""
     if near:
-        value = html.printed(near) if isinstance(near, Printed) else html.esc(near)
+        value = html.printed(near) if isinstance(near, Printed) else html.mark(near, near_figures)
         near_html = f"{value} <small>({html.esc(f.nearest.period.label)})</small>"
         if f.nearest.caveats:
             near_html += " <small>(with caveats)</small>"
@@ -199,7 +200,7 @@ def _filter(used: list[str], articles: dict, n: int) -> str:
 
 
 def _check_yourself(audit: cl.Audit) -> str:
-    registries = ", ".join(f"<code>config/claims/{html.esc(r.path.name)}</code>" for r in audit.registries)
+    registries = ", ".join(f"<code>{html.esc(paths.relative(r.path))}</code>" for r in audit.registries)
     return (
         '<section id="check"><h2>Check it yourself</h2>'
         f'<p>The whole audit is in <a href="{AUDIT_CSV}">{AUDIT_CSV}</a>: one row per claim, with the exact '

@@ -60,7 +60,7 @@ def as_printed(claimed: cl.Claimed, value, key: str = "", counts: tuple | None =
     if claimed.unit == "one_in":
         if counts and counts[0] and counts[1]:
             return numbers.one_in(counts[0] / counts[1], claimed.decimals, key, counts=counts)
-        return numbers.one_in(value / 100, claimed.decimals, key)
+        return numbers.one_in_percent(value, claimed.decimals, key)
     if claimed.unit == "rank":
         return Printed(f"{int(value)}", int(value), key)
     return numbers.percent(value, claimed.decimals, key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import posixpath
 from pathlib import Path
 
@@ -261,7 +262,7 @@ class StoryVersion:
 
 def type0_note(area_rows: pd.DataFrame, area: str, force_rows: pd.DataFrame, force: str, quarter: str):
     """What type 0 (no outcome yet, recorded basis) shows, in words that follow the numbers: its share in the
-    oldest and the latest quarter of an area, and in one quarter of a force (rows: analysis.guide.type0_by_quarter)."""
+    oldest and the latest quarter of an area, and in one quarter of a force (rows: analysis.traps.type0_by_quarter)."""
     rows = area_rows.dropna(subset=["share_pct"])
     if rows.empty:
         return _show("<p>No offence recorded in this edition has a recorded-basis count.</p>")
@@ -297,6 +298,173 @@ def type0_note(area_rows: pd.DataFrame, area: str, force_rows: pd.DataFrame, for
     return _show(f"<p>{html.mark(text, shown)}</p>")
 
 
+class ClaimsAudit:
+    """The claims step's files (claims_audit.csv and the raw rows of each claim), shown for people: every computed
+    figure at its claim's printed precision, through the one formatter; the published figures marked as the
+    articles' own; a claim re-added from its raw rows."""
+
+    ROWS_HEADINGS = {
+        "source_file": "Source file",
+        "source_row": "Row",
+        "force": "Force",
+        "financial_year": "Financial year",
+        "quarter": "Quarter",
+        "offence_code": "Offence code",
+        "offence_description": "Offence",
+        "outcome_type": "Outcome type",
+        "closed_count": "Closed count",
+        "recorded_count": "Recorded count",
+        "in_numerator": "In the numerator",
+        "in_denominator": "In the denominator",
+    }
+
+    def __init__(self, edition: str):
+        self.edition = edition
+        self.path = paths.output("claims", "audit_csv", edition)
+        if not self.path.is_file():
+            raise not_found(self.path)
+        self.audit = csvfile.read_csv(
+            self.path, keep_default_na=False, na_values={c: [""] for c in ("computed", "nearest_computed")}
+        )
+
+    def _figure(self, r, value_col: str, counts: bool) -> numbers.Printed | str:
+        from ..analysis import claims as cl
+        from . import claims_text
+
+        value = r[value_col]
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        try:
+            claimed = cl.Claimed.parse(r["claimed"])
+        except ValueError:
+            return ""
+        if claimed.unit not in ("count", "percent", "one_in"):
+            return ""
+        pair = (int(r["numerator_value"]), int(r["denominator_value"])) if counts and r["denominator_value"] else None
+        return claims_text.as_printed(claimed, float(value), counts=pair)
+
+    def _nearest(self, r) -> numbers.Printed | str:
+        """The nearest figure for a claim this edition cannot check: at the claim's precision, or (a record) the
+        year's value in its sentence."""
+        shown = self._figure(r, "nearest_computed", False)
+        if shown or r["nearest_computed"] is None or pd.isna(r["nearest_computed"]):
+            return shown or r["nearest_text"]
+        value = float(r["nearest_computed"])
+        return numbers.percent(value, 1) if r["denominator"] else numbers.count(value)
+
+    def summary(self):
+        t = self.audit.groupby(["registry", "verdict"]).size().unstack(fill_value=0).reset_index()
+        return table(t.rename(columns={"registry": "Registry"}), f"Verdicts by registry, {self.edition} edition")
+
+    def claims(self):
+        a = self.audit
+        shown = numbers.frame(
+            {
+                "Claim": a["id"],
+                "Area": a["area"],
+                "Period": a["period"],
+                "Printed": a["claimed"],
+                "Computed": [self._figure(r, "computed", True) or r["computed_text"] for _, r in a.iterrows()],
+                "Verdict": a["verdict"],
+                "Nearest computable figure": [self._nearest(r) for _, r in a.iterrows()],
+                "Its period": a["nearest_period"],
+            }
+        )
+
+        def claimed(r):
+            return f'<span data-numbers="claimed">{html.esc(r["Printed"])}</span>'
+
+        def claim_id(r):
+            return f"<code>{html.esc(r['Claim'])}</code>"
+
+        texts = dict(zip(a["id"], a["nearest_text"]))
+
+        def nearest(r):
+            p = r["Nearest computable figure"]
+            text = texts[r["Claim"]]
+            if isinstance(p, numbers.Printed) and text and str(p) != text:
+                return html.mark(text, [p])  # a record's sentence, its figure marked
+            return html.printed(p) if isinstance(p, numbers.Printed) else html.esc(p)
+
+        return table(
+            shown,
+            "Every claim (the full reasons are in claims_audit.csv and on the claims page)",
+            cell_html={"Printed": claimed, "Claim": claim_id, "Nearest computable figure": nearest},
+        )
+
+    def trace(self, claim_id: str):
+        """One claim re-added from its raw rows: the rows, their sums by quarter, and whether they give the audit's
+        numerator and denominator. A claim this edition cannot compute gives way to the first that it can."""
+        from IPython.display import display
+
+        traced = self.audit[self.audit["rows_file"] != ""]
+        if traced.empty:
+            return _show("<p>Not available in this edition: no claim can be computed on it, so none has rows.</p>")
+        if claim_id not in set(traced["id"]):
+            display(
+                _show(
+                    f"<p><code>{html.esc(claim_id)}</code> cannot be computed on this edition; tracing "
+                    f"<code>{html.esc(traced['id'].iloc[0])}</code> instead.</p>"
+                )
+            )
+            claim_id = traced["id"].iloc[0]
+        r = self.audit.set_index("id").loc[claim_id]
+        what = ", ".join(x for x in (r["area"], r["period"], f"{r['basis']} basis", r["offences"]) if x)
+        measure = r["numerator"] + (f" / {r['denominator']}" if r["denominator"] else "")
+        computed = self._figure(r, "computed", True) or r["computed_text"]
+        shown = html.printed(computed) if isinstance(computed, numbers.Printed) else html.esc(computed)
+        display(
+            _show(
+                f'<blockquote data-numbers="cited">“{html.esc(r["quote"])}”</blockquote>'
+                f"<p>{html.esc(what)}: {html.esc(measure)}. Printed: "
+                f'<strong data-numbers="claimed">{html.esc(r["claimed"])}</strong>; computed: '
+                f"<strong>{shown}</strong> ({html.esc(r['verdict'])}).</p>"
+            )
+        )
+        rows = csvfile.read_csv(self.path.parent / r["rows_file"])
+        count = next(c for c in rows.columns if c.endswith("_count"))
+        display(
+            table(
+                rows.head(8).rename(columns=self.ROWS_HEADINGS),
+                f"The first 8 of the {numbers.count(len(rows))} raw rows summed, as published",
+                numbers_are="raw",
+            )
+        )
+        weights = rows[count].fillna(0).astype("int64")
+        by_quarter = (
+            rows.assign(
+                numerator=weights * rows["in_numerator"],
+                denominator=weights * rows.get("in_denominator", 0),
+            )
+            .groupby(["financial_year", "quarter"])[["numerator", "denominator"]]
+            .sum()
+            .reset_index()
+        )
+        display(
+            table(
+                by_quarter.rename(
+                    columns={
+                        "financial_year": "Financial year",
+                        "quarter": "Quarter",
+                        "numerator": "Numerator",
+                        "denominator": "Denominator",
+                    }
+                ),
+                "Re-added by quarter",
+                numbers_are="",
+            )
+        )
+        num, den = int(by_quarter["numerator"].sum()), int(by_quarter["denominator"].sum())
+        same = num == int(r["numerator_value"]) and (not den or den == int(r["denominator_value"]))
+        figures = [numbers.count(num), numbers.count(den), numbers.share(num, den, 2)] if den else [numbers.count(num)]
+        text = (
+            f"Re-added: numerator {figures[0]}"
+            + (f", denominator {figures[1]}, rate {figures[2]}" if den else "")
+            + (": the same as the audit." if same else ": NOT the same as the audit.")
+        )
+        return _show(f"<p>{html.mark(text, figures)}</p>")
+
+
 def _marked(said: dict) -> str:
     """A sentence a step wrote ({"text", "figures"}), each figure written as a figure."""
     return html.mark(said["text"], [numbers.Printed.from_json(f) for f in said.get("figures", [])])
@@ -329,13 +497,14 @@ class Sensitivity:
         anchors = {n["number"]: n["anchor"] for n in self.text["notes"]}
         rate = next(c for c in df.columns if c.startswith("Rate"))
         change = next(c for c in df.columns if c.startswith("Change"))
+        places = self.text.get("places", 2)  # the page's one precision, as the step printed its conclusions
         shown = numbers.frame(
             {
                 "Choice": df["Scenario"],
                 "Period": df["Period"],
                 "Offences closed": numbers.column(df["Offences closed"], numbers.count),
-                "Rate": numbers.column(df[rate], lambda v: numbers.percent(v, 2)),
-                "Change (points)": numbers.column(df[change], lambda v: numbers.points(v, 2)),
+                "Rate": numbers.column(df[rate], lambda v: numbers.percent(v, places)),
+                "Change (points)": numbers.column(df[change], lambda v: numbers.points(v, places)),
                 "Notes": df["Caveats"].fillna(""),
             }
         )

@@ -217,11 +217,13 @@ def table(
     decimals: dict[str, int] | None = None,
     table_id: str | None = None,
     cards: bool = False,
+    numbers_are: str = "",
 ) -> str:
     """An HTML table for people: a caption, no index, formatted numbers (right-aligned), escaped text.
     links: column -> column holding its href; sort_values: column -> column with the value to sort by;
     cell_html: column -> function(row) returning trusted HTML for the cell; cards: on a phone, show each row as a card
-    with every cell labelled (for tables of long text)."""
+    with every cell labelled (for tables of long text); numbers_are: for a table whose numbers are not figures
+    computed here (raw rows as published: "raw"), marks it so the page's number check reads it as such."""
     links, sort_values, cell_html, decimals = links or {}, sort_values or {}, cell_html or {}, decimals or {}
     hidden = set(links.values()) | set(sort_values.values())
     cols = [c for c in df.columns if c not in hidden]
@@ -262,8 +264,9 @@ def table(
     tid = f' id="{esc(table_id)}"' if table_id else ""
     classes = [name for name, on in (("sortable", sortable), ("cards", cards)) if on]
     tcls = f' class="{" ".join(classes)}"' if classes else ""
+    marked = f' data-numbers="{esc(numbers_are)}"' if numbers_are else ""
     return (
-        f'<div class="table-wrap" role="region" aria-label="{esc(caption)}" tabindex="0">'
+        f'<div class="table-wrap" role="region" aria-label="{esc(caption)}" tabindex="0"{marked}>'
         f"<table{tid}{tcls}><caption>{esc(caption)}</caption><thead><tr>{''.join(head)}</tr></thead>"
         f"<tbody>{''.join(rows)}</tbody></table></div>"
     )

@@ -61,7 +61,10 @@ def half_up(x: float, decimals: int) -> Decimal:
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN or pandas' NA (a nullable integer column's gap)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def count(n, key: str = "") -> Printed:
@@ -128,13 +131,19 @@ def distance(d, decimals: int = 1, key: str = "") -> Printed:
 
 
 def one_in(fraction, decimals: int = 0, key: str = "", counts: tuple[int, int] | None = None) -> Printed:
-    """A share as "1 in N" (fraction 1/24.3 -> "1 in 24"); from the counts when given (2 of 49 is exactly 1 in
-    24.5, "1 in 25"), else in decimal arithmetic on the fraction's shortest form."""
+    """A share as "1 in N" (fraction 1/24.3 -> "1 in 24"), N rounded half-up like any figure. N is computed from
+    the counts when given (2 of 49 is 1 in 49/2 = 24.5 exactly: "1 in 25"), else as 1 / fraction."""
     if _missing(fraction) or fraction <= 0:
         return Printed("none", fraction, key)
-    n = Decimal(counts[1]) / Decimal(counts[0]) if counts and counts[0] else Decimal(1) / Decimal(repr(float(fraction)))
-    shown = n.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return Printed(f"1 in {shown:,}", float(fraction), key)
+    n = counts[1] / counts[0] if counts and counts[0] else 1 / fraction
+    return Printed(f"1 in {half_up(n, decimals):,}", float(fraction), key)
+
+
+def one_in_percent(p, decimals: int = 0, key: str = "") -> Printed:
+    """A percentage as "1 in N": N = 100 / p (4.0816...% is 1 in 24.5: "1 in 25"); the value kept is the fraction."""
+    if _missing(p) or p <= 0:
+        return Printed("none", p, key)
+    return Printed(f"1 in {half_up(100 / p, decimals):,}", float(p) / 100, key)
 
 
 def rank(r, of: int, key: str = "") -> Printed:

@@ -18,12 +18,9 @@ from ..analysis import force_figures as ff
 from ..analysis import measures as m
 from ..atomic import write_text
 from ..data import forces as forces_mod
+from ..data import tables
 from ..data.forces import Force
 from . import charts, force_page, notebooks, story
-
-
-def release_of(build: dict) -> dict[str, str]:
-    return {f["financial_year"]: f.get("release") or f["file"] for f in build.get("files", [])}
 
 
 def forces_in(ds: m.Dataset) -> list[Force]:
@@ -50,19 +47,13 @@ def report_spec():
     return stories.load(paths.config_dir() / "stories" / f"{REPORT_STORY}.yaml")
 
 
-def edition_record(build: dict) -> dict:
-    """What a page needs of build.json: the edition, its release, its files (so a page never reads build.json)."""
-    keep = ("edition", "description", "release", "synthetic", "financial_years", "files")
-    return {k: build.get(k) for k in keep}
-
-
 def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, spec=None) -> dict:
     """Figures, story and charts of one force into `folder` (a fresh folder); returns figures.json's content."""
     from ..analysis import stories
 
     spec = spec or report_spec()
     figs = ff.build(ds, force, caveat_list)
-    releases = release_of(ds.build)
+    releases = tables.release_of(ds.build)
     period = stories.resolve_period(spec, ds)
     version = story.write(stories.version(ds, spec, force, period), ds, releases) if period else None
     page = force_page.content(figs, version.caveats if version else [])
@@ -79,7 +70,7 @@ def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, sp
         "slug": force.slug,
         "edition": ds.edition,
         "synthetic": ds.synthetic,
-        "build": edition_record(ds.build),
+        "build": tables.edition_record(ds.build),
         "periods": {k: (p.label if p else None) for k, p in figs.periods.items()},
         **page,
         "story": story_data,

@@ -19,6 +19,9 @@ from ..atomic import write_text
 from . import charts, numbers, style, wording
 
 RATE = sensitivity.RATE
+#: the page's one precision for rates and moves (the choices move the rate by tenths of a point: two decimals show
+#: them; the table, the chart and the conclusions all print them so)
+PLACES = 2
 CHANGE = "Change against the articles' method (points)"
 UNROUNDED = {RATE: f"{RATE[:-1]}, unrounded)", CHANGE: "Change against the articles' method (points, unrounded)"}
 
@@ -55,7 +58,7 @@ def spread(national: pd.DataFrame) -> tuple[numbers.Printed | None, str]:
         return None, ""
     by = rows.groupby("Period")[RATE].agg(["min", "max"])
     widest = (by["max"] - by["min"]).idxmax()
-    return numbers.distance(by.loc[widest, "max"] - by.loc[widest, "min"], key="sensitivity:spread"), widest
+    return numbers.distance(by.loc[widest, "max"] - by.loc[widest, "min"], PLACES, key="sensitivity:spread"), widest
 
 
 def conclusions(result: dict[str, pd.DataFrame]) -> list[str]:
@@ -70,7 +73,7 @@ def conclusions(result: dict[str, pd.DataFrame]) -> list[str]:
     latest = base.iloc[-1]
     ew = wording.area_name(m.Area.of(m.EW, exclude=m.ARTICLES_EXCLUDE))
     out = [
-        f"The articles' method: {ew}, {latest['Period']}: {numbers.percent(latest[RATE])} of offences closed "
+        f"The articles' method: {ew}, {latest['Period']}: {numbers.percent(latest[RATE], PLACES)} of offences closed "
         "ended because the victim did not support further action."
     ]
     changes = []
@@ -82,8 +85,8 @@ def conclusions(result: dict[str, pd.DataFrame]) -> list[str]:
         if s.kind == "financial":
             r = rows.iloc[-1]
             out.append(
-                f"{s.label}: {r['Period']} gives {numbers.percent(r[RATE])} "
-                f"({numbers.points(r[RATE] - latest[RATE])} against {latest['Period']}; the two periods share "
+                f"{s.label}: {r['Period']} gives {numbers.percent(r[RATE], PLACES)} "
+                f"({numbers.points(r[RATE] - latest[RATE], PLACES)} against {latest['Period']}; the two periods share "
                 "three quarters at most)."
             )
             continue
@@ -91,14 +94,14 @@ def conclusions(result: dict[str, pd.DataFrame]) -> list[str]:
         if same.empty:
             continue
         delta = float(same[CHANGE].iloc[0])
-        printed = numbers.points(delta)
+        printed = numbers.points(delta, PLACES)
         size = (
             "barely moves it"
             if abs(delta) < 0.3
             else ("moves it a little" if abs(delta) < 1 else "moves it materially")
         )
         changes.append((abs(delta), s, printed))
-        out.append(f"{s.label}: {numbers.percent(float(same[RATE].iloc[0]))} ({printed}), which {size}.")
+        out.append(f"{s.label}: {numbers.percent(float(same[RATE].iloc[0]), PLACES)} ({printed}), which {size}.")
     if changes:
         biggest = max(changes, key=lambda c: c[0])
         out.append(
@@ -163,10 +166,10 @@ def write(result: dict, ds: Dataset, folder: Path) -> None:
     csvfile.to_csv(sensitivity.force_table(result["forces"]), folder / _name("ranks"))
     with numbers.collect() as said:
         sentences = conclusions(result)
-    text = {"conclusions": [_with_figures(s, said) for s in sentences], "notes": note_list}
+    text = {"conclusions": [_with_figures(s, said) for s in sentences], "notes": note_list, "places": PLACES}
     write_text(folder / _name("conclusions"), json.dumps(text, indent=1) + "\n")
     computable = national[national[RATE].notna()]
     source = style.source_line(ds.build.get("release") or ds.edition, ds.synthetic)
     widest, _ = spread(national)
-    saved = charts.save_chart(charts.sensitivity_national(computable, widest, source, ds.synthetic), folder)
+    saved = charts.save_chart(charts.sensitivity_national(computable, widest, source, ds.synthetic, PLACES), folder)
     write_text(folder / _name("charts"), json.dumps([saved.__dict__], indent=1) + "\n")

@@ -151,6 +151,15 @@ def when(period: Period) -> str:
     return f"{first} to {last} {y1}" if y0 == y1 else f"{first} {y0} to {last} {y1}"
 
 
+def during(period: Period) -> str:
+    """A period with its preposition, as a sentence says it: 'in 2018', 'in the year to March 2019', 'from January
+    to September 2018'."""
+    text = when(period)
+    if period.kind in ("calendar", "financial", "year ending") or " to " not in text:
+        return f"in {text}"
+    return f"from {text}"
+
+
 # ------------------------------------------------------------------------------------------- the story
 @dataclass
 class Figure:
@@ -249,7 +258,7 @@ def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Stor
     spec, force, now = v.spec, v.force, v.now
     w = _Writer()
     place, noun_ = force.prose, noun(spec, ds)
-    verb, numphrase, period_words = _verb(spec), numerator_phrase(spec), when(v.period)
+    verb, numphrase, period_words = _verb(spec), numerator_phrase(spec), during(v.period)
     meas = spec.measure
     th = spec.thresholds
     caveats: list[m.Flag] = list(dict.fromkeys(now.result.caveats))
@@ -271,9 +280,10 @@ def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Stor
 
     has_rate = meas.is_rate and now.computable and (now.denominator or 0) >= th["min_denominator"]
     if not now.computable:
-        w.say("headline", f"{spec.title}: no figure for {place} in {period_words}")
+        w.say("headline", f"{spec.title}: no figure for {place} {period_words}")
         w.say(
-            "intro", f"No figure can be given for {place} for {period_words}: {wording.gaps_text(now.result.missing)}."
+            "intro",
+            f"No figure can be given for {place} for {when(v.period)}: {wording.gaps_text(now.result.missing)}.",
         )
         _notes(w, spec, ds, v, noun_, release_of)
         return Story(spec.id, spec.title, force.name, force.slug, w.sentences, caveats, ready=False)
@@ -287,7 +297,7 @@ def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Stor
     if has_rate:
         w.say(
             "headline",
-            spec.phrases.get("headline", "{rate} of {noun} {verb} by {place} in {period} {numerator}").format(
+            spec.phrases.get("headline", "{rate} of {noun} {verb} by {place} {period} {numerator}").format(
                 rate=rate_fig(now), noun=noun_, verb=verb, place=place, period=period_words, numerator=numphrase
             )
             + though,
@@ -295,23 +305,27 @@ def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Stor
     else:
         w.say(
             "headline",
-            f"{count_fig(now, 'numerator')} {noun_} {verb} by {place} in {period_words} {numphrase}{though}",
+            f"{count_fig(now, 'numerator')} {noun_} {verb} by {place} {period_words} {numphrase}{though}",
         )
     if meas.is_rate:
         w.say(
             "intro",
-            f"Of the {count_fig(now, 'denominator')} {noun_} {verb} by {place} in {period_words}{including}, "
+            f"Of the {count_fig(now, 'denominator')} {noun_} {verb} by {place} {period_words}{including}, "
             f"{count_fig(now, 'numerator')} {numphrase}, Home Office figures show.",
         )
     else:
         w.say(
             "intro",
-            f"{place} had {count_fig(now, 'numerator')} {noun_} that {numphrase} in {period_words}{including}, "
+            f"{place} had {count_fig(now, 'numerator')} {noun_} that {numphrase} {period_words}{including}, "
             "Home Office figures show.",
         )
 
-    # the rate, the change, a record; the force's own incomplete quarters said next to its figures
-    _change(w, v, has_rate, count_fig, rate_fig, period_words, release_of, caveats)
+    # the rate, the change, a record (or the spec's own sentences); the force's own incomplete quarters said next to
+    # its figures
+    if spec.template:
+        _template(w, v, has_rate, count_fig, rate_fig, period_words, noun_, numphrase)
+    else:
+        _change(w, v, has_rate, count_fig, rate_fig, period_words, release_of, caveats)
     for text in wording.story_caveats(caveats, force.name)[0]:
         w.say("body", text)
     # England and Wales, and the rank
@@ -343,6 +357,29 @@ def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Stor
         w.say("caveats", text)
     _notes(w, spec, ds, v, noun_, release_of)
     return Story(spec.id, spec.title, force.name, force.slug, w.sentences, caveats, ready=not caveats)
+
+
+def _template(w, v, has_rate, count_fig, rate_fig, period_words, noun_, numphrase) -> None:
+    """The spec's own body sentences, each figure recorded with its claim like the default template's."""
+    ew_rate = (
+        v.ew.computable and v.ew.rate is not None and (v.ew.denominator or 0) >= v.spec.thresholds["min_denominator"]
+    )
+    figures = {
+        "numerator_count": (v.now.computable, lambda: count_fig(v.now, "numerator")),
+        "denominator_count": (v.now.computable and v.spec.measure.is_rate, lambda: count_fig(v.now, "denominator")),
+        "rate": (has_rate, lambda: rate_fig(v.now)),
+        "ew_numerator_count": (v.ew.computable, lambda: count_fig(v.ew, "numerator")),
+        "ew_denominator_count": (v.ew.computable and v.spec.measure.is_rate, lambda: count_fig(v.ew, "denominator")),
+        "ew_rate": (ew_rate, lambda: rate_fig(v.ew)),
+    }
+    words = {"place": v.force.prose, "period": period_words, "noun": noun_, "numerator": numphrase}
+    for sentence in v.spec.template:
+        used = list(dict.fromkeys(re.findall(r"{(\w+)}", sentence)))  # in the order the sentence prints them
+        if any(not figures[u][0] for u in used if u in figures):
+            continue  # a figure the data cannot give: the sentence is left out
+        assert set(used) <= set(stories.PLACEHOLDERS), used  # the spec loader refuses any other
+        values = {**words, **{u: figures[u][1]() for u in used if u in figures}}
+        w.say("body", sentence.format(**values))
 
 
 def _change(w, v, has_rate, count_fig, rate_fig, period_words, release_of, caveats) -> None:
@@ -421,13 +458,13 @@ def _comparison(w, v, has_rate, count_fig, rate_fig, noun_, verb, numphrase, per
             w.say(
                 "comparison",
                 f"Across {ew_name}, {count_fig(ew, 'numerator')} of {count_fig(ew, 'denominator')} "
-                f"{noun_} {verb} in {period_words} {numphrase}, a rate of {rate_fig(ew)}: "
+                f"{noun_} {verb} {period_words} {numphrase}, a rate of {rate_fig(ew)}: "
                 f"{wording.possessive(place)} rate was {how} the national rate.",
             )
         else:
             w.say(
                 "comparison",
-                f"Across {ew_name}, {count_fig(ew, 'numerator')} {noun_} {verb} in {period_words} {numphrase}.",
+                f"Across {ew_name}, {count_fig(ew, 'numerator')} {noun_} {verb} {period_words} {numphrase}.",
             )
     if v.rank is not None and v.ranked > 1:
         from_bottom = v.ranked - v.rank + 1
@@ -479,7 +516,8 @@ def _notes(w, spec, ds, v, noun_, release_of) -> None:
     w.say(
         "notes",
         f"{how}, on the {meas.basis} basis ({BASIS_WORDS[meas.basis]}), "
-        f"for {meas.offences.label}; {v.period.label} is {v.period.quarters_text}. England and Wales "
+        f"for {meas.offences.label}; {v.period.label} runs from {wording.join(wording.spans(list(v.period.quarters)))} "
+        f"({v.period.quarters_text} in the table). England and Wales "
         "means every territorial police force and British Transport Police"
         + (f", without {wording.join(list(spec.exclude))}" if spec.exclude else "")
         + f". Source: Home Office, Police recorded crime and outcomes open data tables, {release} "

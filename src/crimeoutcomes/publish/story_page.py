@@ -16,6 +16,7 @@ from .. import dag
 from ..analysis import measures as m
 from ..analysis import stories
 from ..atomic import write_text
+from ..data import tables
 from . import charts, html, numbers, story, style, wording
 from .numbers import Printed
 
@@ -90,8 +91,6 @@ def version_data(v: stories.Version, s: story.Story, chart: charts.Saved | None,
     ]
     figures = [f.printed.to_json() for f in s.figures] + (chart.figures if chart else [])
     figures += [c for r in printed_rows for c in (r["numerator"], r["denominator"], r["rate"]) if c]
-    from .reports import edition_record
-
     return {
         "story": v.spec.id,
         "title": v.spec.title,
@@ -99,7 +98,7 @@ def version_data(v: stories.Version, s: story.Story, chart: charts.Saved | None,
         "slug": v.force.slug,
         "edition": ds.edition,
         "synthetic": ds.synthetic,
-        "build": edition_record(ds.build),
+        "build": tables.edition_record(ds.build),
         "headline": s.headline,
         "ready": s.ready,
         "sections": {name: s.html_section(name) for name in ("intro", "body", "comparison", "caveats", "notes")},
@@ -175,9 +174,7 @@ def write_index(
 ) -> None:
     """The story's national picture: England and Wales, a ranking chart, the table of every force (each version
     linked), and the files behind it."""
-    from .reports import edition_record
-
-    build = edition_record(ds.build)
+    build = tables.edition_record(ds.build)
     ew = stories.point(ds, spec.measure, stories.ew_area(spec), period)
     table = national_table(spec, ds, period, forces)
     chart = charts.save_chart(
@@ -190,7 +187,7 @@ def write_index(
         if spec.measure.is_rate and ew.rate is not None:
             ew_text = (
                 f"Across {ew_name}, {numbers.count(ew.numerator)} of {numbers.count(ew.denominator)} {noun} "
-                f"{story._verb(spec)} in {story.when(period)} {story.numerator_phrase(spec)}: "
+                f"{story._verb(spec)} {story.during(period)} {story.numerator_phrase(spec)}: "
                 f"{numbers.percent(ew.rate, 1)}."
             )
         else:

@@ -107,11 +107,16 @@ def text_width_in(text: str, points: float, bold: bool = False) -> float:
     )
 
 
+#: text is wrapped to this share of the room it has: glyphs hinted at screen resolution draw a little wider than the
+#: font's outlines measure (up to about 0.5% at 1x), and the SVG is laid out at 1x
+WRAP_SLACK = 0.97
+
+
 def wrap(text: str, points: float, width_in: float, bold: bool = False) -> list[str]:
-    """Lines of text that fit the width, each line's width measured with the font."""
+    """Lines of text that fit the width, each line's width measured with the font (with WRAP_SLACK to spare)."""
     lines: list[str] = []
     for word in text.split():
-        if lines and text_width_in(f"{lines[-1]} {word}", points, bold) <= width_in:
+        if lines and text_width_in(f"{lines[-1]} {word}", points, bold) <= width_in * WRAP_SLACK:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)

@@ -189,6 +189,6 @@ def area_name(area: m.Area, left_out: list[m.Gap] | tuple = ()) -> str:
     lacking = sorted({f for g in left_out for f in g.forces})
     if lacking:
         who = join(lacking) if len(lacking) <= 3 else f"{len(lacking)} forces"
-        when = join(sorted({months(g.financial_year, g.quarter) for g in left_out}))
+        when = join(spans([(g.financial_year, g.quarter) for g in left_out]))  # in date order, runs joined
         reasons.append(f"without {who}, which {'has' if len(lacking) == 1 else 'have'} no usable data for {when}")
     return f"{m.EW} ({'; '.join(reasons)})" if reasons else m.EW

@@ -7,7 +7,8 @@ import os
 
 from .. import paths
 from ..analysis import claims
-from ..publish import claims_page, reports
+from ..data import tables
+from ..publish import claims_page
 
 
 def run(ctx, target) -> dict:
@@ -17,6 +18,6 @@ def run(ctx, target) -> dict:
     index = paths.output("site", "index", ctx.name)
     crumbs = [("All forces", os.path.relpath(index, target.final))]
     root = os.path.relpath(index.parent, target.final) + "/"
-    claims_page.write(audit, target.folder, ctx.build_record, crumbs, reports.release_of(ctx.build_record), root)
+    claims_page.write(audit, target.folder, ctx.build_record, crumbs, tables.release_of(ctx.build_record), root)
     counts = ", ".join(f"{n} {v}" for v, n in audit.counts().items() if n)
     return {"summary": f"{len(audit.findings)} claims ({counts})"}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .. import csvfile, dag, paths
 from ..analysis import claims, stories
+from ..data import tables
 from ..errors import UserError
 from ..publish import claims_text, reports, story, story_page, workers
 from ..publish.wording import counted as plural
@@ -37,7 +38,7 @@ def _render(state: dict, item: tuple) -> None:
     force = resolve(force_name)
     period = stories.resolve_period(spec, ds)
     version = stories.version(ds, spec, force, period)
-    written = story.write(version, ds, reports.release_of(ds.build))
+    written = story.write(version, ds, tables.release_of(ds.build))
     story_page.write_version(Path(folder), version, written, ds, story_page.style_source(ds), site)
     target = Path(folder) / Path(dag.file("stories", "version", story=spec.id, force=force.slug)).name
     notebooks.render_page(
@@ -62,7 +63,7 @@ def run(ctx, target) -> dict:
     spec_paths = list(ctx.specs) or stories.default_specs()
     specs = stories.load_all(spec_paths)
     forces = list(ctx.forces) or reports.forces_in(ds)
-    release_of = reports.release_of(ds.build)
+    release_of = tables.release_of(ds.build)
     entries, items, audits = [], [], {}
     # the way from a story's folder, and from the stories folder, to the site's (a run of one's own may be elsewhere)
     up = os.path.relpath(paths.reports_dir(ctx.name), target.final) + "/"
@@ -89,7 +90,7 @@ def run(ctx, target) -> dict:
         )
         entries.append({"id": spec.id, "title": spec.title, "period": period.label, "description": spec.description})
         items += [(str(folder), spec.id, f.name, ctx.keep_notebooks, site) for f in forces]
-    story_page.write_stories_index(target.folder, entries, reports.edition_record(ds.build), up)
+    story_page.write_stories_index(target.folder, entries, tables.edition_record(ds.build), up)
     workers.run(
         items,
         _render,
@@ -115,7 +116,7 @@ def _audit(spec: stories.Spec, versions: list[story.Story], folder: Path, ds, ct
     story_page.write_claims(doc, path)
     registry = claims.load(path)
     audit = claims.audit([registry], ds, ctx.manifest, with_rows=False, strict=True)
-    table = claims_text.table(audit, reports.release_of(ds.build), {})
+    table = claims_text.table(audit, tables.release_of(ds.build), {})
     csvfile.to_csv(table, folder / Path(dag.file("stories", "audit", story=spec.id)).name)
     wrong = [f for f in audit.findings if f.verdict != claims.REPRODUCED]
     if wrong:
@@ -123,6 +124,6 @@ def _audit(spec: stories.Spec, versions: list[story.Story], folder: Path, ds, ct
         raise UserError(
             f"story {spec.id}: {len(wrong)} printed figure(s) the audit does not reproduce, e.g. {f.claim.article}: "
             f"'{f.claim.claimed.text}' in \"{f.claim.quote}\" is {f.verdict} "
-            f"({claims_text.reason(f, reports.release_of(ds.build))})"
+            f"({claims_text.reason(f, tables.release_of(ds.build))})"
         )
     return audit

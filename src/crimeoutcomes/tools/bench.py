@@ -169,10 +169,191 @@ def _row(label: str, value: str, target: str, ok: bool | None, detail: str = "")
     return f"{label:<44} {value:>22}  {target:<34} {mark:<6} {detail}"
 
 
-def main(args=None) -> int:
+def _sample(tmp: Path, show) -> None:
+    """The sample edition (real data): every step, the force reports against plain charts, the stories against the
+    reports, and a run with nothing changed."""
+    # ---------------------------------------------------------------- the sample edition (real data)
+    root = _root(Path(tmp) / "sample")
+    cold = measure("build", "sample", root)
+    show(
+        _row(
+            "sample: build, cold (raw -> processed)",
+            f"{cold['seconds']:.1f} s",
+            "<= 15 s",
+            cold["seconds"] <= 15,
+            f"peak {cold['peak_gb']:.2f} GB, {cold['rows']:,} rows",
+        )
+    )
+    noop = measure("build", "sample", root)
+    show(
+        _row(
+            "sample: build, nothing changed (the step)",
+            f"{noop['step_seconds']:.3f} s",
+            "well under 1 s",
+            noop["step_seconds"] < 1 and noop["no_op"],
+            f"peak {noop['peak_gb']:.2f} GB; {noop['seconds']:.2f} s with Python's start and imports",
+        )
+    )
+    for kind in ("claims", "sensitivity"):
+        fig = measure(kind, "sample", root)
+        show(_row(f"sample: {kind}", f"{fig['seconds']:.1f} s", "", None, f"peak {fig['peak_gb']:.2f} GB"))
+    rep = measure("reports", "sample", root)
+    show(
+        _row(
+            "sample: all 44 force reports, cold",
+            f"{rep['seconds']:.1f} s",
+            "<= 90 s",
+            rep["seconds"] <= 90,
+            f"peak {rep['peak_gb']:.2f} GB (2 workers + 2 kernels)",
+        )
+    )
+    plain = measure("plain-charts", "sample", root)
+    ratio = rep["seconds"] / plain["seconds"]
+    show(
+        _row(
+            "sample: the same charts, plain matplotlib",
+            f"{plain['seconds']:.1f} s",
+            "(the baseline)",
+            None,
+            f"{plain['charts']:,} charts, PNG + SVG, {os.cpu_count()} processes",
+        )
+    )
+    show(
+        _row(
+            "sample: force reports against plain charts",
+            f"{ratio:.2f}x",
+            "<= 1.3x",
+            ratio <= 1.3,
+            "each report: its figures, 5 charts in 2 layouts, the notebook run and converted",
+        )
+    )
+    stories = measure("stories", "sample", root)
+    show(
+        _row(
+            "sample: 4 stories x 44 forces, cold",
+            f"{stories['seconds']:.1f} s = {stories['seconds'] / rep['seconds']:.2f}x",
+            "<= 2x the force reports",
+            stories["seconds"] <= 2 * rep["seconds"],
+            f"peak {stories['peak_gb']:.2f} GB; every printed figure audited",
+        )
+    )
+    again = measure("reports-again", "sample", root)
+    show(
+        _row(
+            "sample: force reports, nothing changed",
+            f"{again['seconds']:.1f} s",
+            "<= 5 s",
+            again["seconds"] <= 5 and again["rendered"] == 0,
+            f"peak {again['peak_gb']:.2f} GB",
+        )
+    )
+    pages = measure("pages", "sample", root)
+    show(
+        _row(
+            "sample: notebook pages (00, 01, 02, 04)",
+            f"{pages['seconds']:.1f} s",
+            "",
+            None,
+            f"peak {pages['peak_gb']:.2f} GB",
+        )
+    )
+    measure("site", "sample", root)
+    nothing = measure("all", "sample", root)
+    show(
+        _row(
+            "sample: make all, nothing changed (the steps)",
+            f"{nothing['step_seconds']:.3f} s",
+            "well under 1 s",
+            nothing["step_seconds"] < 1 and nothing["no_op"],
+            f"{nothing['seconds']:.2f} s with Python's start and imports",
+        )
+    )
+
+
+def _full_scale(tmp: Path, show) -> None:
+    """The SYNTHETIC current-release edition at full scale: the build against the bare read, memory of every step."""
     from ..data import manifest
     from .synthetic import ensure_generated
 
+    # ---------------------------------------------------------------- full scale (SYNTHETIC)
+    mf = manifest.load()
+    ed = ensure_generated(mf.edition(FULL), mf, lambda m: print(m, flush=True))
+    size = sum(f.bytes for f in ed.files)
+    root = _root(Path(tmp) / "full")
+    bare = measure("bare-read", FULL, root)
+    show(
+        _row(
+            "full: bare fastexcel read, 12 one by one",
+            f"{bare['seconds']:.1f} s",
+            "(the baseline)",
+            None,
+            f"peak {bare['peak_gb']:.2f} GB, {bare['rows']:,} rows, {size / 1e6:,.0f} MB of xlsx",
+        )
+    )
+    cold = measure("build", FULL, root)
+    ratio = cold["seconds"] / bare["seconds"]
+    show(
+        _row(
+            "full: build, cold",
+            f"{cold['seconds']:.1f} s = {ratio:.2f}x",
+            "<= 1.3x the bare read",
+            ratio <= 1.3,
+            f"peak {cold['peak_gb']:.2f} GB; read+clean {cold.get('read and clean')} s, "
+            f"assemble {cold.get('assemble tidy table')} s, tables "
+            f"{cold.get('derive and write tables')} s",
+        )
+    )
+    warm = measure("build-force", FULL, root)
+    show(
+        _row(
+            "full: build, warm (columnar cache)",
+            f"{warm['seconds']:.1f} s",
+            "<= 10 s",
+            warm["seconds"] <= 10,
+            f"peak {warm['peak_gb']:.2f} GB",
+        )
+    )
+    noop = measure("build", FULL, root)
+    show(
+        _row(
+            "full: build, nothing changed (the step)",
+            f"{noop['step_seconds']:.3f} s",
+            "well under 1 s",
+            noop["step_seconds"] < 1 and noop["no_op"],
+            f"peak {noop['peak_gb']:.2f} GB; {noop['seconds']:.2f} s with Python's start and imports",
+        )
+    )
+    peaks = [cold["peak_gb"], warm["peak_gb"]]
+    for kind in ("claims", "sensitivity"):
+        fig = measure(kind, FULL, root)
+        peaks.append(fig["peak_gb"])
+        show(_row(f"full: {kind}", f"{fig['seconds']:.1f} s", "", None, f"peak {fig['peak_gb']:.2f} GB"))
+    rep = measure("reports", FULL, root)
+    peaks.append(rep["peak_gb"])
+    show(
+        _row(
+            "full: all 44 force reports, cold",
+            f"{rep['seconds']:.1f} s",
+            "",
+            None,
+            f"peak {rep['peak_gb']:.2f} GB",
+        )
+    )
+    pages = measure("pages", FULL, root)
+    peaks.append(pages["peak_gb"])
+    show(
+        _row(
+            "full: notebook pages (00, 01, 02, 04)",
+            f"{pages['seconds']:.1f} s",
+            "<= 60 s",
+            pages["seconds"] <= 60,
+            f"peak {pages['peak_gb']:.2f} GB",
+        )
+    )
+    show(_row("full: peak memory of any step", f"{max(peaks):.2f} GB", "<= 2 GB", max(peaks) <= 2, ""))
+
+
+def main(args=None) -> int:
     quick = bool(getattr(args, "quick", False))
     print(
         f"crimeoutcomes benchmarks on {os.cpu_count()} cores; every figure from a fresh process, peak memory of "
@@ -185,180 +366,9 @@ def main(args=None) -> int:
         print(line, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="crimeoutcomes-bench-", dir=paths.CHECKOUT / "data") as tmp:
-        # ---------------------------------------------------------------- the sample edition (real data)
-        root = _root(Path(tmp) / "sample")
-        cold = measure("build", "sample", root)
-        show(
-            _row(
-                "sample: build, cold (raw -> processed)",
-                f"{cold['seconds']:.1f} s",
-                "<= 15 s",
-                cold["seconds"] <= 15,
-                f"peak {cold['peak_gb']:.2f} GB, {cold['rows']:,} rows",
-            )
-        )
-        noop = measure("build", "sample", root)
-        show(
-            _row(
-                "sample: build, nothing changed (the step)",
-                f"{noop['step_seconds']:.3f} s",
-                "well under 1 s",
-                noop["step_seconds"] < 1 and noop["no_op"],
-                f"peak {noop['peak_gb']:.2f} GB; {noop['seconds']:.2f} s with Python's start and imports",
-            )
-        )
-        for kind in ("claims", "sensitivity"):
-            fig = measure(kind, "sample", root)
-            show(_row(f"sample: {kind}", f"{fig['seconds']:.1f} s", "", None, f"peak {fig['peak_gb']:.2f} GB"))
-        rep = measure("reports", "sample", root)
-        show(
-            _row(
-                "sample: all 44 force reports, cold",
-                f"{rep['seconds']:.1f} s",
-                "<= 90 s",
-                rep["seconds"] <= 90,
-                f"peak {rep['peak_gb']:.2f} GB (2 workers + 2 kernels)",
-            )
-        )
-        plain = measure("plain-charts", "sample", root)
-        ratio = rep["seconds"] / plain["seconds"]
-        show(
-            _row(
-                "sample: the same charts, plain matplotlib",
-                f"{plain['seconds']:.1f} s",
-                "(the baseline)",
-                None,
-                f"{plain['charts']:,} charts, PNG + SVG, {os.cpu_count()} processes",
-            )
-        )
-        show(
-            _row(
-                "sample: force reports against plain charts",
-                f"{ratio:.2f}x",
-                "<= 1.3x",
-                ratio <= 1.3,
-                "each report: its figures, 5 charts in 2 layouts, the notebook run and converted",
-            )
-        )
-        stories = measure("stories", "sample", root)
-        show(
-            _row(
-                "sample: 4 stories x 44 forces, cold",
-                f"{stories['seconds']:.1f} s = {stories['seconds'] / rep['seconds']:.2f}x",
-                "<= 2x the force reports",
-                stories["seconds"] <= 2 * rep["seconds"],
-                f"peak {stories['peak_gb']:.2f} GB; every printed figure audited",
-            )
-        )
-        again = measure("reports-again", "sample", root)
-        show(
-            _row(
-                "sample: force reports, nothing changed",
-                f"{again['seconds']:.1f} s",
-                "<= 5 s",
-                again["seconds"] <= 5 and again["rendered"] == 0,
-                f"peak {again['peak_gb']:.2f} GB",
-            )
-        )
-        pages = measure("pages", "sample", root)
-        show(
-            _row(
-                "sample: notebook pages (00, 01, 02, 04)",
-                f"{pages['seconds']:.1f} s",
-                "",
-                None,
-                f"peak {pages['peak_gb']:.2f} GB",
-            )
-        )
-        measure("site", "sample", root)
-        nothing = measure("all", "sample", root)
-        show(
-            _row(
-                "sample: make all, nothing changed (the steps)",
-                f"{nothing['step_seconds']:.3f} s",
-                "well under 1 s",
-                nothing["step_seconds"] < 1 and nothing["no_op"],
-                f"{nothing['seconds']:.2f} s with Python's start and imports",
-            )
-        )
-
+        _sample(Path(tmp), show)
         if not quick:
-            # ---------------------------------------------------------------- full scale (SYNTHETIC)
-            mf = manifest.load()
-            ed = ensure_generated(mf.edition(FULL), mf, lambda m: print(m, flush=True))
-            size = sum(f.bytes for f in ed.files)
-            root = _root(Path(tmp) / "full")
-            bare = measure("bare-read", FULL, root)
-            show(
-                _row(
-                    "full: bare fastexcel read, 12 one by one",
-                    f"{bare['seconds']:.1f} s",
-                    "(the baseline)",
-                    None,
-                    f"peak {bare['peak_gb']:.2f} GB, {bare['rows']:,} rows, {size / 1e6:,.0f} MB of xlsx",
-                )
-            )
-            cold = measure("build", FULL, root)
-            ratio = cold["seconds"] / bare["seconds"]
-            show(
-                _row(
-                    "full: build, cold",
-                    f"{cold['seconds']:.1f} s = {ratio:.2f}x",
-                    "<= 1.3x the bare read",
-                    ratio <= 1.3,
-                    f"peak {cold['peak_gb']:.2f} GB; read+clean {cold.get('read and clean')} s, "
-                    f"assemble {cold.get('assemble tidy table')} s, tables "
-                    f"{cold.get('derive and write tables')} s",
-                )
-            )
-            warm = measure("build-force", FULL, root)
-            show(
-                _row(
-                    "full: build, warm (columnar cache)",
-                    f"{warm['seconds']:.1f} s",
-                    "<= 10 s",
-                    warm["seconds"] <= 10,
-                    f"peak {warm['peak_gb']:.2f} GB",
-                )
-            )
-            noop = measure("build", FULL, root)
-            show(
-                _row(
-                    "full: build, nothing changed (the step)",
-                    f"{noop['step_seconds']:.3f} s",
-                    "well under 1 s",
-                    noop["step_seconds"] < 1 and noop["no_op"],
-                    f"peak {noop['peak_gb']:.2f} GB; {noop['seconds']:.2f} s with Python's start and imports",
-                )
-            )
-            peaks = [cold["peak_gb"], warm["peak_gb"]]
-            for kind in ("claims", "sensitivity"):
-                fig = measure(kind, FULL, root)
-                peaks.append(fig["peak_gb"])
-                show(_row(f"full: {kind}", f"{fig['seconds']:.1f} s", "", None, f"peak {fig['peak_gb']:.2f} GB"))
-            rep = measure("reports", FULL, root)
-            peaks.append(rep["peak_gb"])
-            show(
-                _row(
-                    "full: all 44 force reports, cold",
-                    f"{rep['seconds']:.1f} s",
-                    "",
-                    None,
-                    f"peak {rep['peak_gb']:.2f} GB",
-                )
-            )
-            pages = measure("pages", FULL, root)
-            peaks.append(pages["peak_gb"])
-            show(
-                _row(
-                    "full: notebook pages (00, 01, 02, 04)",
-                    f"{pages['seconds']:.1f} s",
-                    "<= 60 s",
-                    pages["seconds"] <= 60,
-                    f"peak {pages['peak_gb']:.2f} GB",
-                )
-            )
-            show(_row("full: peak memory of any step", f"{max(peaks):.2f} GB", "<= 2 GB", max(peaks) <= 2, ""))
+            _full_scale(Path(tmp), show)
     print("\n" + "\n".join(rows))
     return 0
 

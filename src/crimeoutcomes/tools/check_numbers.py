@@ -124,8 +124,9 @@ def consistent(text: str, value) -> bool:
         limit = _number(t.removeprefix("<").removeprefix("less than ").rstrip("%"))
         return limit is not None and 0 < v < float(limit)
     if m := re.fullmatch(r"1 in ([\d,]+(?:\.\d+)?)", t):
-        shown = _number(m.group(1))
-        return v > 0 and shown == numbers.half_up(1 / v, _decimals(m.group(1)))
+        shown = _number(m.group(1))  # N rounded half-up; 1 / v carries float error at an exact half, so allow it
+        unit = 10.0 ** -_decimals(m.group(1))
+        return v > 0 and shown is not None and abs(1 / v - float(shown)) <= unit / 2 + 1e-9
     if m := re.fullmatch(r"(\d+) of (\d+)", t):
         return int(m.group(1)) == v
     if m := re.fullmatch(r"(?:joint )?(?:(\d+)(?:st|nd|rd|th)|second|third|fourth|fifth)? ?(?:highest|lowest)", t):

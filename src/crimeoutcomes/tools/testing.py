@@ -91,7 +91,7 @@ def write_story_versions(ds, names) -> None:
     national picture and audit are not made)."""
     from ..analysis import stories
     from ..atomic import replace_dir
-    from ..data import forces
+    from ..data import forces, tables
     from ..publish import reports, story, story_page
 
     spec = reports.report_spec()
@@ -101,7 +101,7 @@ def write_story_versions(ds, names) -> None:
     with replace_dir(stories_dir / spec.id) as tmp:
         for name in names:
             version = stories.version(ds, spec, forces.resolve(name), period)
-            written = story.write(version, ds, reports.release_of(ds.build))
+            written = story.write(version, ds, tables.release_of(ds.build))
             story_page.write_version(tmp, version, written, ds, story_page.style_source(ds), site)
 
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..analysis import measures as m
+from ..analysis.periods import Period
+from ..analysis.traps import latest_period, negative_cells, type0_by_quarter  # noqa: F401 (the guide's too)
 from ..data import derive, outcomes
 from ..data import forces as forces_mod
-from ..publish import numbers
-from . import measures as m
-from .periods import Period
+from . import numbers
 
 # The tidy table's columns the guide's overview tables read: categories, flags and small integers only, so the
 # whole table fits in memory at full scale (8 million rows in about 0.2 GB). Counts are read where they are needed,
@@ -27,13 +28,6 @@ GUIDE_TIDY_COLUMNS = [
     "recorded_issue",
     "source_file",
 ]
-
-
-def negative_cells(edition: str) -> pd.DataFrame:
-    """Every row of the tidy table with a negative count on either basis (read with a filter: a few rows)."""
-    from ..data import tables
-
-    return tables.OUTCOMES.load(edition, filters=[[("closed", "<", 0)], [("recorded", "<", 0)]])
 
 
 def n(value):
@@ -64,7 +58,7 @@ def overview(tidy: pd.DataFrame) -> pd.DataFrame:
         "quarters": n(tidy[["financial_year", "fin_quarter"]].drop_duplicates().shape[0]),
         "rows per force and quarter": "; ".join(f"{fy}: {n(v.median())}" for fy, v in per_fq.groupby(level=0)),
     }
-    return pd.DataFrame({"what": list(rows), "value": list(rows.values())})
+    return numbers.frame({"what": list(rows), "value": list(rows.values())})
 
 
 def outcome_shares(ds: m.Dataset, period: Period) -> pd.DataFrame:
@@ -139,31 +133,31 @@ def bases_example(ds: m.Dataset, force: str, fy: str, quarter: int) -> tuple[pd.
 def negative_examples(tidy: pd.DataFrame, k: int = 8) -> pd.DataFrame:
     neg = tidy[(tidy["closed"] < 0).fillna(False) | (tidy["recorded"] < 0).fillna(False)]
     neg = neg.sort_values("closed").head(k)
-    return pd.DataFrame(
+    return numbers.frame(
         {
             "Source file": neg["source_file"].astype(str),
-            "Row": neg["source_row"].map(n),
+            "Row": numbers.column(neg["source_row"], numbers.count),
             "Force": neg["force"].astype(str),
             "Quarter": neg["financial_year"].astype(str) + " Q" + neg["fin_quarter"].astype(str),
             "Offence": neg["offence_description"].astype(str),
             "Outcome type": neg["outcome_type"].astype(str),
-            "Closed": neg["closed"].map(n),
-            "Recorded": neg["recorded"].map(n),
+            "Closed": numbers.column(neg["closed"], numbers.count),
+            "Recorded": numbers.column(neg["recorded"], numbers.count),
         }
     )
 
 
 def quality_summary(ds: m.Dataset) -> pd.DataFrame:
     q = derive.quality_summary(ds.quality)
-    return pd.DataFrame(
+    return numbers.frame(
         {
             "File": q["source_file"],
             "Column": q["column"],
             "Issue": q["issue"],
             "Token": q["token"],
             "Why": q["expected"],
-            "Cells": q["cells"].map(n),
-            "Forces": q["forces"].map(n),
+            "Cells": numbers.column(q["cells"], numbers.count),
+            "Forces": numbers.column(q["forces"], numbers.count),
         }
     )
 
@@ -209,39 +203,17 @@ def coverage_problems(ds: m.Dataset) -> pd.DataFrame:
     bad = cov[
         (cov["closed_status"] != "present") | (cov["recorded_status"] != "present") | (cov["plausibility"] == "low")
     ]
-    return pd.DataFrame(
+    return numbers.frame(
         {
             "Force": bad["force"],
             "Quarter": bad["quarter_label"],
             "Closed basis": bad["closed_status"],
             "Recorded basis": bad["recorded_status"],
-            "Offences closed": bad["closed_total"].map(n),
-            "Usual quarter": bad["closed_usual"].map(n),
+            "Offences closed": numbers.column(bad["closed_total"], numbers.count),
+            "Usual quarter": numbers.column(bad["closed_usual"], numbers.count),
             "Plausibility": bad["plausibility"].astype(str).replace({"": "–"}),
         }
     )
-
-
-def type0_by_quarter(ds: m.Dataset, area: m.Area) -> pd.DataFrame:
-    """Outcome type 0 on the recorded basis, quarter by quarter (oldest first): of the offences recorded in each
-    quarter, how many had no outcome yet when the data were extracted."""
-    rec = ds.counts("recorded", m.OffenceScope("all"))
-    rows = []
-    for fy, q in ds.quarters:
-        p = Period.quarter(fy, q)
-        type0 = rec.total(area.forces, p.quarters, (outcomes.NOT_YET_ASSIGNED,))[0]
-        with_outcome = ds.evaluate(m.Query(area, p, "recorded")).numerator
-        recorded = type0 + with_outcome
-        rows.append(
-            {
-                "quarter": p.label,
-                "type0": type0,
-                "with_outcome": with_outcome,
-                "offences_recorded": recorded,
-                "share_pct": 100 * type0 / recorded if recorded else None,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def type0_table(shares: pd.DataFrame) -> pd.DataFrame:
@@ -254,13 +226,6 @@ def type0_table(shares: pd.DataFrame) -> pd.DataFrame:
             "Share with no outcome yet": numbers.column(shares["share_pct"], numbers.percent),
         }
     )
-
-
-def latest_period(ds: m.Dataset, area: m.Area) -> Period | None:
-    """The latest computable period for the area: of the latest calendar and the latest financial year, the one
-    that ends last (financial 2018/19 ends in March 2019, after calendar 2018)."""
-    found = [p for p in (ds.latest(area, "calendar"), ds.latest(area, "financial")) if p is not None]
-    return max(found, key=lambda p: p.first + p.length) if found else None
 
 
 def fraud_listing(tidy: pd.DataFrame, ds: m.Dataset) -> dict[str, list[str]]:
