@@ -286,7 +286,6 @@ def save(fig: Figure, stem: Path, layout: Layout) -> tuple[dict[str, Path], list
     """PNG (2x, a 256-colour palette image: the same to the eye, about 40% of the size) and, for the desk layout,
     SVG (live text), each written atomically; returns the files and the layout problems found on the PNG's own draw
     (the figure is drawn once for the PNG, once for the SVG). The figure is closed."""
-    import numpy as np
     from PIL import Image
 
     out: dict[str, Path] = {}
@@ -294,8 +293,9 @@ def save(fig: Figure, stem: Path, layout: Layout) -> tuple[dict[str, Path], list
         fig.set_dpi(2 * DPI)
         fig.canvas.draw()
         problems = layout_problems(fig, fig.canvas.get_renderer())
-        rgb = np.asarray(fig.canvas.buffer_rgba())[..., :3]
-        image = Image.fromarray(rgb).quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+        size = fig.canvas.get_width_height(physical=True)
+        rgb = Image.frombuffer("RGBA", size, fig.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB")
+        image = rgb.quantize(colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
         palette = image.getpalette()
         for i in range(0, len(palette), 3):  # the quantiser turns white into 254: keep the background pure white
             if min(palette[i : i + 3]) >= 250:

@@ -107,7 +107,8 @@ def gap_text(gap: m.Gap) -> str:
 
 
 def spans(quarters: list[tuple[str, int]]) -> list[str]:
-    """Quarters as runs of months: [('2016/17', 1), ..., ('2016/17', 4)] -> ['April 2016 to March 2017']."""
+    """Quarters as runs of months: [('2016/17', 1), ..., ('2016/17', 4)] -> ['April 2016 to March 2017'];
+    [('2019/20', 2), ('2019/20', 3)] -> ['July to December 2019']."""
     order = sorted(set(quarters), key=lambda q: (q[0], q[1]))
     runs: list[list[tuple[str, int]]] = []
     for q in order:
@@ -121,7 +122,10 @@ def spans(quarters: list[tuple[str, int]]) -> list[str]:
         first, _, later0 = MONTHS[q0]
         _, last, later1 = MONTHS[q1]
         y0, y1 = int(fy0[:4]) + later0, int(fy1[:4]) + later1
-        out.append(months(fy0, q0) if len(run) == 1 else f"{first} {y0} to {last} {y1}")
+        if len(run) == 1:
+            out.append(months(fy0, q0))
+        else:  # 'July to December 2019', 'October 2019 to March 2020'
+            out.append(f"{first} to {last} {y1}" if y0 == y1 else f"{first} {y0} to {last} {y1}")
     return out
 
 
