@@ -221,3 +221,30 @@ def test_printed_figures_keep_their_exact_values(tmp_path):
     w = story.write(version(spec(tmp_path, RATE_SPEC), now=(2085, 10000)), DS, RELEASES)
     rate = next(f.printed for f in w.figures if f.printed.key.startswith("rate:Kent"))
     assert rate == "20.9%" and rate.value == pytest.approx(20.85) and rate == numbers.percent(20.85)
+
+
+def test_a_printed_figure_the_audit_does_not_reproduce_fails_the_step_naming_it(sample, tmp_path):
+    """The stories step audits every figure a version prints: one count spoiled by hand stops it, in one line that
+    names the story, the version, the figure and its verdict."""
+    from crimeoutcomes import paths
+    from crimeoutcomes.data import tables
+    from crimeoutcomes.errors import UserError
+    from crimeoutcomes.steps import stories as stories_step
+
+    spec = stories.load(paths.CHECKOUT / "config" / "stories" / "victim-did-not-support.yaml")
+    period = stories.resolve_period(spec, sample)
+    releases = tables.release_of(sample.build)
+    written = [
+        story.write(stories.version(sample, spec, forces_mod.BY_NAME[n], period), sample, releases)
+        for n in ("Kent", "Cheshire")
+    ]
+    ctx = SimpleNamespace(manifest=None)
+    counts = stories_step._audit(spec, written, tmp_path, sample, ctx).counts()
+    assert counts["reproduced"] == 26 and counts.sum() == 26  # 13 figures in each version
+    spoiled = next(f for f in written[1].figures if f.claim["claimed"] == "92,811")  # Cheshire's offences closed
+    spoiled.claim["claimed"] = "99,811"
+    with pytest.raises(UserError) as err:
+        stories_step._audit(spec, written, tmp_path, sample, ctx)
+    message = str(err.value)
+    assert "\n" not in message and message.startswith("story victim-did-not-support: 1 printed figure the audit")
+    assert "'99,811'" in message and "cheshire" in message.lower() and "differs" in message

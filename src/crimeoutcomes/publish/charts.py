@@ -581,34 +581,16 @@ def offence_groups(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart
     def draw(layout: Layout) -> Frame:
         wrap_at = 30 if layout is DESK else 20
         names = ["\n".join(textwrap.wrap(str(x), wrap_at)) for x in g["group"]]
-        left = _max_width(names, layout.small_pt) + 0.25
-        axis_in = layout.width_in - left - 0.3
-        vmax = float(g["vdns"].max())
-        xmax = _headroom(vmax, _max_width(labels_text, layout.small_pt), axis_in)
-        rows = np.array([n.count("\n") + 1 for n in names])
-        xlabel, bottom = _xlabel(f"Offences closed with outcome 14 or 16, {fy.label}", layout, axis_in)
-        frame = Frame(
+        return _labelled_bars(
             layout,
-            title,
-            subtitle,
-            source,
-            float(np.maximum(0.32, 0.17 * rows + 0.1).sum()) + 0.1,
-            Margins(left, 0.3, bottom),
-            synthetic=synthetic,
+            (title, subtitle, source, synthetic),
+            names,
+            g["vdns"].to_numpy(dtype=float),
+            labels_text,
+            [style.FORCE] * len(g),
+            f"Offences closed with outcome 14 or 16, {fy.label}",
+            row_in=0.32,
         )
-        ax = frame.ax
-        style.style_axes(ax, layout, grid="x")
-        y = np.arange(len(g))
-        ax.barh(y, g["vdns"].to_numpy(dtype=float), color=style.FORCE, height=0.62)
-        for yi, v, text in zip(y, g["vdns"], labels_text):
-            ax.text(v, yi, text, va="center", ha="left", fontsize=layout.small_pt)
-        ax.set_yticks(y, names, fontsize=layout.small_pt)
-        ax.invert_yaxis()
-        ticks = _ticks(vmax, xmax, layout, axis_in)
-        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
-        ax.set_xlim(0, xmax)
-        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
-        return frame
 
     alt = (
         f"Bar chart of {possessive_force(force)} outcomes 14 and 16 by offence group in {fy.label}: "
@@ -691,22 +673,7 @@ def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> C
         ticks = _ticks(vmax, xmax, layout, axis_in)
         ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
         if ew_rate is not None:
-            ax.axvline(
-                ew_rate.value, color=style.NATIONAL, linestyle="--", linewidth=1.2, label="England and Wales", gid="ew"
-            )
-            ax.annotate(
-                f"England and Wales {ew_rate}",
-                xy=(ew_rate.value, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 4),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=layout.small_pt,
-                color=style.NATIONAL,
-                gid="label:ew",
-                annotation_clip=False,
-            )
+            _england_and_wales_line(ax, ew_rate, layout)
         if len(me):
             i = int(me.index[0])
             v = float(r.loc[i, "rate_pct"])
@@ -778,35 +745,17 @@ def sensitivity_national(
     def draw(layout: Layout) -> Frame:
         wrap_at = 48 if layout is DESK else 26
         labels = ["\n".join(textwrap.wrap(f"{s} ({p})", wrap_at)) for s, p in zip(rows["Scenario"], rows["Period"])]
-        left = _max_width(labels, layout.small_pt) + 0.25
-        axis_in = layout.width_in - left - 0.3
-        vmax = float(rows[rate].max()) if len(rows) else 10.0
-        xmax = _headroom(vmax, _max_width(printed, layout.small_pt), axis_in)
-        lines = np.array([lab.count("\n") + 1 for lab in labels]) if labels else np.array([1])
-        xlabel, bottom = _xlabel("% of offences closed", layout, axis_in)
-        frame = Frame(
+        return _labelled_bars(
             layout,
-            title,
-            subtitle,
-            source,
-            float(np.maximum(0.34, 0.17 * lines + 0.1).sum()) + 0.1,
-            Margins(left, 0.3, bottom),
-            synthetic=synthetic,
+            (title, subtitle, source, synthetic),
+            labels,
+            rows[rate].to_numpy(dtype=float),
+            [f" {p}" for p in printed],
+            [style.FORCE if i == 0 else style.NATIONAL for i in range(len(rows))],
+            "% of offences closed",
+            row_in=0.34,
+            empty_max=10.0,
         )
-        ax = frame.ax
-        style.style_axes(ax, layout, grid="x")
-        y = np.arange(len(rows))
-        colours = [style.FORCE if i == 0 else style.NATIONAL for i in range(len(rows))]
-        ax.barh(y, rows[rate], color=colours, height=0.6)
-        for yi, v, p in zip(y, rows[rate], printed):
-            ax.text(v, yi, f" {p}", va="center", fontsize=layout.small_pt)
-        ax.set_yticks(y, labels, fontsize=layout.small_pt)
-        ax.invert_yaxis()
-        ticks = _ticks(vmax, xmax, layout, axis_in)
-        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
-        ax.set_xlim(0, xmax)
-        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
-        return frame
 
     alt = (
         "Bar chart of the England and Wales rate under each method: "
@@ -818,6 +767,69 @@ def sensitivity_national(
 
 
 # ------------------------------------------------------------------------------------------- stories
+def _england_and_wales_line(ax, rate: Printed, layout: Layout) -> None:
+    """The England and Wales rate as a dashed reference line, labelled with its printed figure above the axes."""
+    ax.axvline(rate.value, color=style.NATIONAL, linestyle="--", linewidth=1.2, label="England and Wales", gid="ew")
+    ax.annotate(
+        f"England and Wales {rate}",
+        xy=(rate.value, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize=layout.small_pt,
+        color=style.NATIONAL,
+        gid="label:ew",
+        annotation_clip=False,
+    )
+
+
+def _labelled_bars(
+    layout: Layout,
+    heading: tuple[str, str, str, bool],
+    names: list[str],
+    values,
+    texts: list,
+    colours: list[str],
+    axis_label: str,
+    *,
+    row_in: float,
+    empty_max: float = 1.0,
+) -> Frame:
+    """Horizontal bars with their names (already wrapped) on the left and each bar's printed value at its end;
+    heading: title, subtitle, source and whether the data are SYNTHETIC."""
+    title, subtitle, source, synthetic = heading
+    left = _max_width(names, layout.small_pt) + 0.25
+    axis_in = layout.width_in - left - 0.3
+    vmax = float(max(values)) if len(values) else empty_max
+    xmax = _headroom(vmax, _max_width([str(t) for t in texts], layout.small_pt), axis_in)
+    lines = np.array([n.count("\n") + 1 for n in names]) if names else np.array([1])
+    xlabel, bottom = _xlabel(axis_label, layout, axis_in)
+    frame = Frame(
+        layout,
+        title,
+        subtitle,
+        source,
+        float(np.maximum(row_in, 0.17 * lines + 0.1).sum()) + 0.1,
+        Margins(left, 0.3, bottom),
+        synthetic=synthetic,
+    )
+    ax = frame.ax
+    style.style_axes(ax, layout, grid="x")
+    y = np.arange(len(names))
+    ax.barh(y, values, color=colours, height=0.62)
+    for yi, v, text in zip(y, values, texts):
+        ax.text(v, yi, str(text), va="center", ha="left", fontsize=layout.small_pt)
+    ax.set_yticks(y, names, fontsize=layout.small_pt)
+    ax.invert_yaxis()
+    ticks = _ticks(vmax, xmax, layout, axis_in)
+    ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+    ax.set_xlim(0, xmax)
+    ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+    return frame
+
+
 def _bars(
     rows: list[tuple[str, float, Printed, bool]],
     title: str,
@@ -880,20 +892,7 @@ def _bars(
                 color=style.FORCE if r[3] else style.TEXT,
             )
         if ref is not None:
-            ax.axvline(ref.value, color=style.NATIONAL, linestyle="--", linewidth=1.2, gid="ew")
-            ax.annotate(
-                f"England and Wales {ref}",
-                xy=(ref.value, 1.0),
-                xycoords=("data", "axes fraction"),
-                xytext=(0, 4),
-                textcoords="offset points",
-                ha="center",
-                va="bottom",
-                fontsize=layout.small_pt,
-                color=style.NATIONAL,
-                gid="label:ew",
-                annotation_clip=False,
-            )
+            _england_and_wales_line(ax, ref, layout)
         ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
         return frame
 

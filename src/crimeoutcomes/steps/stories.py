@@ -122,7 +122,8 @@ def _audit(spec: stories.Spec, versions: list[story.Story], folder: Path, ds, ct
     if wrong:
         f = wrong[0]
         raise UserError(
-            f"story {spec.id}: {len(wrong)} printed figure(s) the audit does not reproduce, e.g. {f.claim.article}: "
+            f"story {spec.id}: {plural(len(wrong), 'printed figure')} the audit does not reproduce, "
+            f"e.g. {f.claim.article}: "
             f"'{f.claim.claimed.text}' in \"{f.claim.quote}\" is {f.verdict} "
             f"({claims_text.reason(f, tables.release_of(ds.build))})"
         )
