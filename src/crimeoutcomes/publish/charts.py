@@ -921,8 +921,9 @@ def story_version(v, s, table: list[dict], source: str, synthetic: bool) -> Char
     mine = next((p for r, p in zip(table, printed) if r["short"] == v.force.name), None)
     ew = next((p for r, p in zip(table, printed) if r["short"] != v.force.name), None)
     what = "rate" if rate else "figure"
+    story_period = next((r["period"] for r in table if r["short"] == v.force.name), "")
     title = (
-        (f"{v.force.name}: {mine} in {v.now.period.label}" + (f", against {ew} across England and Wales" if ew else ""))
+        (f"{v.force.name}: {mine} in {story_period}" + (f", against {ew} across England and Wales" if ew else ""))
         if mine
         else s.headline
     )
@@ -951,12 +952,12 @@ def story_ranking(spec, period, table: pd.DataFrame, ew, noun: str, source: str,
     title = (
         (
             f"{top} had the {'joint ' if tied else ''}highest {'rate' if rate else 'figure'} of the "
-            f"{of} police forces in {period.label}"
+            f"{of} police forces in {wording.period_name(period)}"
         )
         if len(ranked)
         else "No force can be ranked"
     )
-    subtitle = f"{spec.title}, {period.label}"
+    subtitle = f"{spec.title}, {wording.period_name(period)}"
     data = pd.DataFrame(
         {
             "Force": ranked["Force"],

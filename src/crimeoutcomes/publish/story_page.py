@@ -66,7 +66,7 @@ def version_table(v: stories.Version) -> list[dict]:
             {
                 "area": wording.area_name(p.area, p.result.left_out),
                 "short": "England and Wales" if p.area.is_ew else p.area.name,
-                "period": p.period.label,
+                "period": wording.period_name(p.period),
                 "numerator": p.numerator,
                 "denominator": p.denominator,
                 "rate": p.rate,
@@ -217,7 +217,7 @@ def write_index(
         ),
         html.table(
             shown,
-            caption=f"Every police force, {period.label}: select a force for its version of the story",
+            caption=f"Every police force, {wording.period_name(period)}: select a force for its version of the story",
             sortable=True,
             links={"Force": "_href"},
             table_id="forces",
@@ -231,7 +231,7 @@ def write_index(
         f"<code>config/stories/{html.esc(spec.id)}.yaml</code>.</p>",
     ]
     page = html.page(
-        f"{spec.title}: {period.label}",
+        f"{spec.title}: {wording.period_name(period)}",
         "\n".join(b for b in body if b),
         build,
         sortable=True,

@@ -129,6 +129,12 @@ def spans(quarters: list[tuple[str, int]]) -> list[str]:
     return out
 
 
+def period_name(period) -> str:
+    """A period as a heading or a table names it: 'calendar 2018', 'financial year 2017/18', and any other run of
+    quarters in months ('January to September 2018'), never in the table's quarter codes."""
+    return period.label if period.kind in ("calendar", "financial") else join(spans(list(period.quarters)))
+
+
 def _next_quarter(q: tuple[str, int]) -> tuple[str, int]:
     fy, n = q
     if n < 4:

@@ -15,7 +15,7 @@ from .. import csvfile, dag, paths
 from ..analysis import claims, stories
 from ..data import tables
 from ..errors import UserError
-from ..publish import claims_text, reports, story, story_page, workers
+from ..publish import claims_text, reports, story, story_page, wording, workers
 from ..publish.wording import counted as plural
 
 
@@ -88,7 +88,9 @@ def run(ctx, target) -> dict:
         story_page.write_index(
             spec, folder, ds, period, versions, forces, story_page.style_source(ds), audit.counts().to_dict(), site
         )
-        entries.append({"id": spec.id, "title": spec.title, "period": period.label, "description": spec.description})
+        entries.append(
+            {"id": spec.id, "title": spec.title, "period": wording.period_name(period), "description": spec.description}
+        )
         items += [(str(folder), spec.id, f.name, ctx.keep_notebooks, site) for f in forces]
     story_page.write_stories_index(target.folder, entries, tables.edition_record(ds.build), up)
     workers.run(
