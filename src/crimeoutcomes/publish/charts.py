@@ -183,11 +183,11 @@ def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Char
     if q0 == qn:
         title = f"In {qn}, {last} of offences closed by {force.prose} ended because the victim did not support action"
     else:
-        how = _direction(first, last)
+        how, whose = _direction(first, last), wording.possessive(wording.short_name(force.name, start=True))
         title = (
-            f"{wording.possessive(force.name)} rate {how} at {last}"
+            f"{whose} rate {how} at {last}"
             if how == "was unchanged"
-            else f"{wording.possessive(force.name)} rate {how}, from {first} in {q0} to {last} in {qn}"
+            else f"{whose} rate {how}, from {first} in {q0} to {last} in {qn}"
         )
     caveats = bool(q["flags"].map(len).gt(0).any())
     note = "Hollow markers: quarters whose figures carry a caveat (see the notes)." if caveats else ""
@@ -336,11 +336,11 @@ def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of
     if len(series) >= 2:
         a, b = series.iloc[-2], series.iloc[-1]
         pa, pb = printed[(kind, a["year"], force.name)], printed[(kind, b["year"], force.name)]
-        how = _direction(pa, pb)
+        how, whose = _direction(pa, pb), wording.possessive(wording.short_name(force.name, start=True))
         title = (
-            f"{wording.possessive(force.name)} rate {how} at {pb} in {b['year']}"
+            f"{whose} rate {how} at {pb} in {b['year']}"
             if how == "was unchanged"
-            else f"{wording.possessive(force.name)} rate {how}, from {pa} in {a['year']} to {pb} in {b['year']}"
+            else f"{whose} rate {how}, from {pa} in {a['year']} to {pb} in {b['year']}"
         )
     else:
         last = series.iloc[-1] if len(series) else mine.iloc[-1]
@@ -601,7 +601,7 @@ def offence_groups(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart
 
 
 def possessive_force(force) -> str:
-    return wording.possessive(force.name)
+    return wording.possessive(wording.short_name(force.name))
 
 
 def _group_share(share: float, key: str) -> Printed:
@@ -642,7 +642,9 @@ def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> C
         place = Printed(words.removeprefix("the "), rank, f"rank:{force.name}:{period.label}")
         of = numbers.count(n, key="ranked")
         figures += [place, of]
-        title = f"{force.name} had the {place} rate of the {of} forces in {period.short}"
+        title = (
+            f"{wording.short_name(force.name, start=True)} had the {place} rate of the {of} forces in {period.short}"
+        )
     else:
         mine, title = None, f"{force.name} cannot be ranked in {period.label}"
     subtitle = f"{RATE_MEANS[0].upper()}{RATE_MEANS[1:]}, {period.label}; * marks a figure with a caveat"
@@ -951,7 +953,8 @@ def story_ranking(spec, period, table: pd.DataFrame, ew, noun: str, source: str,
     of = numbers.count(len(ranked), key="ranked")
     title = (
         (
-            f"{top} had the {'joint ' if tied else ''}highest {'rate' if rate else 'figure'} of the "
+            f"{wording.short_name(top, start=True)} had the {'joint ' if tied else ''}highest "
+            f"{'rate' if rate else 'figure'} of the "
             f"{of} police forces in {wording.period_name(period)}"
         )
         if len(ranked)

@@ -32,6 +32,14 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") and not name.endswith("ss") else f"{name}'s"
 
 
+def short_name(name: str, start: bool = False) -> str:
+    """A force's short name as a title uses it, with the article its name takes ("the Metropolitan Police",
+    "Cheshire"); start: at the start of a sentence ("The Metropolitan Police")."""
+    force = forces_mod.BY_NAME.get(name)
+    text = f"the {name}" if force and force.official.startswith("the ") else name
+    return text[:1].upper() + text[1:] if start else text
+
+
 def force_name(name: str) -> str:
     """A force as a sentence names it ("the Metropolitan Police")."""
     force = forces_mod.BY_NAME.get(name)
