@@ -158,6 +158,9 @@ def test_different_releases_are_said(tmp_path):
     s = spec(tmp_path, RATE_SPEC)
     w = story.write(version(s), DS, {"2017/18": "2018 release", "2018/19": "2019 release"})
     assert "the two years come from different releases of the data" in w.markdown()
+    assert "open data tables, 2018 and 2019 releases (Open Government Licence" in w.markdown()
+    one = story.write(version(s), DS, RELEASES).markdown()  # both years from the 2018 release (the build says 2019)
+    assert "open data tables, 2018 release (Open Government Licence" in one
 
 
 @pytest.mark.parametrize("force", [f.name for f in forces_mod.POLICE_FORCES])

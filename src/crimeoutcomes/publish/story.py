@@ -505,9 +505,18 @@ BASIS_WORDS = {
 }
 
 
+def releases_used(v: stories.Version, release_of: dict[str, str]) -> str:
+    """The releases the version's figures come from: '2018 release', '2018 and 2019 releases'."""
+    periods = [p.period for p in (v.now, v.before) if p is not None and p.computable]
+    names = sorted({release_of.get(fy, "") for period in periods for fy in period.financial_years} - {""})
+    if len(names) <= 1 or not all(n.endswith(" release") for n in names):
+        return wording.join(names)
+    return wording.join([n.removesuffix(" release") for n in names]) + " releases"
+
+
 def _notes(w, spec, ds, v, noun_, release_of) -> None:
     meas = spec.measure
-    release = ds.build.get("release") or ds.edition
+    release = releases_used(v, release_of) or ds.build.get("release") or ds.edition
     how = (
         f"The rate is {meas.numerator.label} as a share of {(meas.denominator or m.ALL).label}"
         if meas.is_rate
