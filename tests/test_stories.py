@@ -20,7 +20,7 @@ from crimeoutcomes.data import forces as forces_mod
 from crimeoutcomes.errors import DataError
 from crimeoutcomes.publish import numbers, story
 
-DS = SimpleNamespace(build={"release": "2019 release"}, edition="test")
+DS = SimpleNamespace(build={"release": "2019 release"}, edition="test", release="2019 release")
 RELEASES = {"2017/18": "2018 release", "2018/19": "2018 release"}  # one release: no revisions sentence
 
 

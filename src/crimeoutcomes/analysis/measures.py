@@ -360,6 +360,11 @@ class Dataset:
     def synthetic(self) -> bool:
         return bool(self.build.get("synthetic"))
 
+    @property
+    def release(self) -> str:
+        """The release(s) the edition's files come from, as build.json names them (else the edition's name)."""
+        return self.build.get("release") or self.edition
+
     # ------------------------------------------------------------------ the tidy table (only when needed)
     TIDY_COLUMNS = [
         "force",

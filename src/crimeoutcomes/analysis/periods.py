@@ -33,6 +33,11 @@ def _quarter(index: int) -> tuple[str, int]:
     return fy_label(index // 4), index % 4 + 1
 
 
+def next_quarter(fy: str, q: int) -> tuple[str, int]:
+    """The quarter after ('2018/19', 4) is ('2019/20', 1)."""
+    return _quarter(_index(fy, q) + 1)
+
+
 @dataclass(frozen=True)
 class Period:
     kind: str  # calendar | financial | year ending | quarters

@@ -135,9 +135,6 @@ class Measure:
     def query(self, area: m.Area, period: Period) -> m.Query:
         return m.Query(area, period, self.basis, self.offences, self.numerator, self.denominator)
 
-    def denominator_query(self, area: m.Area, period: Period) -> m.Query:
-        return m.Query(area, period, self.basis, self.offences, self.denominator or m.ALL)
-
     def claim_form(self) -> dict:
         """The measure in the claim form's words (for claims.yaml)."""
         out = {"basis": self.basis, "offences": _scope_form(self.offences), "numerator": _set_form(self.numerator)}

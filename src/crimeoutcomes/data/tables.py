@@ -331,6 +331,11 @@ def release_of(build: dict) -> dict[str, str]:
     return {f["financial_year"]: f.get("release") or f["file"] for f in build.get("files", [])}
 
 
+def releases_for(financial_years, release_of: dict[str, str]) -> list[str]:
+    """The releases the files of these financial years come from (sorted; years the build does not know left out)."""
+    return sorted({release_of.get(fy, "") for fy in financial_years} - {""})
+
+
 def edition_record(build: dict) -> dict:
     """What a page needs of build.json: the edition, its release, its files (so a page never reads build.json)."""
     keep = ("edition", "description", "release", "synthetic", "financial_years", "files")

@@ -21,7 +21,7 @@ import pandas as pd
 from .. import csvfile
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
-from ..data import outcomes
+from ..data import outcomes, tables
 from ..errors import UserError
 from . import numbers, style, wording
 from .numbers import Printed
@@ -355,12 +355,7 @@ def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of
 
         years = list(series["year"].iloc[-2:])
         rel = [
-            sorted(
-                {
-                    release_of.get(fy, "")
-                    for fy in Period.parse(y if kind == "financial" else f"calendar {y}").financial_years
-                }
-            )
+            tables.releases_for(Period.parse(y if kind == "financial" else f"calendar {y}").financial_years, release_of)
             for y in years
         ]
         if rel[0] != rel[1]:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..analysis import claims as cl
 from ..analysis import measures as m
+from ..data import tables
 from . import numbers, wording
 from .numbers import Printed
 
@@ -129,7 +130,7 @@ def release_sentence(f: cl.Finding, release_of: dict[str, str]) -> str:
     """What is known about the release the story used, against this edition's."""
     article = f.registry.articles.get(f.claim.article, {})
     used = article.get("release", "")
-    ours = sorted({release_of.get(fy, "") for fy in f.claim.query.period.financial_years} - {""})
+    ours = tables.releases_for(f.claim.query.period.financial_years, release_of)
     ours_text = wording.join(ours) or "this edition's release"
     if not used:
         return f"The story does not say which release it used; this edition uses the {ours_text}."

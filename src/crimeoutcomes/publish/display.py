@@ -93,13 +93,6 @@ def chart(folder: Path, meta: dict, page_prefix: str = ""):
     )
 
 
-def csv_table(path: Path, caption: str, **kw):
-    """A CSV written by a step, shown as a table for people."""
-    if not Path(path).is_file():
-        raise not_found(path)
-    return table(csvfile.read_csv(path, keep_default_na=False, na_values=[""]), caption, **kw)
-
-
 class ForceReport:
     """The files the reports step wrote for one force: figures.json and the charts beside it."""
 

@@ -57,7 +57,7 @@ def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, sp
     period = stories.resolve_period(spec, ds)
     version = story.write(stories.version(ds, spec, force, period), ds, releases) if period else None
     page = force_page.content(figs, version.caveats if version else [])
-    release = ds.build.get("release") or ds.edition
+    release = ds.release
     saved = [charts.save_chart(c, folder) for c in charts.force_charts(figs, release, ds.synthetic, releases)]
     ledger = [f for t in page["headline"] for r in t["rows"] for f in (r["force"], r["ew"]) if f]
     ledger += [f for n in page["notes"] for f in n["figures"]] + [f for c in saved for f in c.figures]

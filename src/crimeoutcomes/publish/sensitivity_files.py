@@ -169,7 +169,7 @@ def write(result: dict, ds: Dataset, folder: Path) -> None:
     text = {"conclusions": [_with_figures(s, said) for s in sentences], "notes": note_list, "places": PLACES}
     write_text(folder / _name("conclusions"), json.dumps(text, indent=1) + "\n")
     computable = national[national[RATE].notna()]
-    source = style.source_line(ds.build.get("release") or ds.edition, ds.synthetic)
+    source = style.source_line(ds.release, ds.synthetic)
     widest, _ = spread(national)
     saved = charts.save_chart(charts.sensitivity_national(computable, widest, source, ds.synthetic, PLACES), folder)
     write_text(folder / _name("charts"), json.dumps([saved.__dict__], indent=1) + "\n")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ..analysis import measures as m
 from ..analysis import stories
 from ..analysis.periods import Period
+from ..data import tables
 from . import html, numbers, wording
 from .numbers import Printed
 
@@ -142,13 +143,11 @@ def when(period: Period) -> str:
         return str(period.year)
     if period.kind == "financial":
         return f"the year to March {period.year + 1}"
-    (fy0, q0), (fy1, q1) = period.quarters[0], period.quarters[-1]
-    first, _, later0 = wording.MONTHS[q0]
-    _, last, later1 = wording.MONTHS[q1]
-    y0, y1 = int(fy0[:4]) + later0, int(fy1[:4]) + later1
     if period.kind == "year ending":
-        return f"the year to {last} {y1}"
-    return f"{first} to {last} {y1}" if y0 == y1 else f"{first} {y0} to {last} {y1}"
+        fy, q = period.quarters[-1]
+        _, last, later = wording.MONTHS[q]
+        return f"the year to {last} {int(fy[:4]) + later}"
+    return wording.join(wording.spans(list(period.quarters)))
 
 
 def during(period: Period) -> str:
@@ -435,9 +434,9 @@ def _change(w, v, has_rate, count_fig, rate_fig, period_words, release_of, cavea
             f", and the {'highest' if rec == 'high' else 'lowest'} of the "
             f"{w.fig(years, claim)} years the data cover, back to {when(first)}"
         )
-    revisions = {release_of.get(fy, "") for fy in before.period.financial_years} != {
-        release_of.get(fy, "") for fy in now.period.financial_years
-    }
+    revisions = tables.releases_for(before.period.financial_years, release_of) != tables.releases_for(
+        now.period.financial_years, release_of
+    )
     if revisions:
         sentence += (
             " (the two years come from different releases of the data, so revisions may explain part of the change)"
@@ -508,7 +507,7 @@ BASIS_WORDS = {
 def releases_used(v: stories.Version, release_of: dict[str, str]) -> str:
     """The releases the version's figures come from: '2018 release', '2018 and 2019 releases'."""
     periods = [p.period for p in (v.now, v.before) if p is not None and p.computable]
-    names = sorted({release_of.get(fy, "") for period in periods for fy in period.financial_years} - {""})
+    names = tables.releases_for([fy for period in periods for fy in period.financial_years], release_of)
     if len(names) <= 1 or not all(n.endswith(" release") for n in names):
         return wording.join(names)
     return wording.join([n.removesuffix(" release") for n in names]) + " releases"
@@ -516,7 +515,7 @@ def releases_used(v: stories.Version, release_of: dict[str, str]) -> str:
 
 def _notes(w, spec, ds, v, noun_, release_of) -> None:
     meas = spec.measure
-    release = releases_used(v, release_of) or ds.build.get("release") or ds.edition
+    release = releases_used(v, release_of) or ds.release
     how = (
         f"The rate is {meas.numerator.label} as a share of {(meas.denominator or m.ALL).label}"
         if meas.is_rate

@@ -265,8 +265,4 @@ def write_stories_index(folder: Path, entries: list[dict], build: dict, site: st
 
 
 def style_source(ds: m.Dataset) -> str:
-    return style.source_line(ds.build.get("release") or ds.edition, ds.synthetic)
-
-
-def printed_list(items) -> list[Printed]:
-    return [Printed.from_json(i) for i in items]
+    return style.source_line(ds.release, ds.synthetic)

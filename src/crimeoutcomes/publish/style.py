@@ -26,7 +26,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
-from matplotlib.lines import Line2D
 from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 
@@ -313,9 +312,3 @@ def save(fig: Figure, stem: Path, layout: Layout) -> tuple[dict[str, Path], list
     finally:
         plt.close(fig)
     return out, problems
-
-
-def unlabelled(line: Line2D) -> Line2D:
-    """Mark a line (a baseline, a guide) as one text may sit on."""
-    line.set_gid("ignore")
-    return line

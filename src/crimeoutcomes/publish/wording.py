@@ -4,6 +4,7 @@ figure that can be computed) and areas. Plain English for readers; every number 
 from __future__ import annotations
 
 from ..analysis import measures as m
+from ..analysis import periods
 from ..data import derive
 from ..data import forces as forces_mod
 from . import numbers
@@ -120,7 +121,7 @@ def spans(quarters: list[tuple[str, int]]) -> list[str]:
     order = sorted(set(quarters), key=lambda q: (q[0], q[1]))
     runs: list[list[tuple[str, int]]] = []
     for q in order:
-        if runs and _next_quarter(runs[-1][-1]) == q:
+        if runs and periods.next_quarter(*runs[-1][-1]) == q:
             runs[-1].append(q)
         else:
             runs.append([q])
@@ -141,14 +142,6 @@ def period_name(period) -> str:
     """A period as a heading or a table names it: 'calendar 2018', 'financial year 2017/18', and any other run of
     quarters in months ('January to September 2018'), never in the table's quarter codes."""
     return period.label if period.kind in ("calendar", "financial") else join(spans(list(period.quarters)))
-
-
-def _next_quarter(q: tuple[str, int]) -> tuple[str, int]:
-    fy, n = q
-    if n < 4:
-        return fy, n + 1
-    start = int(fy[:4]) + 1
-    return f"{start}/{str(start + 1)[-2:]}", 1
 
 
 def gaps_text(gaps: list[m.Gap]) -> str:

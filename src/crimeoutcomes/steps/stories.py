@@ -113,7 +113,7 @@ def run(ctx, target) -> dict:
 
 def _audit(spec: stories.Spec, versions: list[story.Story], folder: Path, ds, ctx) -> claims.Audit:
     """claims.yaml and its audit; any figure not reproduced fails the step, naming it."""
-    doc = story_page.claims_doc(spec, versions, ds.build.get("release") or ds.edition)
+    doc = story_page.claims_doc(spec, versions, ds.release)
     path = folder / Path(dag.file("stories", "claims", story=spec.id)).name
     story_page.write_claims(doc, path)
     registry = claims.load(path)
