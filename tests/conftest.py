@@ -16,6 +16,15 @@ import pytest
 from crimeoutcomes import paths
 from crimeoutcomes.tools import synthetic, testing
 
+#: the test files with the longest set-up, run first, so that pytest-xdist's workers finish together (`make test`
+#: passes --no-loadscope-reorder, which keeps this order; xdist would otherwise start with the files of most tests)
+LONGEST_FIRST = ("test_site.py", "test_faults_machine.py", "test_steps.py", "test_check_pages.py")
+
+
+def pytest_collection_modifyitems(items) -> None:
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+
 
 @pytest.fixture(autouse=True)
 def project_root(tmp_path_factory, monkeypatch) -> Path:
@@ -85,13 +94,37 @@ def synthetic_context(root: Path, **options):
     return context.create(SYNTHETIC_EDITION, mirror=root / "mirror", **options)
 
 
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """A folder `make(folder)` fills once per test session, also when pytest-xdist runs the session in several
+    workers: the first worker to need it makes it, under a lock, and the others wait for it and read it."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    from filelock import FileLock
+
+    session = tmp_path_factory.getbasetemp().parent  # one per session, shared by its workers
+    folder, made = session / name, session / f"{name}.made"
+    with FileLock(str(session / f"{name}.lock")):
+        if not made.is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # a worker that failed to make it left it half made
+            folder.mkdir()
+            make(folder)
+            made.touch()
+    return folder
+
+
 @pytest.fixture(scope="session")
 def synthetic_built(tmp_path_factory) -> Path:
     """A project root with copied config/, notebooks/ and docs/ and a small SYNTHETIC edition (three forces, two
-    financial years) run through every step. Made once; use `synthetic_root` for a copy a test may change."""
+    financial years) run through every step. Made once per session; use `synthetic_root` for a copy a test may
+    change."""
+    return made_once(tmp_path_factory, "synthetic-root", _build_synthetic_root)
+
+
+def _build_synthetic_root(root: Path) -> None:
     from crimeoutcomes import pipeline
 
-    root = tmp_path_factory.mktemp("synthetic-root")
     shutil.copytree(paths.CHECKOUT / "config", root / "config")
     shutil.copytree(paths.CHECKOUT / "notebooks", root / "notebooks")
     shutil.copytree(paths.CHECKOUT / "docs", root / "docs")  # docs/methods.md is the site's methods page
@@ -116,7 +149,6 @@ def synthetic_built(tmp_path_factory) -> Path:
         assert all(r.ran for r in ran)
     finally:
         os.environ["CRIMEOUTCOMES_ROOT"] = before or ""
-    return root
 
 
 @pytest.fixture

@@ -147,7 +147,7 @@ def test_workers_and_kernels_die_with_a_killed_parent(tmp_path):
         def start():
             global K
             K = ReusableKernel()
-            km = K.get()
+            km, _client = K.get()
             with open({str(pids)!r}, "a") as f:
                 f.write(f"{{os.getpid()}} {{km.provisioner.pid}}\\n")
         def work(x):

@@ -15,6 +15,7 @@ import sys
 import pytest
 
 from crimeoutcomes import dag, paths, pipeline, stamps
+from crimeoutcomes.tools import testing
 from tests.conftest import SYNTHETIC_EDITION as EDITION
 from tests.conftest import SYNTHETIC_FORCES as FORCES
 from tests.conftest import synthetic_context
@@ -145,8 +146,11 @@ def dependent(step_names) -> set[str]:
 
 def test_nothing_runs_when_nothing_changed(root):
     assert stale(root) == {}
+    outputs = [root / "data", root / "reports"]
+    before = testing.snapshot(*outputs)
     ran = pipeline.run(_ctx(root), None)
     assert not any(r.ran for r in ran)
+    assert testing.snapshot(*outputs) == before  # no file written, none touched: sizes and times are the same
 
 
 def _edit(path):

@@ -166,9 +166,3 @@ def written(folder: Path, exclude: Iterable[str] = ()) -> list[str]:
         if p.is_file() and not hidden and not (skip and rel.as_posix().startswith(skip)):
             out.append(rel.as_posix())
     return sorted(out)
-
-
-def touch(path: Path) -> None:
-    """Update a stamp's time without changing its bytes."""
-    if path.exists():
-        os.utime(path)

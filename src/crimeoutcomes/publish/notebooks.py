@@ -65,11 +65,9 @@ def strip_volatile(path: Path) -> None:
     )
 
 
-def execute(
-    name: str, output: Path, parameters: dict | None = None, *, strip: bool = False, kernel_manager=None
-) -> Path:
+def execute(name: str, output: Path, parameters: dict | None = None, *, strip: bool = False, kernel=None) -> Path:
     """Execute notebook `name` with papermill into `output` (atomically), in the notebooks folder.
-    kernel_manager: an already started kernel to run in (papermill hands it to nbclient); None starts one."""
+    kernel: a ReusableKernel to run in (its kernel and its connected client); None starts a kernel for this run."""
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
@@ -85,7 +83,8 @@ def execute(
                 cwd=str(paths.notebooks_dir()),
                 progress_bar=False,
                 log_output=False,
-                **({"km": kernel_manager} if kernel_manager is not None else {}),
+                request_save_on_cell_execute=False,  # written once, at the end (or with the failed cell)
+                **({"engine_name": _reused_kernel_engine(), "kernel": kernel} if kernel is not None else {}),
             )
         except PapermillExecutionError as exc:
             kept = output.with_name(f"{output.name.lstrip('.').split('.ipynb')[0]}.failed.ipynb")
@@ -172,7 +171,7 @@ def render_page(
     executed = target.parent / f".{target.stem}.ipynb.{os.getpid()}.0.part.ipynb"  # a kill leaves it to clean_stale
     try:
         try:
-            execute(nb.name, executed, parameters, kernel_manager=kernel.get() if kernel else None)
+            execute(nb.name, executed, parameters, kernel=kernel)
         except Exception:
             if kernel:
                 kernel.restart()  # never reuse a kernel whose run failed
@@ -194,26 +193,87 @@ def render_page(
 
 
 class ReusableKernel:
-    """One project kernel kept running across many papermill runs (each report worker keeps one: starting a kernel
-    and importing pandas and matplotlib again for every force would double the time). It dies with its worker."""
+    """One project kernel, and one client connected to it, kept across many papermill runs (each page worker keeps
+    one: starting a kernel and importing pandas and matplotlib again for every force would double the time, and
+    connecting a client waits about 0.2 s for the kernel's answer). It dies with its worker."""
 
     def __init__(self):
         self.km = None
+        self.kc = None
 
     def get(self):
+        """The running kernel's manager and a connected client (started, or started again after a failure)."""
         from jupyter_client.manager import KernelManager
 
         if self.km is None or not self.km.is_alive():
+            self.shutdown()
             self.km = KernelManager(kernel_name=KERNEL)
             self.km.start_kernel(cwd=str(paths.notebooks_dir()), preexec_fn=procs.die_with_parent)
-        return self.km
+        if self.kc is None:
+            kc = self.km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=60)
+            except RuntimeError:
+                kc.stop_channels()
+                raise
+            kc.allow_stdin = False
+            self.kc = kc
+        return self.km, self.kc
 
     def restart(self) -> None:
         self.shutdown()
 
     def shutdown(self) -> None:
-        if self.km is not None:
-            try:
+        try:
+            if self.kc is not None:
+                self.kc.stop_channels()
+            if self.km is not None and self.km.has_kernel:
                 self.km.shutdown_kernel(now=True)
-            finally:
-                self.km = None
+        finally:
+            self.km = self.kc = None
+
+
+@functools.cache
+def _reused_kernel_engine() -> str:
+    """A papermill engine (papermill's nbclient engine) that runs a notebook in a ReusableKernel's kernel through its
+    connected client; nbclient would connect a new client for every notebook and leave it open. Registered once per
+    process; returns its name."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.log import logger
+
+    class ReusedKernelEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(
+            cls,
+            nb_man,
+            kernel_name,
+            log_output=False,
+            stdout_file=None,
+            stderr_file=None,
+            start_timeout=60,
+            execution_timeout=None,
+            kernel=None,
+            **kwargs,
+        ):
+            km, kc = kernel.get()
+            for unused in ("input_path", "timeout", "startup_timeout"):
+                kwargs.pop(unused, None)
+            client = PapermillNotebookClient(
+                nb_man,
+                km=km,
+                timeout=execution_timeout,
+                startup_timeout=start_timeout,
+                kernel_name=kernel_name,
+                log=logger,
+                log_output=log_output,
+                stdout_file=stdout_file,
+                stderr_file=stderr_file,
+                **kwargs,
+            )
+            client.kc = kc  # nbclient connects a client only when it has none, and leaves ours open
+            return client.execute()
+
+    papermill_engines.register("crimeoutcomes-reused-kernel", ReusedKernelEngine)
+    return "crimeoutcomes-reused-kernel"

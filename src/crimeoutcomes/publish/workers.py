@@ -43,13 +43,16 @@ def run(
     *,
     jobs: int | None,
     what: str,
+    per_worker: int = 1,
     name: Callable = str,
     log=print,
 ) -> None:
-    """Render every item (in parallel); log one line per item; raise one UserError naming the failures."""
+    """Render every item (in parallel); log one line per item; raise one UserError naming the failures.
+    per_worker: the fewest items worth a worker of their own (a worker costs a few seconds to start: its imports, its
+    data, its kernel), so that a few items render in this process."""
     if not items:
         return
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(items)))
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(items) // max(1, per_worker)))
     failures = []
 
     def done(i: int, item, outcome) -> None:

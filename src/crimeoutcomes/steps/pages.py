@@ -9,10 +9,19 @@ from ..publish import notebooks
 
 def run(ctx, target) -> dict:
     written = []
-    for nb in dag.PAGES:
-        page = notebooks.render_page(
-            nb, {"edition": ctx.name}, target.folder / nb.page, ctx.build_record, keep=ctx.keep_notebooks
-        )
-        ctx.log(f"  page: {paths.relative(page)}")
-        written.append(nb.page)
+    kernel = notebooks.ReusableKernel()  # one kernel for the pages, one after the other (nbval runs each alone)
+    try:
+        for nb in dag.PAGES:
+            page = notebooks.render_page(
+                nb,
+                {"edition": ctx.name},
+                target.folder / nb.page,
+                ctx.build_record,
+                kernel=kernel,
+                keep=ctx.keep_notebooks,
+            )
+            ctx.log(f"  page: {paths.relative(page)}")
+            written.append(nb.page)
+    finally:
+        kernel.shutdown()
     return {"summary": f"{len(written)} pages", "files": written}

@@ -15,6 +15,9 @@ from ..analysis import caveats as caveats_mod
 from ..atomic import replace_dir
 from ..publish import reports, workers
 
+#: a worker starts in about 3 s and a force takes about 1.5 s: fewer than 4 forces a worker render in this process
+PER_WORKER = 4
+
 
 def _force_stamp(forces_dir, force):
     return forces_dir / reports.files_folder(force) / ".stamp.json"
@@ -66,6 +69,7 @@ def run(ctx, target) -> dict:
         (ctx.name, ctx.build_record),
         jobs=ctx.jobs,
         what="force report(s)",
+        per_worker=PER_WORKER,
         name=lambda item: item[0],
         log=ctx.log,
     )

@@ -18,6 +18,9 @@ from ..errors import UserError
 from ..publish import claims_text, reports, story, story_page, wording, workers
 from ..publish.wording import counted as plural
 
+#: a worker starts in about 3 s and a version takes about 0.3 s: fewer than 16 versions a worker render here
+PER_WORKER = 16
+
 
 def _setup(edition: str, build: dict, spec_paths: list[str]) -> dict:
     from ..analysis.measures import Dataset
@@ -100,6 +103,7 @@ def run(ctx, target) -> dict:
         (ctx.name, ctx.build_record, [str(p) for p in spec_paths]),
         jobs=ctx.jobs,
         what="story page(s)",
+        per_worker=PER_WORKER,
         name=lambda i: f"{i[1]}, {i[2]}",
         log=ctx.log,
     )

@@ -5,7 +5,8 @@
   2. prepares a temporary root: config/ and notebooks/ linked from the checkout, the sample edition built from the
      local mirror (offline), and the outputs the committed notebooks read (claims audit, sensitivity, the Cheshire
      and Derbyshire report files, Cheshire's version of the report's story);
-  3. runs pytest on tests/ and nbval on every committed notebook, with CRIMEOUTCOMES_ROOT pointing there;
+  3. runs pytest on tests/ and nbval on every committed notebook, in one parallel run (pytest-xdist), with
+     CRIMEOUTCOMES_ROOT pointing there;
   4. fails if the user's data/ or reports/ changed, and removes the temporary root.
 """
 
@@ -146,31 +147,13 @@ def main(argv: list[str] | None = None) -> int:
     before = snapshot(*user)
     with tempfile.TemporaryDirectory(prefix="crimeoutcomes-test-") as tmp:
         root = prepare_root(Path(tmp))
-        py = sys.executable
-        codes = []
-        if "--nbval-only" not in argv:
-            # in parallel (pytest-xdist), a test file per worker: its module fixtures are made once
-            workers = ["-n", os.environ.get("TEST_WORKERS") or "auto", "--dist", "loadfile"]
-            codes.append(_run([py, "-m", "pytest", "tests", *workers, "-p", "no:cacheprovider"], root))
+        targets = [] if "--nbval-only" in argv else ["tests"]
         if "--unit-only" not in argv:
-            codes.append(
-                _run(
-                    [
-                        py,
-                        "-m",
-                        "pytest",
-                        "--nbval",
-                        "--nbval-kernel-name",
-                        "crime-outcomes",
-                        "--nbval-cell-timeout",
-                        "600",
-                        "-p",
-                        "no:cacheprovider",
-                        "notebooks",
-                    ],
-                    root,
-                )
-            )
+            targets += ["--nbval", "--nbval-kernel-name", "crime-outcomes", "--nbval-cell-timeout", "600", "notebooks"]
+        # one run, in parallel (pytest-xdist): a test file or notebook per worker at a time (its module fixtures are
+        # made once, a notebook's cells run in order in one kernel), the longest first (tests/conftest.py)
+        workers = ["-n", os.environ.get("TEST_WORKERS") or "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
+        code = _run([sys.executable, "-m", "pytest", *workers, "-p", "no:cacheprovider", *targets], root)
     after = snapshot(*user)
     changed = sorted(set(before) ^ set(after) | {p for p in before if p in after and before[p] != after[p]})
     if changed:
@@ -181,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 1
     print(f"the user's data/ and reports/ are unchanged ({len(before):,} files checked)")
-    return max(codes) if codes else 0
+    return code
 
 
 if __name__ == "__main__":
