@@ -223,4 +223,18 @@ def test_the_steps_outputs_in_the_prepared_root(sample_root, raw):
     assert set(conclusions) == {"conclusions", "notes", "places"} and conclusions["places"] == 2
     assert [n["number"] for n in conclusions["notes"]] == [1, 2, 3]
     assert "7,966 offences were closed, 55% of its usual 14,541" in " ".join(n["text"] for n in conclusions["notes"])
-    assert [c["key"] for c in json.loads((sens / "charts.json").read_text())] == ["rate-by-method"]
+    (chart,) = json.loads((sens / "charts.json").read_text())
+    assert chart["key"] == "rate-by-method"
+    # the chart draws the methods compared on one period, calendar 2018, and its title's spread is theirs: the
+    # financial years (another period, 21.19% and 24.10%) are in the table, not beside them
+    drawn = pd.read_csv(sens / chart["files"]["csv"])
+    assert set(drawn["Period"]) == {"calendar 2018"} and len(drawn) == 5
+    shown = drawn[rate].max() - drawn[rate].min()
+    assert (
+        chart["title"]
+        == f"The England and Wales rate for calendar 2018 moves by up to {shown:.2f} points depending on the method"
+    )
+    assert f"{shown:.2f}" == "0.32" and set(national["Period"]) - {"calendar 2018"} == {
+        "financial year 2017/18",
+        "financial year 2018/19",
+    }

@@ -720,12 +720,14 @@ def force_charts(figs: ff.ForceFigures, release: str, synthetic: bool, release_o
 
 # ------------------------------------------------------------------------------------------- sensitivity
 def sensitivity_national(
-    national: pd.DataFrame, spread: Printed | None, source: str, synthetic: bool, places: int = 2
+    national: pd.DataFrame, spread: Printed | None, period: str, source: str, synthetic: bool, places: int = 2
 ) -> Chart:
-    """national: the computable scenario rows (exact rates); spread: the widest move, printed once (the
-    conclusions print the same value)."""
+    """The methods compared on one period, the one whose rate moves most (`period`, as `sensitivity_files.spread`
+    finds it): national holds the computable scenario rows (exact rates) of every period, and the chart draws the
+    rows of that period only, so that the spread its title states is the spread it shows (a financial year is
+    another period: its rates are in the table, not beside calendar years)."""
     rate = "Rate (% of offences closed)"
-    rows = national.reset_index(drop=True)
+    rows = national[national["Period"] == period].reset_index(drop=True)
     data = rows.drop(columns=[c for c in ("Key", "flags") if c in rows]).rename(
         columns={rate: "Rate (% of offences closed, unrounded)"}
     )
@@ -733,15 +735,21 @@ def sensitivity_national(
         numbers.percent(v, places, key=f"sensitivity:{s}:{p}")
         for s, p, v in zip(rows["Scenario"], rows["Period"], rows[rate])
     ]
-    if len(rows) and spread is not None:
-        title = f"The England and Wales rate moves by up to {spread} depending on the method"
+    if len(rows) > 1 and spread is not None:
+        title = f"The England and Wales rate for {period} moves by up to {spread} depending on the method"
+    elif len(rows):
+        title = f"Only one method can be computed for England and Wales in {period}"
     else:
         title = "No period of this edition can be computed for England and Wales"
-    subtitle = f"England and Wales: {RATE_MEANS}, under each choice of method"
+    others = sorted(set(national["Period"]) - {period})
+    named = wording.join(others) if len(others) <= 3 else wording.counted(len(others), "other period")
+    subtitle = f"England and Wales, {period}: {RATE_MEANS}, under each choice of method" + (
+        f"; the table also gives {named}" if others else ""
+    )
 
     def draw(layout: Layout) -> Frame:
         wrap_at = 48 if layout is DESK else 26
-        labels = ["\n".join(textwrap.wrap(f"{s} ({p})", wrap_at)) for s, p in zip(rows["Scenario"], rows["Period"])]
+        labels = ["\n".join(textwrap.wrap(str(s), wrap_at)) for s in rows["Scenario"]]
         return _labelled_bars(
             layout,
             (title, subtitle, source, synthetic),
@@ -749,17 +757,17 @@ def sensitivity_national(
             rows[rate].to_numpy(dtype=float),
             [f" {p}" for p in printed],
             [style.FORCE if i == 0 else style.NATIONAL for i in range(len(rows))],
-            "% of offences closed",
+            f"% of offences closed, {period}" if period else "% of offences closed",
             row_in=0.34,
             empty_max=10.0,
         )
 
     alt = (
-        "Bar chart of the England and Wales rate under each method: "
-        + "; ".join(f"{s}, {p}: {v}" for s, p, v in zip(rows["Scenario"], rows["Period"], printed))
+        f"Bar chart of the England and Wales rate for {period} under each method: "
+        + "; ".join(f"{s}: {v}" for s, v in zip(rows["Scenario"], printed))
         + "."
     )
-    figures = printed + ([spread] if spread is not None else [])
+    figures = printed + ([spread] if spread is not None and len(rows) > 1 else [])
     return Chart("rate-by-method", title, subtitle, alt, title, data, figures, draw, source)
 
 

@@ -170,6 +170,7 @@ def write(result: dict, ds: Dataset, folder: Path) -> None:
     write_text(folder / _name("conclusions"), json.dumps(text, indent=1) + "\n")
     computable = national[national[RATE].notna()]
     source = style.source_line(ds.release, ds.synthetic)
-    widest, _ = spread(national)
-    saved = charts.save_chart(charts.sensitivity_national(computable, widest, source, ds.synthetic, PLACES), folder)
+    widest, period = spread(national)
+    chart = charts.sensitivity_national(computable, widest, period, source, ds.synthetic, PLACES)
+    saved = charts.save_chart(chart, folder)
     write_text(folder / _name("charts"), json.dumps([saved.__dict__], indent=1) + "\n")

@@ -298,9 +298,8 @@ def _full_scale(tmp: Path, show) -> None:
             f"{cold['seconds']:.1f} s = {ratio:.2f}x",
             "<= 1.3x the bare read",
             ratio <= 1.3,
-            f"peak {cold['peak_gb']:.2f} GB; read+clean {cold.get('read and clean')} s, "
-            f"assemble {cold.get('assemble tidy table')} s, tables "
-            f"{cold.get('derive and write tables')} s",
+            f"peak {cold['peak_gb']:.2f} GB; read and clean {cold['read and clean']:.1f} s, "
+            f"assemble and write the tables {cold['assemble and write tables']:.1f} s",
         )
     )
     warm = measure("build-force", FULL, root)
