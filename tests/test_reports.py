@@ -453,3 +453,15 @@ def test_story_words_at_the_printed_precision():
     # periods as a sentence says them
     assert story.when(Period.calendar(2018)) == "2018"
     assert story.when(Period.financial(2018)) == "the year to March 2019"
+
+
+def test_a_chart_line_never_ends_on_a_figure_whose_unit_starts_the_next():
+    """A title wrapped at any width keeps '0.32 points' on one line (the number checker reads each drawn line)."""
+    title = "The England and Wales rate for calendar 2018 moves by up to 0.32 points depending on the method"
+    breaks = set()
+    for tenth in range(25, 80):
+        lines = style.wrap(title, 13.0, tenth / 10, bold=True)
+        assert " ".join(lines) == title
+        assert not any(line.endswith(("2018", "0.32")) for line in lines), lines
+        breaks.add(len(lines))
+    assert len(breaks) >= 3  # the widths tried wrap it in several ways

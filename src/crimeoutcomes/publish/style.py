@@ -111,10 +111,22 @@ def text_width_in(text: str, points: float, bold: bool = False) -> float:
 WRAP_SLACK = 0.97
 
 
+def _units(text: str) -> list[str]:
+    """The words of a text, a number kept with the word after it ("0.32 points", "44 forces"): a line never ends
+    on a figure whose unit starts the next."""
+    out: list[str] = []
+    for word in text.split():
+        if out and out[-1][-1:].isdigit() and " " not in out[-1]:
+            out[-1] = f"{out[-1]} {word}"
+        else:
+            out.append(word)
+    return out
+
+
 def wrap(text: str, points: float, width_in: float, bold: bool = False) -> list[str]:
     """Lines of text that fit the width, each line's width measured with the font (with WRAP_SLACK to spare)."""
     lines: list[str] = []
-    for word in text.split():
+    for word in _units(text):
         if lines and text_width_in(f"{lines[-1]} {word}", points, bold) <= width_in * WRAP_SLACK:
             lines[-1] = f"{lines[-1]} {word}"
         else:
