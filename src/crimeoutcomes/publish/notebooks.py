@@ -242,6 +242,7 @@ def _reused_kernel_engine() -> str:
     from papermill.clientwrap import PapermillNotebookClient
     from papermill.engines import NBClientEngine, papermill_engines
     from papermill.log import logger
+    from papermill.utils import merge_kwargs, remove_args
 
     class ReusedKernelEngine(NBClientEngine):
         @classmethod
@@ -258,20 +259,18 @@ def _reused_kernel_engine() -> str:
             **kwargs,
         ):
             km, kc = kernel.get()
-            for unused in ("input_path", "timeout", "startup_timeout"):
-                kwargs.pop(unused, None)
-            client = PapermillNotebookClient(
-                nb_man,
-                km=km,
-                timeout=execution_timeout,
+            kwargs = remove_args(["input_path"], **kwargs)  # as papermill's own engine passes them on
+            final = merge_kwargs(
+                remove_args(["timeout", "startup_timeout"], **kwargs),
+                timeout=execution_timeout if execution_timeout else kwargs.get("timeout"),
                 startup_timeout=start_timeout,
                 kernel_name=kernel_name,
                 log=logger,
                 log_output=log_output,
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
-                **kwargs,
             )
+            client = PapermillNotebookClient(nb_man, km=km, **final)
             client.kc = kc  # nbclient connects a client only when it has none, and leaves ours open
             return client.execute()
 
