@@ -308,7 +308,7 @@ claims:
         ),
         (
             ("claimed: '36.5%'", "claimed: '36.5%', exclude: [Kent]"),
-            r"claim 'x', field 'exclude': only an England and Wales area leaves forces out",
+            r"claim 'x', field 'exclude': only an England and Wales area, a rank or a comparison with England and Wales leaves forces out",
         ),
     ],
 )

@@ -251,6 +251,11 @@ STEPS: tuple[Step, ...] = (
         outputs=(
             Output("index", "index.html", "every force with its key figures, sortable, and links to every page"),
             Output("methods", "methods.html", "the method: definitions, periods, England and Wales, verdicts"),
+            Output(
+                "measures",
+                "measures.html",
+                "what a story can measure: every offence group, subgroup and code and every outcome type, with counts",
+            ),
             Output("quality", "data/quality.csv", "every cell that is not a plain count (the build's, published)"),
             Output("coverage", "data/coverage.csv", "every force-quarter's coverage (the build's, published)"),
         ),

@@ -8,7 +8,10 @@ A claim is a published figure written in the general form (see docs/claims.md):
     offences: all | {code} | {codes} | {group} | {subgroup}
     numerator: outcome types [18] | all | all_including_unassigned | {all_except: [...]}
     denominator: the same forms, for a rate or share
-    claimed: "5,523" | "82%" | "1 in 24" | "fewer than 10" | "highest since 2015" | "lowest since 2015" | "3 of 44"
+    claimed: "5,523" | "nine" | "82%" | "1 in 24" | "fewer than 10" | "highest since 2015" | "lowest since 2015"
+             | "3 of 44" | "joint ninth highest of 42"
+             statements (see STATEMENTS): "higher than the national rate", "up", "a sharp rise",
+             "rose more than the national rate" (with change_from: the earlier period)
 
 The articles' measure names (closed, vdns_rate, ...) are shorthands for numerator/denominator pairs.
 
@@ -35,8 +38,10 @@ import pandas as pd
 from .. import paths
 from ..data import forces as forces_mod
 from ..errors import DataError
+from ..rounding import half_up
 from ..yamlfile import read_yaml, short, validate
 from . import measures as m
+from . import ranking as ranking_mod
 from .periods import Period
 
 REPRODUCED, REVISED, DIFFERS, NOT_VERIFIABLE, NOT_FROM_DATASET = (
@@ -86,12 +91,19 @@ class Claimed:
     value: float | None = None  # the count, the percentage, N of "1 in N", the bound of "fewer than", the rank
     decimals: int = 0
     since: int | None = None  # record: the first year compared
-    lowest: bool = False  # record: "lowest since"
+    lowest: bool = False  # record: "lowest since"; rank: counted from the lowest
     of: int | None = None  # rank: of how many
+    joint: bool = False  # rank: "joint ninth highest"
+    relation: int = 0  # statement: 1 higher / up / more, -1 lower / down / less, 0 the same
+    sharp: bool = False  # statement "a sharp rise": the change is at least the claim's threshold
+    rising: bool = True  # statement "rose more than": the direction of both changes
 
     @classmethod
     def parse(cls, text, kind: str = "value") -> Claimed:
         t = " ".join(str(text).split())
+        statement = _statement(t)
+        if statement is not None:
+            return statement
         if kind == "external":
             return cls(t, "text")
         if kind == "coverage":
@@ -106,6 +118,15 @@ class Claimed:
         m_rank = re.fullmatch(r"(?i)(?:rank(?:ed)? )?(\d+) of (\d+)", t)
         if m_rank and int(m_rank.group(1)) <= int(m_rank.group(2)):
             return cls(t, "rank", float(m_rank.group(1)), of=int(m_rank.group(2)))
+        m_place = re.fullmatch(rf"(?i)(joint )?(?:({ORDINALS}) )?(highest|lowest) of ([\d,]+)", t)
+        if m_place:
+            joint, nth, side, of = m_place.groups()
+            n, of_n = ordinal_value(nth) if nth else 1, int(of.replace(",", ""))
+            if n > of_n:
+                raise ValueError(f"rank {t!r} counts past the {of_n} forces ranked")
+            return cls(t, "rank", float(n), of=of_n, lowest=side.lower() == "lowest", joint=bool(joint))
+        if t.lower() in COUNT_WORDS:
+            return cls(t, "count", float(COUNT_WORDS.index(t.lower())))
         m_below = re.fullmatch(r"(?i)(?:fewer|less) than (\d[\d,]*)", t)
         if m_below:
             return cls(t, "below", float(m_below.group(1).replace(",", "")))
@@ -131,6 +152,10 @@ class Claimed:
     @property
     def is_rate(self) -> bool:
         return self.unit in ("percent", "one_in")
+
+    @property
+    def is_statement(self) -> bool:
+        return self.unit in STATEMENTS
 
     @property
     def as_percent(self) -> float | None:
@@ -176,6 +201,49 @@ class Claimed:
         return None
 
 
+#: statements a story makes, judged at the printed precision (`precision`: decimals) and true or false:
+#: versus       "higher than / lower than / the same as the national rate": the area against England and Wales
+#:              (the claim's `exclude` applied to it), same measure and period;
+#: direction    "up / down / unchanged": the period against `change_from`;
+#: size         "a sharp / modest rise / fall": the change in printed points (or per cent of a count) against the
+#:              claim's `sharp` threshold, and its direction;
+#: change       "rose / fell more than / less than / as much as the national rate": the area's change against
+#:              England and Wales's over the same periods, in printed points (both in the direction said).
+STATEMENTS = ("versus", "direction", "size", "change")
+COUNT_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+ORDINALS = r"\d+(?:st|nd|rd|th)|" + "|".join(ORDINAL_WORDS)
+_RELATION = {"higher": 1, "up": 1, "more": 1, "lower": -1, "down": -1, "less": -1}
+
+
+def ordinal_value(text: str) -> int:
+    """'ninth' -> 9, '15th' -> 15."""
+    t = text.lower()
+    return ORDINAL_WORDS.index(t) + 1 if t in ORDINAL_WORDS else int(re.match(r"\d+", t).group(0))
+
+
+def _statement(t: str) -> Claimed | None:
+    """A statement in the vocabulary of STATEMENTS, or None."""
+    low = t.lower()
+    if found := re.fullmatch(
+        r"(higher than|lower than|the same as) (?:the national (?:rate|figure|share)|england and wales)", low
+    ):
+        return Claimed(t, "versus", relation=_RELATION.get(found.group(1).split()[0], 0))
+    if low in ("up", "down", "unchanged"):
+        return Claimed(t, "direction", relation=_RELATION.get(low, 0))
+    if found := re.fullmatch(r"an? (sharp|modest) (rise|fall)", low):
+        return Claimed(t, "size", relation=1 if found.group(2) == "rise" else -1, sharp=found.group(1) == "sharp")
+    if found := re.fullmatch(r"(rose|fell) (more than|less than|as much as) the national (?:rate|figure)", low):
+        how = found.group(2)
+        return Claimed(
+            t,
+            "change",
+            relation=0 if how == "as much as" else _RELATION[how.split()[0]],
+            rising=found.group(1) == "rose",
+        )
+    return None
+
+
 @dataclass(frozen=True)
 class Claim:
     id: str
@@ -191,6 +259,11 @@ class Claim:
     note: str = ""
     reading: str = ""  # how the figure is read where that is approximate, or a coincidence worth knowing
     min_denominator: int = 0  # rank: forces with a smaller denominator are not ranked
+    change_from: Period | None = None  # a change: the earlier period
+    precision: int | None = None  # statements and ranks: the decimals the figures are printed with
+    sharp: float | None = None  # size: the smallest change called sharp (points, or per cent of a count)
+    ranked: ranking_mod.Field | None = None  # rank: which forces are ranked, and how
+    exclude: tuple[str, ...] = ()  # statements and ranks: the forces England and Wales and the ranking leave out
 
 
 @dataclass
@@ -297,6 +370,30 @@ SCHEMA = {
                     "reading": _TEXT,
                     "measure": {"enum": list(MEASURES)},
                     "min_denominator": {"type": "integer", "minimum": 0},
+                    "change_from": {
+                        "description": "a change: the earlier period, in the same forms as period",
+                        "type": ["string", "integer"],
+                    },
+                    "precision": {
+                        "description": "statements and ranks: the decimals the figures are printed with",
+                        "type": "integer",
+                        "minimum": 0,
+                        "maximum": 3,
+                    },
+                    "sharp": {
+                        "description": "a size statement: the smallest change called sharp (points, or per cent)",
+                        "type": "number",
+                        "minimum": 0,
+                        "maximum": 1000,
+                    },
+                    "among": {
+                        "description": "a rank: the forces ranked",
+                        "enum": [ranking_mod.TERRITORIAL, ranking_mod.ALL_POLICE],
+                    },
+                    "comparable_only": {
+                        "description": "a rank: leave out forces whose outcomes are incomplete (docs/methods.md)",
+                        "type": "boolean",
+                    },
                 },
             },
         },
@@ -338,8 +435,11 @@ def load(path: Path | str) -> Registry:
     return Registry(path, articles, claims, tolerance)
 
 
-def _query(entry: dict, where: _Where, defaults: dict) -> tuple[m.Area, Period, str, m.OffenceScope]:
-    """The area, period, basis and offences a claim names (checked)."""
+def _query(
+    entry: dict, where: _Where, defaults: dict, compares: bool = False
+) -> tuple[m.Area, Period, str, m.OffenceScope]:
+    """The area, period, basis and offences a claim names (checked). compares: the claim compares the area with
+    England and Wales or ranks it, so its exclude names the forces they leave out."""
     for key in ("area", "period"):
         if entry.get(key) in (None, "", []):
             raise where.error(key, "missing (required for a figure from this dataset)")
@@ -347,10 +447,16 @@ def _query(entry: dict, where: _Where, defaults: dict) -> tuple[m.Area, Period, 
     exclude = [exclude] if isinstance(exclude, str) else exclude
     try:
         area = m.Area.of(entry["area"], exclude=exclude)
+        if compares:
+            m.Area.of(m.EW, exclude=exclude)
     except DataError as exc:
         raise where.error("area" if "exclude" not in entry else "area/exclude", str(exc)) from None
-    if entry.get("exclude") and area.name != m.EW:
-        raise where.error("exclude", "only an England and Wales area leaves forces out; remove exclude")
+    if entry.get("exclude") and area.name != m.EW and not compares:
+        raise where.error(
+            "exclude",
+            "only an England and Wales area, a rank or a comparison with England and Wales leaves forces out; "
+            "remove exclude",
+        )
     try:
         period = Period.parse(entry["period"])
     except ValueError as exc:
@@ -402,7 +508,9 @@ def _claim(entry: dict, where: _Where, defaults: dict, path: Path) -> Claim:
             source_name=entry["source_name"],
             **common,
         )
-    area, period, basis, offences = _query(entry, where, defaults)
+    claimed_early = _claimed(entry, where, "value") if measure not in ("coverage_gap",) else None
+    compares = claimed_early is not None and claimed_early.unit in ("rank", "versus", "change")
+    area, period, basis, offences = _query(entry, where, defaults, compares)
     if measure == "coverage_gap":
         query = m.Query(area, period, basis, offences)
         return Claim(
@@ -411,7 +519,7 @@ def _claim(entry: dict, where: _Where, defaults: dict, path: Path) -> Claim:
     numerator, denominator = _outcomes(entry, where)
     kind = "record" if measure in RECORD_MEASURES else "value"
     claimed = _claimed(entry, where, kind)
-    if claimed.unit in ("record", "rank"):
+    if claimed.unit in ("record", "rank") or claimed.is_statement:
         kind = claimed.unit
     elif claimed.is_rate and denominator is None:
         raise where.error(
@@ -426,7 +534,51 @@ def _claim(entry: dict, where: _Where, defaults: dict, path: Path) -> Claim:
             "as printed (e.g. '43%') or remove the denominator",
         )
     query = m.Query(area, period, basis, offences, numerator, denominator)
-    return Claim(kind=kind, claimed=claimed, measure=measure, query=query, **common)
+    extra = _statement_fields(entry, where, claimed, area, period, defaults)
+    return Claim(kind=kind, claimed=claimed, measure=measure, query=query, **common, **extra)
+
+
+def _statement_fields(entry: dict, where: _Where, claimed: Claimed, area: m.Area, period: Period, defaults) -> dict:
+    """change_from, precision, sharp and the ranking of a statement or a rank (checked)."""
+    out: dict = {}
+    exclude = entry.get("exclude", defaults.get("exclude", [])) or []
+    exclude = [exclude] if isinstance(exclude, str) else exclude
+    if claimed.unit in ("rank", "versus", "change"):
+        out["exclude"] = tuple(forces_mod.resolve(e, police_only=True).name for e in exclude)
+    if "change_from" in entry:
+        try:
+            out["change_from"] = Period.parse(entry["change_from"])
+        except ValueError as exc:
+            raise where.error("change_from", str(exc)) from None
+        if out["change_from"].first >= period.first:
+            raise where.error("change_from", f"{out['change_from'].label} must come before {period.label}")
+        if claimed.unit not in ("direction", "size", "change"):
+            raise where.error("change_from", f"{claimed.text!r} is not a change: remove change_from")
+    elif claimed.unit in ("direction", "size", "change"):
+        raise where.error("change_from", f"{claimed.text!r} is a change: say the earlier period in change_from")
+    if claimed.is_statement or "precision" in entry:
+        out["precision"] = entry.get("precision", 1 if claimed.unit != "count" else 0)
+    if claimed.unit == "size":
+        if "sharp" not in entry:
+            raise where.error("sharp", f"{claimed.text!r} needs the threshold it is judged by (sharp: 5)")
+        out["sharp"] = float(entry["sharp"])
+    elif "sharp" in entry:
+        raise where.error("sharp", "only a statement such as 'a sharp rise' takes a threshold; remove sharp")
+    if claimed.unit in ("versus", "change") and area.is_ew:
+        raise where.error("area", f"{claimed.text!r} compares an area with England and Wales: name a force")
+    if claimed.unit == "rank":
+        out["ranked"] = ranking_mod.Field(
+            among=entry.get("among", ranking_mod.ALL_POLICE),
+            exclude=out["exclude"],
+            comparable_only=bool(entry.get("comparable_only", False)),
+            min_denominator=int(entry.get("min_denominator", 0)),
+            precision=entry.get("precision"),
+        )
+    else:
+        for key in ("among", "comparable_only"):
+            if key in entry:
+                raise where.error(key, f"only a rank takes {key}; remove it")
+    return out
 
 
 def _claimed(entry: dict, where: _Where, kind: str) -> Claimed:
@@ -489,6 +641,9 @@ class Finding:
     higher: list[int] = field(default_factory=list)  # record: years as high (low) or higher (lower)
     not_computable: list[int] = field(default_factory=list)  # record: years between that cannot be computed
     of: int | None = None  # rank: forces ranked
+    tied: bool = False  # rank: another force's figure prints the same
+    place: tuple[str, int] | None = None  # rank: ("highest", 9) - the rank from the nearer end
+    values: dict[str, float | int | None] = field(default_factory=dict)  # statements: the exact values compared
     edition_needed: str | None = None  # an edition (real data) that holds every year the claim needs
     years_needed: list[str] = field(default_factory=list)
     problem: str = ""  # a claim that names offences the edition does not have
@@ -594,6 +749,8 @@ def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_
         return _record_claim(claim, reg, ds, manifest)
     if claim.kind == "rank":
         return _rank_claim(claim, reg, ds, manifest)
+    if claim.claimed.is_statement:
+        return _statement_claim(claim, reg, ds, manifest)
     q = claim.query
     result = ds.evaluate(q)
     found = Finding(claim, reg, NOT_VERIFIABLE, caveats=result.caveats, left_out=result.left_out)
@@ -659,28 +816,78 @@ def _record_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest) -> Findi
 
 
 def _rank_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest) -> Finding:
-    """A rank among the police forces by the claim's measure (1 = highest); forces whose figure cannot be computed,
-    or whose denominator is under the claim's min_denominator, are not ranked."""
+    """A rank among the police forces by the claim's measure (1 = highest), ranked as the claim says (`ranked`:
+    which forces, at what precision; analysis/ranking.py): forces whose figure cannot be computed, or whose
+    denominator is under the claim's min_denominator, are not ranked."""
     q = claim.query
     found = Finding(claim, reg, NOT_VERIFIABLE)
-    mine = None
-    values = {}
-    for f in forces_mod.POLICE_FORCES:
-        r = ds.evaluate(m.Query(m.Area.of(f.name), q.period, q.basis, q.offences, q.numerator, q.denominator))
-        small = r.denominator is not None and r.denominator < claim.min_denominator
-        v = _value(r) if r.computable and not small else None
-        if v is not None:
-            values[f.name] = v
-        if f.name == q.area.name:
-            mine, found.caveats, found.missing = v, r.caveats, r.missing
-    if mine is None:
+    field_ = claim.ranked or ranking_mod.Field(
+        among=ranking_mod.ALL_POLICE, comparable_only=False, min_denominator=claim.min_denominator, precision=None
+    )
+    result = ds.evaluate(q)
+    found.caveats, found.missing = result.caveats, result.missing
+    place = ranking_mod.rank(ds, q, field_).of(q.area.name)
+    if place is None or place.rank is None:
         found.edition_needed, found.years_needed = _needed(claim, manifest, ds)
         return found
-    rank = 1 + sum(1 for v in values.values() if v > mine)
-    found.computed, found.of = rank, len(values)
-    exact = rank == claim.claimed.value and len(values) == claim.claimed.of
-    near = abs(rank - claim.claimed.value) <= 1 and len(values) == claim.claimed.of
+    ranked = ranking_mod.rank(ds, q, field_).ranked
+    found.computed, found.of, found.tied, found.place = place.rank, ranked, place.tied, place.side
+    c = claim.claimed
+    if c.joint or c.lowest or re.search(r"(?i)highest|lowest", c.text):  # said from an end, in words
+        said = ("lowest" if c.lowest else "highest", int(c.value))
+        exact = said == place.side and c.joint == place.tied and c.of == ranked
+        found.verdict = REPRODUCED if exact else DIFFERS
+        return found
+    exact = place.rank == c.value and ranked == c.of
+    near = abs(place.rank - c.value) <= 1 and ranked == c.of
     found.verdict = REPRODUCED if exact else (REVISED if near else DIFFERS)
+    return found
+
+
+def _printed(value: float | int, precision: int | None):
+    return value if precision is None else half_up(value, precision)
+
+
+def _statement_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest) -> Finding:
+    """A statement (STATEMENTS), judged on the figures at the printed precision: reproduced when true, differs when
+    not, not verifiable when a figure it needs cannot be computed."""
+    q, c = claim.query, claim.claimed
+    found = Finding(claim, reg, NOT_VERIFIABLE)
+    ew = m.Area.of(m.EW, exclude=claim.exclude)
+    needed = {"now": q}
+    if c.unit in ("versus", "change"):
+        needed["ew"] = m.Query(ew, q.period, q.basis, q.offences, q.numerator, q.denominator)
+    if c.unit in ("direction", "size", "change"):
+        needed["before"] = q.with_period(claim.change_from)
+    if c.unit == "change":
+        needed["ew_before"] = needed["ew"].with_period(claim.change_from)
+    results = {k: ds.evaluate(v) for k, v in needed.items()}
+    found.caveats = list(dict.fromkeys(f for r in results.values() for f in r.caveats))
+    found.values = {k: ranking_mod.value(r) for k, r in results.items()}
+    if any(v is None for v in found.values.values()):
+        found.missing = [g for r in results.values() for g in r.missing]
+        found.edition_needed, found.years_needed = _needed(claim, manifest, ds)
+        return found
+    p = {k: _printed(v, claim.precision) for k, v in found.values.items()}
+    sign = lambda d: (d > 0) - (d < 0)  # noqa: E731
+    if c.unit == "versus":
+        true = sign(p["now"] - p["ew"]) == c.relation
+    elif c.unit == "direction":
+        true = sign(p["now"] - p["before"]) == c.relation
+    elif c.unit == "size":
+        change = p["now"] - p["before"]
+        if q.denominator is None:  # a count: the change in per cent of the earlier count
+            change = (
+                (found.values["now"] - found.values["before"]) / abs(found.values["before"]) * 100
+                if (found.values["before"])
+                else float("inf")
+            )
+        true = sign(change) == c.relation and (abs(change) >= claim.sharp) == c.sharp
+    else:  # change: both moved the way said, and the area's change against England and Wales's
+        mine, theirs = p["now"] - p["before"], p["ew"] - p["ew_before"]
+        way = 1 if c.rising else -1
+        true = sign(mine) == way and sign(theirs) == way and sign(abs(mine) - abs(theirs)) == c.relation
+    found.verdict = REPRODUCED if true else DIFFERS
     return found
 
 

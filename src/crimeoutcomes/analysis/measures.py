@@ -402,7 +402,8 @@ class Dataset:
         }
 
     def check_offences(self, scope: OffenceScope) -> str | None:
-        """None if the scope names offences the edition has, else the problem (with close matches)."""
+        """None if the scope names offences the edition has, else the problem, with the nearest valid names (close
+        spellings, then names that share a word)."""
         import difflib
 
         if scope.kind == "all":
@@ -412,10 +413,15 @@ class Dataset:
         for v in scope.values:
             if v in known or v.lower() in folded:
                 continue
-            close = difflib.get_close_matches(v, known, n=4, cutoff=0.6)
+            close = difflib.get_close_matches(v.lower(), list(folded), n=5, cutoff=0.5)
+            words = {w for w in v.lower().split() if len(w) > 2}
+            close += [k for k in folded if words & set(k.split())]
+            nearest = [folded[c] for c in dict.fromkeys(close)][:5]
             what = "offence code" if scope.kind == "codes" else f"offence {scope.kind}"
-            return f"{what} {v!r} is not in the {self.edition} edition" + (
-                f"; close matches: {', '.join(close)}" if close else ""
+            return (
+                f"{what} {v!r} is not in the data"
+                + (f"; the nearest: {', '.join(nearest)}" if nearest else "")
+                + " (the list of measures names every one)"
             )
         return None
 

@@ -14,15 +14,20 @@ and may refine the wording and the rules with optional keys (see SCHEMA).
 
 from __future__ import annotations
 
+import math
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
+from ..data import derive
 from ..data import forces as forces_mod
 from ..errors import DataError
+from ..rounding import half_up
 from ..yamlfile import read_yaml, validate
 from . import measures as m
+from . import quality, ranking
 from .periods import Period
 
 LATEST = {"latest financial year": "financial", "latest calendar year": "calendar"}
@@ -48,7 +53,11 @@ SCHEMA = {
         },
         "period": {"type": "string", "maxLength": 60},
         "description": {"type": "string", "maxLength": 2000},
-        "noun": {"description": "what the measure counts, in the plural: 'residential burglaries'", **_TEXT},
+        "noun": {
+            "description": "what the measure's denominator counts, in the plural: 'residential burglaries', "
+            "'offences with a suspect identified' (needed when the denominator is not every outcome)",
+            **_TEXT,
+        },
         "phrases": {
             "type": "object",
             "additionalProperties": False,
@@ -57,9 +66,14 @@ SCHEMA = {
                     "description": "what the numerator's offences did: 'were closed with no suspect identified'",
                     **_TEXT,
                 },
+                "short": {
+                    "description": "the same in at most five words, for the headline: 'closed with no suspect'",
+                    **_TEXT,
+                },
                 "headline": {
-                    "description": "a headline with placeholders, e.g. '{rate} of {noun} {verb} by {place} {period} "
-                    "{numerator}' ({period} comes with its preposition: 'in 2018', 'from January to September 2018')",
+                    "description": "a headline of at most 14 words with placeholders: {place} (the force's short "
+                    "name), {rate} (or {numerator_count} and {denominator_count}), {noun}, {short}, {period} "
+                    "('2018', 'the year to March 2019') or {in_period} ('in 2018', 'from January to September 2018')",
                     **_TEXT,
                 },
             },
@@ -71,15 +85,25 @@ SCHEMA = {
                 "sharp": {
                     "type": "number",
                     "minimum": 0,
+                    "maximum": 100,
                     "description": "a change of at least this many "
                     "percentage points (or per cent, for a count) is sharp",
                 },
-                "min_denominator": {"type": "integer", "minimum": 1, "description": "no rate on fewer"},
-                "small": {"type": "integer", "minimum": 1, "description": "counts under this are 'fewer than'"},
+                "min_denominator": {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": 1_000_000,
+                    "description": "no rate (and no rank) on fewer offences: the counts are given instead",
+                },
             },
         },
         "compare": {"enum": ["previous", "none"]},
         "exclude": {"type": "array", "maxItems": 50, "items": {"type": "string", "maxLength": 100}},
+        "rank_among": {
+            "description": "the forces a version is ranked among: the 43 territorial forces (the default) or every "
+            "police force, British Transport Police included",
+            "enum": ["territorial forces", "police forces"],
+        },
         "also": {
             "type": "array",
             "maxItems": 5,
@@ -88,7 +112,7 @@ SCHEMA = {
                 "additionalProperties": False,
                 "required": ["id", "numerator", "denominator", "phrase"],
                 "properties": {
-                    "id": {"type": "string", "pattern": r"^[a-z0-9-]+$"},
+                    "id": {"type": "string", "pattern": r"^[a-z0-9-]+$", "maxLength": 60},
                     "numerator": _OUTCOMES,
                     "denominator": _OUTCOMES,
                     "phrase": _TEXT,
@@ -99,17 +123,18 @@ SCHEMA = {
             "type": "array",
             "maxItems": 20,
             "items": _TEXT,
-            "description": "sentences with placeholders ({place}, {period}, {numerator_count}, {denominator_count}, "
-            "{rate}, {ew_rate}, ...) that replace the default body (the change and the record); every figure is "
-            "audited, and a sentence whose figure the data cannot give is left out",
+            "description": "sentences with placeholders ({place}, {period}, {in_period}, {numerator_count}, "
+            "{denominator_count}, {rate}, {ew_rate}, ...) that replace the default body (the change and the record); "
+            "every figure is audited, and a sentence whose figure the data cannot give is left out",
         },
     },
 }
-DEFAULT_THRESHOLDS = {"sharp": 5.0, "min_denominator": 50, "small": 10}
+DEFAULT_THRESHOLDS = {"sharp": 5.0, "min_denominator": 50}
 #: the placeholders a template sentence may use (publish/story.py fills them, each figure with its claim)
 PLACEHOLDERS = (
     "place",
     "period",
+    "in_period",
     "noun",
     "numerator",
     "numerator_count",
@@ -118,6 +143,26 @@ PLACEHOLDERS = (
     "ew_numerator_count",
     "ew_denominator_count",
     "ew_rate",
+)
+#: the placeholders a headline may use
+HEADLINE_PLACEHOLDERS = (
+    "place",
+    "period",
+    "in_period",
+    "noun",
+    "short",
+    "rate",
+    "numerator_count",
+    "denominator_count",
+)
+#: words that make a figure or a statement: a spec's own text may not print them, because the audit could not
+#: check them (the story's figures and statements come from the data, each with its claim)
+_FIGURE_WORDS = re.compile(
+    r"\d|\b(?:none|one|two|three|four|five|six|seven|eight|nine|ten|twice|half|halved|double|doubled|third|"
+    r"quarter|first|second|fourth|fifth|sixth|seventh|eighth|ninth|tenth|higher|lower|highest|lowest|"
+    r"(?:rise|rises|rose|risen|fall|falls|fell|fallen) (?:by|from|to|of|in|since)|increase[sd]?|decrease[sd]?|"
+    r"record|more than|less than|fewer than|up from|down from|per ?cent|percent)\b|%",
+    re.IGNORECASE,
 )
 
 
@@ -166,6 +211,19 @@ class Spec:
     also: tuple[Also, ...] = ()
     template: tuple[str, ...] = ()
     description: str = ""
+    rank_among: str = ranking.TERRITORIAL
+
+    @property
+    def field(self) -> ranking.Field:
+        """Which forces a version is ranked among, and at what precision (a rate as printed, to one decimal)."""
+        rate = self.measure.is_rate
+        return ranking.Field(
+            among=self.rank_among,
+            exclude=self.exclude,
+            comparable_only=True,
+            min_denominator=int(self.thresholds["min_denominator"]) if rate else 0,
+            precision=1 if rate else 0,
+        )
 
 
 def _scope_form(scope: m.OffenceScope):
@@ -194,54 +252,151 @@ def load(path: Path | str) -> Spec:
     doc = read_yaml(path, "story spec", DataError)
     validate(doc, SCHEMA, paths.relative(path), DataError)
     where = paths.relative(path)
+
+    def refuse(field_name: str, problem: str) -> DataError:
+        return DataError(f"{where}: {field_name}: {problem}")
+
     meas = doc["measure"]
     try:
         numerator = m.OutcomeSet.parse(meas["numerator"])
         denominator = m.OutcomeSet.parse(meas["denominator"]) if meas.get("denominator") is not None else None
         offences = m.OffenceScope.parse(meas.get("offences", "all"))
     except ValueError as exc:
-        raise DataError(f"{where}: measure: {exc}") from None
+        raise refuse("measure", str(exc)) from None
+    basis = meas.get("basis", "closed")
+    if denominator is not None:
+        _within(numerator, denominator, basis, refuse, "measure")
+        if not _whole(denominator, basis) and not doc.get("noun"):
+            raise refuse(
+                "noun",
+                f"the denominator ({denominator.label}) is not every offence {_VERB[basis]}, so the story must say "
+                "what it counts: give noun (for example 'offences with a suspect identified')",
+            )
     period = " ".join(doc["period"].lower().split())
     if period not in LATEST:
         try:
             Period.parse(period)
         except ValueError as exc:
-            raise DataError(
-                f"{where}: period: {exc} (or write 'latest financial year' or 'latest calendar year')"
-            ) from None
-    exclude = tuple(forces_mod.resolve(f, police_only=True).name for f in doc.get("exclude", []))
-    also = []
-    for a in doc.get("also", []):
+            raise refuse("period", f"{exc} (or write 'latest financial year' or 'latest calendar year')") from None
+    exclude = []
+    for name in doc.get("exclude", []):
         try:
-            also.append(
-                Also(a["id"], m.OutcomeSet.parse(a["numerator"]), m.OutcomeSet.parse(a["denominator"]), a["phrase"])
-            )
+            exclude.append(forces_mod.resolve(name, police_only=True).name)
+        except DataError as exc:
+            raise refuse("exclude", str(exc)) from None
+    also, seen = [], set()
+    for a in doc.get("also", []):
+        if a["id"] in seen:
+            raise refuse("also", f"two entries have the id {a['id']!r}: every id must be unique")
+        seen.add(a["id"])
+        try:
+            sub = (m.OutcomeSet.parse(a["numerator"]), m.OutcomeSet.parse(a["denominator"]))
         except ValueError as exc:
-            raise DataError(f"{where}: also, {a['id']!r}: {exc}") from None
-    for sentence in doc.get("template") or ():
-        unknown = sorted(set(re.findall(r"{(\w*)}", sentence)) - set(PLACEHOLDERS))
-        if unknown or sentence.count("{") != sentence.count("}"):
-            raise DataError(
-                f"{where}: template: {sentence[:60]!r} uses {', '.join(map(repr, unknown)) or 'an unmatched brace'}; "
-                f"the placeholders are {', '.join('{' + p + '}' for p in PLACEHOLDERS)}"
+            raise refuse(f"also, {a['id']!r}", str(exc)) from None
+        if sub[1].codes != numerator.codes:
+            raise refuse(
+                f"also, {a['id']!r}",
+                f"its denominator ({sub[1].label}) must be the measure's numerator ({numerator.label}): the sentence "
+                "says 'in N of those offences'",
             )
+        _within(sub[0], sub[1], basis, refuse, f"also, {a['id']!r}")
+        also.append(Also(a["id"], *sub, a["phrase"]))
+    for name, text in _texts(doc):
+        found = _FIGURE_WORDS.search(_unplaced(text))
+        if found:
+            raise refuse(
+                name,
+                f"{found.group(0)!r} in {_clip(text)!r} reads as a figure or a statement the audit cannot check: the "
+                "story's figures and comparisons come from the data; write it in words without it, or use a "
+                "placeholder",
+            )
+        if any(ord(ch) < 32 for ch in text):
+            raise refuse(name, f"{_clip(text)!r} has a line break or a control character: write it on one line")
+    for sentence in doc.get("template") or ():
+        _placeholders(sentence, PLACEHOLDERS, refuse, "template")
+    if (doc.get("phrases") or {}).get("headline"):
+        _placeholders(doc["phrases"]["headline"], HEADLINE_PLACEHOLDERS, refuse, "phrases.headline")
+    thresholds = {**DEFAULT_THRESHOLDS, **(doc.get("thresholds") or {})}
+    if not math.isfinite(float(thresholds["sharp"])):
+        raise refuse("thresholds.sharp", f"{thresholds['sharp']!r} is not a number of points: write 5 (the default)")
     if path.stem != doc["id"]:
-        raise DataError(f"{where}: id {doc['id']!r} must be the file's name ({path.stem}.yaml): it names the folder")
+        raise refuse("id", f"{doc['id']!r} must be the file's name ({path.stem}.yaml): it names the folder")
     return Spec(
         id=doc["id"],
         title=doc["title"],
-        measure=Measure(meas.get("basis", "closed"), offences, numerator, denominator),
+        measure=Measure(basis, offences, numerator, denominator),
         period=period,
         path=path,
         noun=doc.get("noun", ""),
         phrases=doc.get("phrases") or {},
-        thresholds={**DEFAULT_THRESHOLDS, **(doc.get("thresholds") or {})},
+        thresholds=thresholds,
         compare=doc.get("compare", "previous"),
-        exclude=exclude,
+        exclude=tuple(dict.fromkeys(exclude)),
         also=tuple(also),
         template=tuple(doc.get("template") or ()),
         description=doc.get("description", ""),
+        rank_among=doc.get("rank_among", ranking.TERRITORIAL),
     )
+
+
+_VERB = {"closed": "closed", "recorded": "recorded"}
+
+
+def _whole(s: m.OutcomeSet, basis: str) -> bool:
+    """Whether an outcome set counts every offence of the basis: every offence closed (all), every offence recorded
+    (all outcomes including type 0)."""
+    return s.kind == "all_including_unassigned" or (s.kind == "all" and basis == "closed")
+
+
+def _within(part: m.OutcomeSet, whole: m.OutcomeSet, basis: str, refuse, name: str) -> None:
+    outside = [c for c in part.codes if c not in whole.codes]
+    if outside:
+        raise refuse(
+            name,
+            f"the numerator ({part.label}) is not within the denominator ({whole.label}): outcome "
+            f"{', '.join(outside)} would be counted in the numerator only; a rate's numerator must be part of "
+            "its denominator",
+        )
+
+
+def _texts(doc: dict):
+    """The spec's own text that a version prints: (field, text)."""
+    for key in ("title", "noun", "description"):
+        if doc.get(key):
+            yield key, doc[key]
+    for key, text in (doc.get("phrases") or {}).items():
+        yield f"phrases.{key}", text
+    for a in doc.get("also") or ():
+        yield f"also, {a['id']!r}, phrase", a["phrase"]
+    for text in doc.get("template") or ():
+        yield "template", text
+
+
+def _unplaced(text: str) -> str:
+    """Text without its placeholders ({rate} is a figure the story fills in and audits)."""
+    return re.sub(r"\{[^{}]*\}", " ", text)
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _placeholders(text: str, allowed: tuple[str, ...], refuse, name: str) -> None:
+    """Only the declared placeholders, written plainly: no format spec, conversion, attribute or index."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise refuse(name, f"{_clip(text)!r}: {exc} (write a brace as {{{{ or }}}})") from None
+    for _, field_name, spec, conversion in parts:
+        if field_name is None:
+            continue
+        if field_name not in allowed or spec or conversion:
+            written = "{" + field_name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise refuse(
+                name,
+                f"{written} in {_clip(text)!r} is not a placeholder: write one of "
+                f"{', '.join('{' + p + '}' for p in allowed)}, plainly (no format, conversion, attribute or index)",
+            )
 
 
 def load_all(spec_paths: list[Path]) -> list[Spec]:
@@ -284,6 +439,19 @@ class Point:
         return self.rate if self.denominator is not None else (self.numerator if self.computable else None)
 
 
+@dataclass(frozen=True)
+class Effect:
+    """Caveats of one kind on a figure, and what they can do to it at the printed precision: `material` when
+    leaving the quarters out (incomplete or partly provided quarters) or giving the blank cells the most their rows
+    hold in the force's other quarters (cells left out) would change the figure as printed; `direction` for a rate:
+    1 when leaving them out would print it higher, -1 lower, 0 when that cannot be said (blank cells)."""
+
+    kind: str
+    flags: tuple[m.Flag, ...]
+    material: bool
+    direction: int = 0
+
+
 @dataclass
 class Version:
     """The figures of one force's version of a story."""
@@ -296,11 +464,25 @@ class Version:
     before: Point | None  # the same period a year earlier (the comparison)
     ew_before: Point | None
     series: list[Point]  # the force, every computable period of the same kind in the edition, oldest first
-    rank: int | None
-    ranked: int  # forces with a rank
-    rankable: int  # forces the story could rank (in the edition, not left out by the spec)
-    tied: bool
+    ranks: ranking.Ranking  # every police force of the edition, ranked as the story ranks them
+    quality: quality.Completeness | None  # the force's outcomes against the other forces' (None: not judged)
     also: dict[str, tuple[Point, Point]]  # also id -> (force, England and Wales)
+    effects: list[Effect] = field(default_factory=list)  # on England and Wales's figure, other forces' caveats
+    own_effects: list[Effect] = field(default_factory=list)  # on the force's figure, its own cells left out
+
+    @property
+    def place(self) -> ranking.Place | None:
+        return self.ranks.of(self.force.name)
+
+    @property
+    def comparable(self) -> bool:
+        """Whether the force's outcomes compare with the other forces' (a force not judged is taken as comparable)."""
+        return self.quality is None or self.quality.comparable
+
+    @property
+    def small(self) -> bool:
+        """A rate story whose denominator is under the threshold: the counts are given, not a rate."""
+        return self.spec.measure.is_rate and (self.now.denominator or 0) < self.spec.thresholds["min_denominator"]
 
 
 def resolve_period(spec: Spec, ds: m.Dataset) -> Period | None:
@@ -335,27 +517,10 @@ def point(ds: m.Dataset, measure: Measure, area: m.Area, period: Period) -> Poin
     return Point(area, period, result.numerator, result.denominator, result)
 
 
-def ranking(ds: m.Dataset, spec: Spec, period: Period) -> dict[str, tuple[int | None, float | None]]:
-    """force -> (rank, value): every police force by the story's value in the period (1 = highest; forces whose
-    figure cannot be given, or whose denominator is under the threshold, are not ranked). Cached on the dataset."""
-    key = ("story-ranking", spec.measure, period, spec.thresholds["min_denominator"], spec.exclude)
-    if key not in ds._rankings:
-        values = {}
-        for f in rankable(ds, spec):
-            p = point(ds, spec.measure, m.Area.of(f.name), period)
-            small = p.denominator is not None and (p.denominator or 0) < spec.thresholds["min_denominator"]
-            values[f.name] = None if small else p.value
-        ranked = sorted((v for v in values.values() if v is not None), reverse=True)
-        ds._rankings[key] = {
-            name: ((1 + sum(1 for x in ranked if x > v)) if v is not None else None, v) for name, v in values.items()
-        }
-    return ds._rankings[key]
-
-
-def rankable(ds: m.Dataset, spec: Spec) -> list[forces_mod.Force]:
-    """The police forces a story ranks: those in the edition, less the forces the spec leaves out."""
-    present = set(ds.coverage.loc[ds.coverage["rows"] > 0, "force"])
-    return [f for f in forces_mod.POLICE_FORCES if f.name in present and f.name not in spec.exclude]
+def ranks(ds: m.Dataset, spec: Spec, period: Period) -> ranking.Ranking:
+    """Every police force of the edition by the story's figure in the period, ranked as the story ranks them
+    (analysis/ranking.py; cached on the dataset)."""
+    return ranking.rank(ds, spec.measure.query(m.Area.of(m.EW), period), spec.field)
 
 
 def version(ds: m.Dataset, spec: Spec, force: forces_mod.Force, period: Period) -> Version:
@@ -367,9 +532,6 @@ def version(ds: m.Dataset, spec: Spec, force: forces_mod.Force, period: Period) 
         before, ew_before = point(ds, spec.measure, area, earlier), point(ds, spec.measure, ew, earlier)
     series = [point(ds, spec.measure, area, p) for p in ds.periods(period.kind, like=period)]
     series = [p for p in series if p.computable and p.period.first <= period.first]
-    ranks = ranking(ds, spec, period)
-    rank, _ = ranks.get(force.name, (None, None))
-    tied = rank is not None and sum(1 for r, _ in ranks.values() if r == rank) > 1
     also = {}
     for a in spec.also:
         sub = Measure(spec.measure.basis, spec.measure.offences, a.numerator, a.denominator)
@@ -383,11 +545,11 @@ def version(ds: m.Dataset, spec: Spec, force: forces_mod.Force, period: Period) 
         before,
         ew_before,
         series,
-        rank,
-        sum(1 for r, _ in ranks.values() if r is not None),
-        len(ranks),
-        tied,
+        ranks(ds, spec, period),
+        quality.completeness(ds, period).get(force.name),
         also,
+        effects(ds, spec, ew_now, others_of=force.name) if ew_now.computable else [],
+        effects(ds, spec, now, own=True) if now.computable else [],
     )
 
 
@@ -403,3 +565,68 @@ def record(v: Version) -> str | None:
     if all(v.now.value < x for x in others):
         return "low"
     return None
+
+
+# ------------------------------------------------------------------------------------------- what caveats do
+def _printed(p_value: float | None, rate: bool):
+    return None if p_value is None else half_up(p_value, 1 if rate else 0)
+
+
+def effects(ds: m.Dataset, spec: Spec, p: Point, others_of: str = "", own: bool = False) -> list[Effect]:
+    """What the caveats on a figure can do to it as printed, one Effect per kind: for England and Wales, the other
+    forces' caveats (`others_of`: the force whose version it is; its own are said beside its figures); for a force
+    (`own`), its own cells left out."""
+    rate = spec.measure.is_rate
+    flags = [f for f in p.result.caveats if (f.force == p.area.name if own else f.force != others_of)]
+    if own:
+        flags = [f for f in flags if f.kind == m.LEFT_OUT]
+    out = []
+    for kind in (m.LOW, m.PARTLY_PROVIDED, m.LEFT_OUT):
+        these = tuple(f for f in flags if f.kind == kind)
+        if not these:
+            continue
+        if kind == m.LEFT_OUT:
+            out.append(_left_out_effect(ds, spec, p, these, rate))
+        elif not rate:  # a count that includes a quarter that looks incomplete is too low: always material
+            out.append(Effect(kind, these, True))
+        else:
+            cube = ds.counts(spec.measure.basis, spec.measure.offences)
+            num, den = p.numerator, p.denominator or 0
+            for f in {(f.force, f.financial_year, f.quarter) for f in these}:
+                num -= cube.total([f[0]], [(f[1], f[2])], spec.measure.numerator.codes)[0]
+                den -= cube.total([f[0]], [(f[1], f[2])], spec.measure.denominator.codes)[0]
+            without = 100 * num / den if den else None
+            shown, other = _printed(p.rate, True), _printed(without, True)
+            material = other is not None and shown != other
+            out.append(Effect(kind, these, material, (other > shown) - (other < shown) if material else 0))
+    return out
+
+
+def _left_out_effect(ds: m.Dataset, spec: Spec, p: Point, flags: tuple[m.Flag, ...], rate: bool) -> Effect:
+    """Blank cells: each given the most its row (force, offence code, outcome type) holds in the force's other
+    quarters; material when that could change the figure as printed."""
+    basis, meas = spec.measure.basis, spec.measure
+    t = ds.tidy if meas.offences.kind == "all" else ds._selection_rows(meas.offences)
+    cols = ["force", "financial_year", "fin_quarter", "offence_code", "outcome_type", basis]
+    forces = {f.force for f in flags}
+    part = t[t["force"].astype(str).isin(forces).to_numpy()]
+    gone = derive.left_out(part, basis)
+    rows = part.loc[:, cols].assign(gone=gone)
+    rows = rows.astype({"force": str, "financial_year": str, "offence_code": str, "outcome_type": str})
+    wanted = {(f.force, f.financial_year, f.quarter) for f in flags}
+    key = list(zip(rows["force"], rows["financial_year"], rows["fin_quarter"].astype(int)))
+    blank = rows[[g and k in wanted for g, k in zip(rows["gone"], key)]]
+    most = rows[~rows["gone"]].groupby(["force", "offence_code", "outcome_type"], observed=True)[basis].max()
+    bound_num = bound_den = 0
+    for r in blank.itertuples(index=False):
+        b = max(int(most.get((r.force, r.offence_code, r.outcome_type), 0) or 0), 0)
+        bound_num += b if r.outcome_type in meas.numerator.codes else 0
+        bound_den += b if meas.denominator is not None and r.outcome_type in meas.denominator.codes else 0
+    if not rate:
+        return Effect(m.LEFT_OUT, flags, bound_num > 0)
+    den = p.denominator or 0
+    shown = _printed(p.rate, True)
+    highest = _printed(100 * (p.numerator + bound_num) / (den + bound_num), True) if den + bound_num else shown
+    others_only = bound_den - bound_num  # blank cells outside the numerator raise the denominator alone
+    lowest = _printed(100 * p.numerator / (den + others_only), True) if den + others_only else shown
+    return Effect(m.LEFT_OUT, flags, highest != shown or lowest != shown)

@@ -943,27 +943,33 @@ def story_version(v, s, table: list[dict], source: str, synthetic: bool) -> Char
     return Chart("story", title, subtitle, alt, title, data, printed, draw, source)
 
 
-def story_ranking(spec, period, table: pd.DataFrame, ew, noun: str, source: str, synthetic: bool) -> Chart:
-    """Every police force by the story's figure, England and Wales as a reference line."""
+def story_ranking(spec, period, table: pd.DataFrame, ranks, ew, noun: str, source: str, synthetic: bool) -> Chart:
+    """The police forces a story ranks, by the story's figure (analysis/ranking.py), England and Wales as a reference
+    line; the forces not ranked are named in the subtitle."""
     rate = spec.measure.is_rate
     col = "Rate" if rate else "Count"
-    ranked = table[table[col].map(lambda p: p.value is not None) & table["Rank"].map(lambda p: p.value is not None)]
-    ranked = ranked.assign(_v=ranked[col].map(lambda p: p.value)).sort_values("_v", ascending=False)
-    rows = [(f, float(v), p, i == 0) for i, (f, v, p) in enumerate(zip(ranked["Force"], ranked["_v"], ranked[col]))]
+    ranked = table[table["Rank"].map(lambda p: p.value is not None)]
+    ranked = ranked.assign(_v=ranked[col].map(lambda p: p.value)).sort_values(["_v", "Force"], ascending=[False, True])
+    top = [f for f, r in zip(ranked["Force"], ranked["Rank"]) if r.value == 1]
+    rows = [(f, float(v), p, f in top) for f, v, p in zip(ranked["Force"], ranked["_v"], ranked[col])]
     ref = numbers.percent(ew.rate, 1) if rate and ew.rate is not None else None
-    top = ranked.iloc[0]["Force"] if len(ranked) else ""
-    tied = len(ranked) > 1 and numbers.compare(ranked.iloc[0][col], ranked.iloc[1][col]) == 0
     of = numbers.count(len(ranked), key="ranked")
-    title = (
-        (
-            f"{wording.short_name(top, start=True)} had the {'joint ' if tied else ''}highest "
-            f"{'rate' if rate else 'figure'} of the "
-            f"{of} police forces in {wording.period_name(period)}"
+    among = "territorial forces" if ranks.field.among == "territorial forces" else "police forces"
+    what = "rate" if rate else "figure"
+    if top:
+        who = wording.join([wording.short_name(f) for f in top])
+        title = (
+            f"{who[0].upper()}{who[1:]} had the {'joint ' if len(top) > 1 else ''}highest {what} of the {of} "
+            f"{among} ranked in {wording.period_name(period)}"
         )
-        if len(ranked)
-        else "No force can be ranked"
+    else:
+        title = "No force can be ranked"
+    unranked = [wording.force_name(f) for f, p in ranks.places.items() if p.why_not]
+    subtitle = f"{spec.title}, {wording.period_name(period)}" + (
+        f". Not ranked: {wording.join(unranked)}"
+        if unranked and len(unranked) <= 4
+        else (". Some forces are not ranked (see the table)" if unranked else "")
     )
-    subtitle = f"{spec.title}, {wording.period_name(period)}"
     data = pd.DataFrame(
         {
             "Force": ranked["Force"],
@@ -972,7 +978,7 @@ def story_ranking(spec, period, table: pd.DataFrame, ew, noun: str, source: str,
         }
     )
     alt = (
-        f"Bar chart ranking the {of} police forces: highest {top} {rows[0][2] if rows else ''}"
+        f"Bar chart ranking the {of} {among}: highest {wording.join(top)} {rows[0][2] if rows else ''}"
         + (f"; England and Wales {ref}" if ref else "")
         + "."
     )

@@ -158,6 +158,8 @@ def reason(f: cl.Finding, release_of: dict[str, str]) -> str:
         return _record_reason(f)
     if claim.kind == "rank":
         return _rank_reason(f)
+    if c.is_statement:
+        return _statement_reason(f)
     if f.verdict == cl.NOT_VERIFIABLE:
         if f.missing:
             return f"This edition cannot give the figure: {wording.gaps_text(f.missing)}."
@@ -208,14 +210,58 @@ def _record_reason(f: cl.Finding) -> str:
 
 def _rank_reason(f: cl.Finding) -> str:
     c, q = f.claim.claimed, f.claim.query
+    field = f.claim.ranked
     if f.verdict == cl.NOT_VERIFIABLE:
-        return f"This edition cannot rank {q.area.name} for {q.period.label}: {wording.gaps_text(f.missing)}."
+        if f.missing:
+            return f"This edition cannot rank {q.area.name} for {q.period.label}: {wording.gaps_text(f.missing)}."
+        return f"{q.area.name} is not among the forces ranked for {q.period.label}."
+    among = "police forces" if field is None or field.among != "territorial forces" else "territorial forces"
+    how = ""
+    if field is not None and field.precision is not None:
+        how = f", compared as printed ({field.precision} decimal place{'s' if field.precision != 1 else ''})"
+    if field is not None and field.comparable_only:
+        how += ", forces whose outcomes are incomplete left out"
+    place = ""
+    if f.place:
+        side, n = f.place
+        place = f" ({'joint ' if f.tied else ''}{numbers.ordinal_words(n) + ' ' if n > 1 else ''}{side})"
     return (
         f"Ranked by {q.numerator.label}"
         + (f" / {q.denominator.label}" if q.denominator else "")
-        + f", {q.period.label}, {q.basis} basis, {q.offences.label}: {q.area.name} is {int(f.computed)} of "
-        f"{f.of} police forces (1 = highest); printed: {c.text}."
+        + f", {q.period.label}, {q.basis} basis, {q.offences.label}{how}: {q.area.name} is {int(f.computed)}{place} "
+        f"of {f.of} {among} (1 = highest); printed: {c.text}."
     )
+
+
+def _statement_reason(f: cl.Finding) -> str:
+    """What a statement compares, the figures as printed, and whether it holds."""
+    c, claim, q = f.claim.claimed, f.claim, f.claim.query
+    if f.verdict == cl.NOT_VERIFIABLE:
+        return f"This edition cannot give every figure the statement compares: {wording.gaps_text(f.missing)}."
+    decimals = claim.precision or 0
+
+    def shown(key: str) -> Printed:
+        v = f.values[key]
+        return numbers.percent(v, decimals) if q.denominator is not None else numbers.count(v)
+
+    area = wording.area_name(q.area)
+    earlier = claim.change_from.label if claim.change_from else ""
+    if c.unit == "versus":
+        facts = f"{area} {shown('now')} against England and Wales {shown('ew')}, {q.period.label}"
+    elif c.unit == "direction":
+        facts = f"{area} {shown('before')} in {earlier}, {shown('now')} in {q.period.label}"
+    elif c.unit == "size":
+        facts = (
+            f"{area} {shown('before')} in {earlier}, {shown('now')} in {q.period.label}; a change of at least "
+            f"{numbers.number(claim.sharp, 1)} {'points' if q.denominator is not None else 'per cent'} is sharp"
+        )
+    else:
+        facts = (
+            f"{area} {shown('before')} to {shown('now')}, England and Wales {shown('ew_before')} to {shown('ew')}, "
+            f"{earlier} to {q.period.label}"
+        )
+    holds = "which is what the story says" if f.verdict == cl.REPRODUCED else "so the statement does not hold"
+    return f"{c.text!r}: {facts} (as printed), {holds}."
 
 
 def _coverage_reason(f: cl.Finding) -> str:
@@ -248,6 +294,8 @@ def computed_text(f: cl.Finding) -> Printed | str:
         return f"{word} since {c.since}" if f.verdict == cl.REPRODUCED else f"not the {word}"
     if f.claim.kind == "rank":
         return Printed(f"{int(f.computed)} of {f.of}", int(f.computed), f"rank:{f.claim.id}")
+    if c.is_statement:
+        return "true" if f.verdict == cl.REPRODUCED else "not true"
     return as_printed(c, f.computed, key=f"claim:{f.claim.id}", counts=(f.numerator, f.denominator))
 
 
@@ -294,7 +342,9 @@ def table(audit: cl.Audit, release_of: dict[str, str], rows_files: dict[str, str
                 "article": c.article,
                 "verdict": f.verdict,
                 "claimed": c.claimed.text,
-                "computed": f.computed if c.kind != "coverage" and f.verdict != cl.NOT_VERIFIABLE else None,
+                "computed": f.computed
+                if c.kind != "coverage" and f.verdict != cl.NOT_VERIFIABLE and not c.claimed.is_statement
+                else None,
                 "computed_text": str(computed_text(f)),
                 "difference": difference(f),
                 "difference_text": difference_text(f),

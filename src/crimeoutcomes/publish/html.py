@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import urllib.parse
 from collections.abc import Callable
 
@@ -160,6 +161,34 @@ def mark(text: str, figures) -> str:
     for a, b, p in sorted(spans, reverse=True):
         out = out[:a] + printed(p) + out[b:]
     return out
+
+
+def spans(text: str, figures: list[tuple[tuple[int, int], numbers.Printed]]) -> str:
+    """Text escaped for a page, each figure written as a figure (`printed`) at the place the sentence prints it
+    (its span, recorded when the sentence was written: no search for its text)."""
+    out, pos = [], 0
+    for (a, b), p in sorted(figures, key=lambda f: f[0]):
+        out += [esc(text[pos:a]), printed(numbers.Printed(text[a:b], p.value, p.key))]
+        pos = b
+    return "".join(out) + esc(text[pos:])
+
+
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\s*(?:\([^)]*\)|\[[^\]]*\])")
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]<>|#~]")
+
+
+def plain_markdown(text: str) -> str:
+    """Text that stays plain text when pasted into Markdown: on one line; HTML tags and comments removed; a link or
+    an image keeps its words only; every character Markdown or HTML could read as syntax (* _ [ ] < > ` | # ~ and
+    the backslash) escaped with a backslash, so that nothing in it becomes a link, an image, markup or a heading."""
+    text = " ".join(str(text).split())
+    text = re.sub(r"<!--.*?(?:-->|$)", "", text)
+    text = re.sub(r"</?[A-Za-z][^>]*>?", "", text)
+    previous = None
+    while previous != text:
+        previous, text = text, _MD_LINK.sub(r"\1", text)
+    text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(0), text)
+    return re.sub(r"(?i)\b(javascript|vbscript|data)\s*:(?!\s)", r"\1: ", text)
 
 
 def cell_text(value, decimals: int | None = None) -> numbers.Printed | str:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+
+from ..rounding import half_up
 
 MINUS = "-"
 
@@ -31,6 +33,10 @@ class Printed(str):
         if found is not None:
             found.append(obj)
         return obj
+
+    def __reduce__(self):
+        """Pickled with its value and key (a story's figures travel to the workers that render its pages)."""
+        return (Printed, (str(self), self.value, self.key))
 
     def to_json(self) -> dict:
         return {"text": str(self), "value": self.value, "key": self.key}
@@ -53,11 +59,6 @@ def collect():
         yield found
     finally:
         _COLLECTING.reset(token)
-
-
-def half_up(x: float, decimals: int) -> Decimal:
-    """x rounded as a reader rounds (43.05 -> 43.1, 2.5 -> 3), on its shortest decimal form (so 0.285 is 0.29)."""
-    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
 def _missing(value) -> bool:
@@ -84,6 +85,22 @@ def words(n, key: str = "") -> Printed:
     if _missing(n) or not 0 <= int(n) <= 10:
         return count(n, key)
     return Printed(WORDS[int(n)], int(n), key)
+
+
+def spelled(n, key: str = "") -> Printed:
+    """A count as a story prints it in a sentence (docs/style.md): "none", one to nine in words, 10 and over in
+    figures with thousands separators ("12", "5,534")."""
+    if _missing(n) or not 0 <= int(n) <= 9 or (isinstance(n, float) and not n.is_integer()):
+        return count(n, key)
+    return Printed(WORDS[int(n)], int(n), key)
+
+
+ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def ordinal_words(n: int) -> str:
+    """An ordinal as a story prints it: first to ninth in words, then 10th, 11th, 21st."""
+    return ORDINAL_WORDS[n - 1] if 1 <= n <= 9 else ordinal(n)
 
 
 def number(x, decimals: int = 1, key: str = "") -> Printed:
@@ -162,6 +179,11 @@ def compare(a: Printed, b: Printed) -> int:
     """-1, 0 or 1: how two figures compare AS PRINTED (equal text means 'the same' to a reader)."""
     x, y = _numeric(a), _numeric(b)
     return (x > y) - (x < y)
+
+
+def difference(a: Printed, b: Printed) -> Decimal:
+    """a - b AS PRINTED: the change a reader works out from two printed figures (30.1% - 29.8% = 0.3)."""
+    return _numeric(a) - _numeric(b)
 
 
 def _numeric(p: Printed) -> Decimal:

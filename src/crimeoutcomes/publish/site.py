@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import dag, paths
+from ..analysis import catalogue
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
 from ..atomic import atomic_path, write_text
@@ -126,6 +127,75 @@ def write_methods(ds: m.Dataset, folder: Path) -> Path:
             "Methods",
             body.replace("<h1>Methods</h1>", "", 1),
             ds.build,
+            crumbs=[("All forces", dag.file("site", "index"))],
+        ),
+    )
+    return target
+
+
+def write_measures(ds: m.Dataset, folder: Path) -> Path:
+    """What a story can measure: every offence group, subgroup and code and every outcome type, with its description
+    and counts, and how a story's definition writes it."""
+    cat = catalogue.catalogue(ds)
+    when = wording.period_name(cat.period) if cat.period is not None else "the whole of the data"
+    sections = []
+    spec_key = {"group": "group", "subgroup": "subgroup", "code": "code"}
+    titles = {"group": "Offence groups", "subgroup": "Offence subgroups", "code": "Offence codes"}
+    for kind in catalogue.KINDS:
+        part = cat.offences[cat.offences["kind"] == kind]
+        rows = []
+        for r in part.itertuples(index=False):
+            row = {"Write it as": f"{{{spec_key[kind]}: {r.name}}}"}
+            if kind == "code":
+                row["Description"] = r.description
+            if kind != "group":
+                row["Group"] = r.group
+            if kind == "code":
+                row["Subgroup"] = r.subgroup
+            row[f"Offences recorded, {when}"] = numbers.count(r.recorded)
+            row[f"Outcomes assigned, {when}"] = numbers.count(r.closed)
+            rows.append(row)
+        sections.append(f'<h2 id="{kind}">{titles[kind]}</h2>')
+        sections.append(
+            html.table(
+                numbers.frame(rows),
+                caption=f"{titles[kind]}: England and Wales, {when}",
+                sortable=True,
+                table_id=f"measures-{kind}",
+            )
+        )
+    outcome_rows = [
+        {
+            "Outcome type": r.type,
+            "Description": r.description,
+            f"Outcomes assigned, {when}": numbers.count(r.closed),
+            f"Offences recorded in {when} with this outcome so far": numbers.count(r.recorded),
+        }
+        for r in cat.outcomes.itertuples(index=False)
+    ]
+    body = [
+        "<p>Any of these can be a story's measure: a share of one set of outcomes among the offences of a group, a "
+        "subgroup or a code (for example the share of residential burglaries closed with no suspect identified), or "
+        "a count. A story's definition names the offences as the first column writes them, and the outcomes by their "
+        'type numbers; the <a href="stories/index.html#your-own">stories page</a> says how to make one.</p>',
+        f"<p>The counts are for England and Wales, {html.esc(when)}: offences recorded (with any outcome, or none yet) "
+        "and outcomes assigned in the period (whenever the offence was recorded).</p>",
+        *sections,
+        '<h2 id="outcomes">Outcome types</h2>',
+        html.table(
+            numbers.frame(outcome_rows),
+            caption=f"Outcome types: England and Wales, {when}",
+            table_id="measures-outcomes",
+        ),
+    ]
+    target = folder / dag.file("site", "measures")
+    write_text(
+        target,
+        html.page(
+            "What a story can measure",
+            "\n".join(body),
+            ds.build,
+            sortable=True,
             crumbs=[("All forces", dag.file("site", "index"))],
         ),
     )

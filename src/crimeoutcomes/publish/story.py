@@ -1,11 +1,14 @@
-"""Localised stories, as a newsroom's template desk writes them: one template with wording for each scenario (a sharp
-or modest rise, a fall, no change, a record high or low within the years of the data, above or below England and
-Wales, a rank among forces with ties said as ties, small numbers, missing or partial supply), a version for every
-police force, and every figure a version prints recorded as a claim in the general claim form so that the claims
-engine audits it in the same run.
+"""Localised stories, as a newsroom's template desk writes them, for a sub-editor to pass as they stand: one template
+with wording for each case (a rise or a fall judged against England and Wales's, no change at the printed precision,
+a record, above or below the national rate, a rank among the territorial forces with ties said as ties, exact small
+counts, a force whose outcomes are incomplete, data that cannot be used), a version for every police force, and
+every figure and every statement a version prints recorded with its claim in the general claim form, so that the
+claims engine audits it in the same run. The house style (docs/style.md) is checked by publish/house_style.py, and the
+figures are read back from the printed text by publish/readback.py.
 
-The figures come from analysis/stories.py (exact numbers); every number is formatted once (publish/numbers.py).
-The words: a spec's own phrases where it gives them, else the data's offence and outcome descriptions.
+The figures come from analysis/stories.py (exact numbers and typed facts); every number is formatted once
+(publish/numbers.py). The words: a spec's own phrases where it gives them, else the data's offence and outcome
+descriptions.
 """
 
 from __future__ import annotations
@@ -14,14 +17,16 @@ import re
 from dataclasses import dataclass, field
 
 from ..analysis import measures as m
-from ..analysis import stories
+from ..analysis import quality, ranking, stories
 from ..analysis.periods import Period
+from ..data import forces as forces_mod
 from ..data import tables
 from . import html, numbers, wording
 from .numbers import Printed
 
 #: what the offences of a measure's numerator did, for one outcome type or a known set (plural, past tense)
 OUTCOME_PHRASES = {
+    ("0",): "have no outcome yet",
     ("1",): "led to a charge or summons",
     ("2",): "ended with a youth caution",
     ("3",): "ended with an adult caution",
@@ -47,23 +52,72 @@ OUTCOME_PHRASES = {
     ("14", "16"): "were closed because the victim did not support further action",
     ("1", "2", "3"): "led to a charge, a summons or a caution",
 }
+#: the same in at most five words, for a headline
+SHORT_PHRASES = {
+    ("0",): "have no outcome yet",
+    ("1",): "led to a charge",
+    ("2",): "ended in a youth caution",
+    ("3",): "ended in an adult caution",
+    ("4",): "were taken into consideration",
+    ("5",): "ended as the offender died",
+    ("6",): "ended in a penalty notice",
+    ("7",): "ended in a drugs warning",
+    ("8",): "ended in a community resolution",
+    ("9",): "not prosecuted in public interest",
+    ("10",): "dropped in the public interest",
+    ("11",): "ended as suspect was underage",
+    ("12",): "ended with suspect too ill",
+    ("13",): "ended as witnesses were unavailable",
+    ("14",): "dropped as victims withdrew support",
+    ("15",): "dropped for lack of evidence",
+    ("16",): "dropped as victims withdrew support",
+    ("17",): "ran out of time",
+    ("18",): "closed with no suspect identified",
+    ("19",): "filed by the fraud bureau",
+    ("20",): "passed to another body",
+    ("21",): "not investigated in public interest",
+    ("22",): "ended in diversionary activity",
+    ("14", "16"): "dropped as victims withdrew support",
+    ("1", "2", "3"): "ended in charge or caution",
+}
 #: plural noun phrases for common offence codes, groups and subgroups (others are worded from their names)
 NOUNS = {
     ("codes", ("28E",)): "residential burglaries",
     ("codes", ("28F",)): "attempted residential burglaries",
     ("codes", ("28", "28A")): "burglaries in a dwelling",
-    ("codes", ("30C",)): "burglaries of business and community premises",
+    ("codes", ("30C",)): "business burglaries",
     ("codes", ("45",)): "thefts from vehicles",
     ("codes", ("48",)): "thefts of motor vehicles",
     ("codes", ("46",)): "shoplifting offences",
     ("codes", ("8L",)): "harassment offences",
     ("codes", ("19C",)): "rapes of women aged 16 and over",
     ("codes", ("19C", "19D", "19E")): "rapes of women and girls",
-    ("codes", ("19C", "19D", "19E", "19F", "19G", "19H")): "rapes",
-    ("subgroup", ("rape",)): "rapes",
+    ("codes", ("19C", "19D", "19E", "19F", "19G", "19H")): "rape offences",
+    ("subgroup", ("rape",)): "rape offences",
     ("group", ("robbery",)): "robberies",
+    ("group", ("violence against the person",)): "violent offences",
+    ("group", ("miscellaneous crimes against society",)): "miscellaneous crimes",
+    ("group", ("criminal damage and arson",)): "damage and arson offences",
+    ("group", ("possession of weapons offences",)): "weapons possession offences",
+    ("group", ("fraud offences to 2012/13",)): "fraud offences",
+    ("subgroup", ("fraud offences to 2012/13",)): "fraud offences",
+    ("subgroup", ("possession of weapons offences",)): "weapons possession offences",
 }
-_UNCOUNTED = ("harassment", "arson", "fraud", "stalking", "shoplifting", "damage", "trafficking", "possession")
+_UNCOUNTED = (
+    "harassment",
+    "arson",
+    "fraud",
+    "stalking",
+    "shoplifting",
+    "damage",
+    "trafficking",
+    "possession",
+    "violence",
+    "abuse",
+)
+_PREPOSITIONS = ("of", "from", "in", "with", "without", "by", "against", "on", "to")
+#: the most words a headline may have (docs/style.md)
+HEADLINE_WORDS = 14
 
 
 def plural(word: str) -> str:
@@ -77,7 +131,7 @@ def plural(word: str) -> str:
 def noun_phrase(name: str) -> str:
     """An offence group or subgroup's name as a plural noun phrase: 'Domestic burglary' -> 'domestic burglaries',
     'Theft from a vehicle' -> 'thefts from a vehicle', 'Criminal damage and arson' -> 'criminal damage and arson
-    offences'."""
+    offences', 'Violence with injury' -> 'violence with injury offences'."""
     text = name.strip()
     low = text[0].lower() + text[1:] if text else text
     words = low.split()
@@ -88,7 +142,7 @@ def noun_phrase(name: str) -> str:
     if any(w.rstrip(",") in _UNCOUNTED for w in words) or words[-1].endswith("ing"):
         return f"{low} offences"
     for i, w in enumerate(words[1:], start=1):
-        if w in ("of", "from", "in", "with", "without", "by"):
+        if w in _PREPOSITIONS:
             words[i - 1] = plural(words[i - 1])
             return " ".join(words)
     words[-1] = plural(words[-1])
@@ -96,7 +150,8 @@ def noun_phrase(name: str) -> str:
 
 
 def noun(spec: stories.Spec, ds: m.Dataset) -> str:
-    """What the measure counts, in the plural: the spec's own, a known phrase, or words from the data."""
+    """What the measure's denominator counts, in the plural: the spec's own, a known phrase, or words from the
+    data's descriptions."""
     scope = spec.measure.offences
     if spec.noun:
         return spec.noun
@@ -108,8 +163,8 @@ def noun(spec: stories.Spec, ds: m.Dataset) -> str:
     if scope.kind == "codes":
         described = _descriptions(ds, scope.values)
         if len(scope.values) == 1:
-            return f"offences coded {scope.values[0]} ({described[0]})"
-        return f"offences coded {wording.join(list(scope.values))}"
+            return noun_phrase(described[0])
+        return "offences of the kinds " + wording.join([d[0].lower() + d[1:] for d in described])
     return noun_phrase(scope.values[0])
 
 
@@ -119,17 +174,35 @@ def _descriptions(ds: m.Dataset, codes) -> list[str]:
     return [known.get(c, c) for c in codes]
 
 
+def _set_phrase(s: m.OutcomeSet, table: dict, basis: str, short: bool) -> str:
+    if s.kind == "types" and s.types in table:
+        return table[s.types]
+    if s.kind == "all_except" and s.types == ("1",):
+        return "ended without a charge" if short else "ended without a charge or summons"
+    if s.kind == "all":
+        return "were closed" if basis == "closed" else "have an outcome"
+    if s.kind == "all_including_unassigned":
+        return "were recorded"
+    if s.kind == "types" and len(s.types) == 2 and all((t,) in table for t in s.types):
+        first, second = (table[(t,)] for t in s.types)
+        return f"{first} or {second}" if not short else "ended with the outcomes counted"
+    return "ended with the outcomes counted"
+
+
 def numerator_phrase(spec: stories.Spec) -> str:
+    """What the numerator's offences did, in full: the spec's own, or the outcome types' descriptions."""
     if spec.phrases.get("numerator"):
         return spec.phrases["numerator"]
-    s = spec.measure.numerator
-    if s.kind == "types" and s.types in OUTCOME_PHRASES:
-        return OUTCOME_PHRASES[s.types]
-    if s.kind == "types":
-        return f"ended with outcome {wording.join(list(s.types)).replace(' and ', ' or ')}"
-    if s.kind == "all_except":
-        return f"ended with an outcome other than {wording.join(list(s.types)).replace(' and ', ' or ')}"
-    return "were given an outcome"
+    return _set_phrase(spec.measure.numerator, OUTCOME_PHRASES, spec.measure.basis, False)
+
+
+def short_phrase(spec: stories.Spec) -> str:
+    """The same in at most five words, for the headline."""
+    if spec.phrases.get("short"):
+        return spec.phrases["short"]
+    if spec.phrases.get("numerator") and len(spec.phrases["numerator"].split()) <= 5:
+        return spec.phrases["numerator"]
+    return _set_phrase(spec.measure.numerator, SHORT_PHRASES, spec.measure.basis, True)
 
 
 def _verb(spec: stories.Spec) -> str:
@@ -159,19 +232,35 @@ def during(period: Period) -> str:
     return f"from {text}"
 
 
+def since(period: Period) -> str:
+    """The year a record runs from, as the claim form reads it: '2015', '2015/16' for a financial year."""
+    return period.short if period.kind == "financial" else str(period.year)
+
+
 # ------------------------------------------------------------------------------------------- the story
-@dataclass
+@dataclass(eq=False)
 class Figure:
+    """A figure or a statement a sentence prints, with its claim. Figures that make one claim together (a rank and
+    the number of forces ranked) share the claim (the same dict), whose `claimed` is composed from their printed
+    text by `compose` ("{0} of {1}")."""
+
     printed: Printed
     claim: dict  # the general claim form (without id, article and quote)
+    compose: str = "{0}"
     sentence: int = -1
+    span: tuple[int, int] = (0, 0)  # where the sentence prints it
+    read: str = ""  # the text the audit read at that place (publish/readback.py)
 
 
 @dataclass
 class Sentence:
-    section: str  # headline | intro | body | comparison | caveats | notes
+    section: str  # headline | intro | quality | body | comparison | caveats | notes | data
     text: str
     figures: list[Figure] = field(default_factory=list)
+
+
+#: the sections of a story a reader reads, in order (caveats and notes to editors follow)
+STORY = ("intro", "quality", "body", "comparison")
 
 
 @dataclass
@@ -183,6 +272,8 @@ class Story:
     sentences: list[Sentence]
     caveats: list[m.Flag]
     ready: bool
+    labels: list[str] = field(default_factory=list)  # words from the data's descriptions (not figures)
+    noun: str = ""  # what the story counts
 
     @property
     def headline(self) -> str:
@@ -197,305 +288,643 @@ class Story:
 
     def markdown(self) -> str:
         """The story as plain text a journalist pastes: headline, intro, body, the England and Wales comparison,
-        caveats, and a notes-to-editors line."""
-        parts = [f"# {self.headline}", ""]
-        for name in ("intro", "body", "comparison"):
+        caveats, and a notes-to-editors line. Text from a spec is plain text here: Markdown links and HTML are
+        removed (publish/html.plain_markdown), so nothing in it can become a link or markup when pasted."""
+        parts = [f"# {html.plain_markdown(self.headline)}", ""]
+        for name in STORY:
             if self.section(name):
-                parts += [self.section(name), ""]
+                parts += [html.plain_markdown(self.section(name)), ""]
         if self.section("caveats"):
-            parts += ["Caveats: " + self.section("caveats"), ""]
-        parts += ["Notes to editors: " + self.section("notes"), ""]
+            parts += [html.plain_markdown("Caveats: " + self.section("caveats")), ""]
+        parts += [html.plain_markdown("Notes to editors: " + self.section("notes")), ""]
         return "\n".join(parts)
 
     def html_section(self, name: str) -> str:
-        return " ".join(html.mark(s.text, [f.printed for f in s.figures]) for s in self.sentences if s.section == name)
+        return " ".join(
+            html.spans(s.text, [(f.span, f.printed) for f in s.figures]) for s in self.sentences if s.section == name
+        )
 
     def text(self) -> str:
         """The story in one paragraph (intro, body and comparison)."""
-        return " ".join(self.section(n) for n in ("intro", "body", "comparison") if self.section(n))
+        return " ".join(self.section(n) for n in STORY if self.section(n))
+
+
+_MARK = "\x00"
 
 
 class _Writer:
-    """Builds sentences whose every figure is recorded with its claim."""
+    """Builds sentences whose every figure is recorded with its claim and the place it is printed."""
 
     def __init__(self):
         self.sentences: list[Sentence] = []
         self._pending: list[Figure] = []
 
-    def fig(self, printed: Printed, claim: dict) -> str:
-        self._pending.append(Figure(printed, claim))
-        return str(printed)
+    def fig(self, printed: Printed, claim: dict, compose: str = "{0}") -> str:
+        """A figure in a sentence being written: a marker now, its printed text when the sentence is said."""
+        self._pending.append(Figure(printed, claim, compose))
+        return f"{_MARK}{len(self._pending) - 1}{_MARK}"
 
     def say(self, section: str, text: str) -> None:
-        text = text.strip()
-        text = text[0].upper() + text[1:] if text else text
-        idx = len(self.sentences)
-        for f in self._pending:
-            f.sentence = idx
-        self.sentences.append(Sentence(section, text, self._pending))
+        text = " ".join(text.split())
+        if text and text[0] != _MARK:
+            text = text[0].upper() + text[1:]
+        out, figures, pos = [], [], 0
+        for part in re.split(rf"({_MARK}\d+{_MARK})", text):
+            if part.startswith(_MARK):
+                f = self._pending[int(part.strip(_MARK))]
+                shown = str(f.printed)
+                if pos == 0:
+                    shown = shown[0].upper() + shown[1:]
+                    f.printed = Printed(shown, f.printed.value, f.printed.key)
+                f.span, f.sentence = (pos, pos + len(shown)), len(self.sentences)
+                figures.append(f)
+                part = shown
+            out.append(part)
+            pos += len(part)
+        self.sentences.append(Sentence(section, "".join(out), figures))
         self._pending = []
 
 
-def _claim(spec: stories.Spec, area: m.Area, period: Period, numerator, denominator, claimed: str, **extra) -> dict:
+def claim(
+    spec: stories.Spec, area: m.Area, period: Period, numerator, denominator, compares: bool = False, **extra
+) -> dict:
+    """A claim in the general form; `claimed` is filled in from the printed text by the audit. compares: a force's
+    claim that compares it with England and Wales or ranks it (its exclude names the forces they leave out)."""
     out = {
         "area": area.name,
         "period": period.label,
         **{k: v for k, v in spec.measure.claim_form().items() if k not in ("numerator", "denominator")},
         "numerator": stories._set_form(numerator),
-        "claimed": claimed,
     }
     if denominator is not None:
         out["denominator"] = stories._set_form(denominator)
-    if area.is_ew:
-        out["exclude"] = list(area.exclude)
+    if area.is_ew or compares:
+        out["exclude"] = list(area.exclude if area.is_ew else spec.exclude)
     out.update(extra)
     return out
 
 
+class _Version:
+    """One force's version being written: its figures, its words and the writer."""
+
+    def __init__(self, v: stories.Version, ds: m.Dataset, release_of: dict[str, str]):
+        self.v, self.ds, self.release_of = v, ds, release_of
+        self.spec, self.force = v.spec, v.force
+        self.w = _Writer()
+        self.meas = v.spec.measure
+        self.place = v.force.prose
+        self.short_place = v.force.name
+        self.noun = noun(v.spec, ds)
+        self.verb = _verb(v.spec)
+        self.numphrase = numerator_phrase(v.spec)
+        self.in_period = during(v.period)
+        self.rate = self.meas.is_rate
+        self.caveats: list[m.Flag] = list(dict.fromkeys(v.now.result.caveats))
+
+    # ------------------------------------------------------------------ figures, each with its claim
+    def count(self, p: stories.Point, which: str) -> str:
+        sets = self.meas.numerator if which == "numerator" else (self.meas.denominator or m.ALL)
+        n = p.numerator if which == "numerator" else p.denominator
+        printed = numbers.spelled(n, key=f"{which}:{p.area.name}:{p.period.label}")
+        return self.w.fig(printed, claim(self.spec, p.area, p.period, sets, None))
+
+    def rate_of(self, p: stories.Point) -> str:
+        printed = numbers.percent(p.rate, 1, key=f"rate:{p.area.name}:{p.period.label}")
+        return self.w.fig(printed, claim(self.spec, p.area, p.period, self.meas.numerator, self.meas.denominator))
+
+    def statement(self, text: str, p: stories.Point, value, **extra) -> str:
+        """A statement (up, a sharp rise, higher than the national rate, ...) with its claim."""
+        compares = not p.area.is_ew and ("national" in text)
+        c = claim(
+            self.spec,
+            p.area,
+            p.period,
+            self.meas.numerator,
+            self.meas.denominator,
+            compares=compares,
+            precision=1 if self.rate else 0,
+            **extra,
+        )
+        return self.w.fig(Printed(text, None, f"statement:{p.area.name}:{p.period.label}"), c)
+
+    # ------------------------------------------------------------------ the version
+    def write(self) -> Story:
+        v = self.v
+        if not v.now.computable:
+            self.w.say("headline", f"{self.short_place}: no figure {self.in_period}")
+            self.w.say(
+                "intro",
+                f"No figure can be given for {self.place} for {when(v.period)}: "
+                f"{wording.gaps_plain(v.now.result.missing)}.",
+            )
+            self.notes()
+            return self.story(ready=False)
+        if self.rate and not v.now.denominator:
+            self.w.say("headline", f"{self.short_place}: no {self.noun} {self.verb} {self.in_period}")
+            self.w.say("intro", f"{self.place} {self.verb} no {self.noun} {self.in_period}, Home Office figures show.")
+            self.notes()
+            return self.story(ready=False)
+        self.headline()
+        self.intro()
+        if not v.comparable:
+            self.quality()
+        self.also()
+        if self.spec.template:
+            self.template()
+        elif v.comparable:
+            self.change()
+        self.own_effects()
+        self.comparison()
+        self.rank()
+        self.national_caveats()
+        self.notes()
+        return self.story(
+            ready=not [e for e in v.effects + v.own_effects if e.material]
+            and v.comparable
+            and not self.own_incomplete()
+        )
+
+    def story(self, ready: bool) -> Story:
+        labels = [self.noun, self.numphrase, self.place] if not self.spec.noun else [self.numphrase, self.place]
+        return Story(
+            self.spec.id,
+            self.spec.title,
+            self.force.name,
+            self.force.slug,
+            self.w.sentences,
+            self.caveats,
+            ready,
+            labels,
+        )
+
+    def own_incomplete(self) -> list[m.Flag]:
+        return [f for f in self.caveats if f.force == self.force.name and f.kind in (m.LOW, m.PARTLY_PROVIDED)]
+
+    def headline(self) -> None:
+        v, adj = self.v, self.verb
+        if self.rate and not v.small:
+            default = "{place}: {rate} of " + adj + " {noun} {short}"
+        elif self.rate:
+            default = "{place}: {numerator_count} of {denominator_count} " + adj + " {noun} {short}"
+        else:
+            default = "{place}: {numerator_count} {noun} {short}"
+        form = self.spec.phrases.get("headline") or default
+        figures = {
+            "rate": lambda: self.rate_of(v.now),
+            "numerator_count": lambda: self.count(v.now, "numerator"),
+            "denominator_count": lambda: self.count(v.now, "denominator"),
+        }
+        available = {"rate"} if self.rate and not v.small else {"numerator_count", "denominator_count"}
+        if not self.rate:
+            available = {"numerator_count"}
+        used = re.findall(r"{(\w+)}", form)
+        if any(u in figures and u not in available for u in used) or not any(u in available for u in used):
+            form, used = default, re.findall(r"{(\w+)}", default)  # the spec's headline needs a figure not given
+        words = {
+            "place": self.short_place,
+            "noun": self.noun,
+            "short": short_phrase(self.spec),
+            "period": when(v.period),
+            "in_period": self.in_period,
+        }
+        values = {u: figures[u]() if u in figures else words[u] for u in dict.fromkeys(used)}
+        self.w.say("headline", form.format(**values))
+
+    def intro(self) -> None:
+        v = self.v
+        own = self.own_incomplete()
+        including = ""
+        if own:
+            quarters = wording.join(wording.spans([(f.financial_year, f.quarter) for f in own]))
+            including = f" (a total that includes {quarters}, when its figures look incomplete)"
+        if self.rate:
+            self.w.say(
+                "intro",
+                f"Of the {self.count(v.now, 'denominator')} {self.noun} that {self.place} {self.verb} "
+                f"{self.in_period}{including}, {self.count(v.now, 'numerator')} {self.numphrase}, Home Office "
+                "figures show.",
+            )
+        else:
+            self.w.say(
+                "intro",
+                f"{self.place} {self.verb} {self.count(v.now, 'numerator')} {self.noun} {self.in_period}"
+                f"{including} that {self.numphrase}, Home Office figures show.",
+            )
+
+    def quality(self) -> None:
+        """A force whose outcomes are incomplete compared with the other forces': said in the second paragraph,
+        with the figures that show it."""
+        v, q = self.v, self.v.quality
+        period = v.period
+        everything = m.OffenceScope("all")
+
+        def fig(area: m.Area, basis: str, num: m.OutcomeSet, den: m.OutcomeSet | None, printed: Printed) -> str:
+            c = {
+                "area": area.name,
+                "period": period.label,
+                "basis": basis,
+                "offences": "all",
+                "numerator": stories._set_form(num),
+                "exclude": list(area.exclude),
+            }
+            if den is not None:
+                c["denominator"] = stories._set_form(den)
+            return self.w.fig(printed, c)
+
+        mine, ew = m.Area.of(self.force.name), m.Area.of(m.EW, exclude=self.spec.exclude)
+        share = fig(
+            mine,
+            "recorded",
+            quality.NOT_YET,
+            quality.RECORDED,
+            numbers.percent(q.mine.unassigned_pct, 1, key=f"unassigned:{self.force.name}"),
+        )
+        ew_share = fig(
+            ew,
+            "recorded",
+            quality.NOT_YET,
+            quality.RECORDED,
+            numbers.percent(q.ew.unassigned_pct, 1, key=f"unassigned:{m.EW}"),
+        )
+        text = (
+            f"{wording.possessive(self.place)} figures cannot fairly be compared with other forces': {share} of the "
+            f"offences it recorded {self.in_period} had no outcome when the data were published, against "
+            f"{ew_share} across England and Wales"
+        )
+        if quality.FEW_CLOSED in q.reasons:
+            printed_closed = (
+                self.meas.basis == "closed"
+                and self.meas.offences == everything
+                and self.meas.denominator is not None
+                and self.meas.denominator.kind == "all"
+            )
+            recorded = fig(mine, "recorded", quality.RECORDED, None, numbers.spelled(q.mine.recorded))
+            if printed_closed:
+                text += f", and it closed far fewer offences than the {recorded} it recorded"
+            else:
+                closed = fig(mine, "closed", m.ALL, None, numbers.spelled(q.mine.closed))
+                text += f", and it closed {closed} offences against {recorded} recorded"
+        consequence = (
+            "so its figures describe only the offences it had dealt with"
+            if self.meas.basis == "closed"
+            else "so its figures will change as those offences are dealt with"
+        )
+        self.w.say(
+            "quality",
+            f"{text}, {consequence}. It is not ranked, and it is not compared with the national figures here.",
+        )
+
+    def also(self) -> None:
+        v = self.v
+        for a in self.spec.also:
+            mine, ew = v.also[a.id]
+            if not mine.computable or not mine.denominator:
+                continue
+            sub = (a.numerator, a.denominator)
+            part = self.w.fig(
+                numbers.spelled(mine.numerator), claim(self.spec, mine.area, mine.period, a.numerator, None)
+            )
+            if mine.denominator < self.spec.thresholds["min_denominator"]:
+                self.w.say("body", f"In {part} of those {self.noun}, {a.phrase}.")
+                continue
+            share = self.w.fig(
+                numbers.percent(mine.rate, 0, key=f"also:{a.id}:{self.force.name}"),
+                claim(self.spec, mine.area, mine.period, *sub),
+            )
+            text = f"In {part} of those {self.noun} ({share}), {a.phrase}"
+            if ew.computable and ew.rate is not None and v.comparable:
+                ew_share = numbers.percent(ew.rate, 0, key=f"also:{a.id}:{m.EW}")
+                same = numbers.compare(numbers.percent(mine.rate, 0), ew_share) == 0
+                if same:
+                    c = claim(self.spec, mine.area, mine.period, *sub, compares=True, precision=0)
+                    text += ", " + self.w.fig(Printed("the same as the national share", None, f"also:{a.id}"), c)
+                else:
+                    text += (
+                        f", compared with {self.w.fig(ew_share, claim(self.spec, ew.area, ew.period, *sub))} "
+                        "across England and Wales"
+                    )
+            self.w.say("body", text + ".")
+
+    def template(self) -> None:
+        """The spec's own body sentences, each figure recorded with its claim like the default template's."""
+        v = self.v
+        th = self.spec.thresholds["min_denominator"]
+        ew_rate = v.ew.computable and v.ew.rate is not None and (v.ew.denominator or 0) >= th
+        figures = {
+            "numerator_count": (v.now.computable, lambda: self.count(v.now, "numerator")),
+            "denominator_count": (v.now.computable and self.rate, lambda: self.count(v.now, "denominator")),
+            "rate": (self.rate and not v.small, lambda: self.rate_of(v.now)),
+            "ew_numerator_count": (v.ew.computable, lambda: self.count(v.ew, "numerator")),
+            "ew_denominator_count": (v.ew.computable and self.rate, lambda: self.count(v.ew, "denominator")),
+            "ew_rate": (ew_rate, lambda: self.rate_of(v.ew)),
+        }
+        words = {
+            "place": self.place,
+            "period": when(v.period),
+            "in_period": self.in_period,
+            "noun": self.noun,
+            "numerator": self.numphrase,
+        }
+        for sentence in self.spec.template:
+            used = list(dict.fromkeys(re.findall(r"{(\w+)}", sentence)))  # in the order the sentence prints them
+            if any(not figures[u][0] for u in used if u in figures):
+                continue  # a figure the data cannot give: the sentence is left out
+            values = {**words, **{u: figures[u][1]() for u in used if u in figures}}
+            self.w.say("body", sentence.format(**values))
+
+    # ------------------------------------------------------------------ the change, against England and Wales's
+    def _comparable(self, p: stories.Point | None) -> bool:
+        return (
+            p is not None
+            and p.computable
+            and p.value is not None
+            and (not self.rate or (p.denominator or 0) >= self.spec.thresholds["min_denominator"])
+        )
+
+    def _printed(self, p: stories.Point) -> Printed:
+        return numbers.percent(p.rate, 1) if self.rate else numbers.count(p.numerator)
+
+    def change(self) -> None:
+        v, spec = self.v, self.spec
+        before = v.before
+        if before is None or spec.compare == "none":
+            return
+        earlier = when(before.period)
+        if v.small:
+            return  # no rate to compare; the counts are in the intro
+        if not before.computable:
+            self.w.say(
+                "body",
+                f"There is no figure for {earlier} to compare with: {wording.gaps_plain(before.result.missing)}.",
+            )
+            return
+        if not self._comparable(before):
+            self.w.say("body", f"Too few {self.noun} were {self.verb} {during(before.period)} to compare rates.")
+            return
+        self.caveats.extend(f for f in before.result.caveats if f not in self.caveats)
+        what = "The rate" if self.rate else "The number"
+        d = numbers.compare(self._printed(v.now), self._printed(before))
+        change_from = {"change_from": before.period.label}
+        if d == 0:
+            word = self.statement("unchanged", v.now, 0, **change_from)
+            self.w.say("body", f"{what} was {word} from {earlier}.")
+            self._record()
+            return
+        word = self.statement("up" if d > 0 else "down", v.now, d, **change_from)
+        prev = self.rate_of(before) if self.rate else self.count(before, "numerator")
+        text = f"{what} was {word} from {prev} in {earlier}"
+        size, national = self._size(d), self._national_change(d)
+        if size:
+            text += ", " + self.statement(size, v.now, d, sharp=spec.thresholds["sharp"], **change_from)
+        if national:
+            text += national
+        self.w.say("body", text + ".")
+        self._record()
+
+    def _steps(self, now: stories.Point, before: stories.Point):
+        """The change in printed units (points for a rate), as a reader would work it out from the printed figures."""
+        return numbers.difference(self._printed(now), self._printed(before))
+
+    def _size(self, d: int) -> str:
+        """'a sharp rise' when the change reaches the threshold and is larger than England and Wales's (or England
+        and Wales moved the other way), 'a modest rise' when it is under the threshold, nothing otherwise."""
+        v, sharp = self.v, self.spec.thresholds["sharp"]
+        mine = self._steps(v.now, v.before)
+        size = (
+            abs(mine)
+            if self.rate
+            else (
+                abs(v.now.numerator - v.before.numerator) / abs(v.before.numerator) * 100
+                if v.before.numerator
+                else float("inf")
+            )
+        )
+        noun_ = "rise" if d > 0 else "fall"
+        if size < sharp:
+            return f"a modest {noun_}"
+        if self.rate and self._comparable(v.ew_before) and self._comparable(v.ew):
+            theirs = self._steps(v.ew, v.ew_before)
+            if (theirs > 0) == (d > 0) and theirs != 0 and abs(theirs) >= abs(mine):
+                return ""  # as large as the national change: not called sharp
+        return f"a sharp {noun_}"
+
+    def _national_change(self, d: int) -> str:
+        """How the change compares with England and Wales's over the same periods (rates only)."""
+        v = self.v
+        if not self.rate or not (self._comparable(v.ew) and self._comparable(v.ew_before)):
+            return ""
+        theirs = numbers.compare(self._printed(v.ew), self._printed(v.ew_before))
+        change_from = {"change_from": v.before.period.label}
+        if theirs == 0:
+            return ", while the national rate was " + self.statement("unchanged", v.ew, 0, **change_from)
+        if (theirs > 0) != (d > 0):
+            return ", while the national rate went " + self.statement(
+                "up" if theirs > 0 else "down", v.ew, theirs, **change_from
+            )
+        mine, national = abs(self._steps(v.now, v.before)), abs(self._steps(v.ew, v.ew_before))
+        how = "more than" if mine > national else ("less than" if mine < national else "as much as")
+        verb = "rose" if d > 0 else "fell"
+        return ": it " + self.statement(f"{verb} {how} the national rate", v.now, mine - national, **change_from)
+
+    def _record(self) -> None:
+        v = self.v
+        rec = stories.record(v)
+        if not rec:
+            return
+        first = v.series[0].period
+        word = "highest" if rec == "high" else "lowest"
+        c = claim(self.spec, v.now.area, v.now.period, self.meas.numerator, self.meas.denominator)
+        token = self.w.fig(Printed(f"{word} since {since(first)}", None, "record"), c)
+        self.w.say("body", f"It was {wording.possessive(self.place)} {token}.")
+
+    def own_effects(self) -> None:
+        """The force's own blank cells, where they could change its figure as printed."""
+        for e in self.v.own_effects:
+            if e.material:
+                quarters = wording.join(wording.spans([(f.financial_year, f.quarter) for f in e.flags]))
+                self.w.say(
+                    "body",
+                    f"Some of {wording.possessive(self.place)} counts for {quarters} are blank in the "
+                    "published data and are left out of its figures.",
+                )
+
+    # ------------------------------------------------------------------ England and Wales, and the rank
+    def comparison(self) -> None:
+        v = self.v
+        ew, now = v.ew, v.now
+        if not ew.computable:
+            return
+        self.caveats.extend(f for f in ew.result.caveats if f not in self.caveats)
+        ew_name = wording.area_name(ew.area, ew.result.left_out)
+        if self.rate and ew.rate is not None and self._comparable(ew):
+            text = (
+                f"Across {ew_name}, {self.count(ew, 'numerator')} of {self.count(ew, 'denominator')} "
+                f"{self.noun} {self.verb} {self.in_period} {self.numphrase}, a rate of {self.rate_of(ew)}"
+            )
+        else:
+            text = (
+                f"Across {ew_name}, {self.count(ew, 'numerator')} {self.noun} {self.verb} {self.in_period} "
+                f"{self.numphrase}"
+            )
+        if (
+            v.comparable
+            and not v.small
+            and self._comparable(v.ew_before)
+            and self.v.before is not None
+            and self.spec.compare != "none"
+            and not self.spec.template
+        ):
+            d = numbers.compare(self._printed(ew), self._printed(v.ew_before))
+            change_from = {"change_from": v.ew_before.period.label}
+            if d == 0:
+                text += ", " + self.statement("unchanged", ew, 0, **change_from) + f" from {when(v.ew_before.period)}"
+            else:
+                prev = self.rate_of(v.ew_before) if self.rate else self.count(v.ew_before, "numerator")
+                text += (
+                    ", "
+                    + self.statement("up" if d > 0 else "down", ew, d, **change_from)
+                    + f" from {prev} in {when(v.ew_before.period)}"
+                )
+        self.w.say("comparison", text + ".")
+        if self.rate and v.comparable and not v.small and ew.rate is not None and self._comparable(ew):
+            c = numbers.compare(numbers.percent(now.rate, 1), numbers.percent(ew.rate, 1))
+            how = "the same as" if c == 0 else ("higher than" if c > 0 else "lower than")
+            word = self.statement(f"{how} the national rate", now, c)
+            self.w.say("comparison", f"{wording.possessive(self.place)} rate was {word}.")
+
+    def rank(self) -> None:
+        v = self.v
+        place, r = v.place, v.ranks
+        what = "rate" if self.rate else "figure"
+        among = self._among(r)
+        if place is not None and place.rank is not None:
+            side, n = place.side
+            words = ("joint " if place.tied else "") + (side if n == 1 else f"{numbers.ordinal_words(n)} {side}")
+            c = claim(
+                self.spec,
+                v.now.area,
+                v.now.period,
+                self.meas.numerator,
+                self.meas.denominator,
+                compares=True,
+                among=self.spec.field.among,
+                comparable_only=True,
+                min_denominator=self.spec.field.min_denominator,
+                precision=self.spec.field.precision,
+            )
+            words_fig = self.w.fig(Printed(words, place.rank, f"rank:{self.force.name}"), c, "{0} of {1}")
+            n_fig = self.w.fig(numbers.spelled(r.ranked, key="ranked"), c, "{0} of {1}")
+            self.w.say("comparison", f"It had the {words_fig} {what} of the {n_fig} {among}.")
+            others = self._not_ranked_others(r)
+            if others:
+                self.w.say("comparison", others)
+            return
+        why = place.why_not if place else ranking.NO_FIGURE
+        text = {
+            ranking.NOT_TERRITORIAL: f"{self.place} polices the railways rather than an area, so it is not ranked "
+            "with the territorial forces.",
+            ranking.LEFT_OUT: f"The story leaves {self.place} out of the national figures and the ranking.",
+            ranking.TOO_FEW: f"{self.place} {self.verb} too few {self.noun} for a rate, so it is not ranked.",
+            ranking.INCOMPLETE: "",  # said in the second paragraph
+            ranking.NO_FIGURE: "",
+        }[why]
+        if text:
+            self.w.say("comparison", text)
+
+    def _among(self, r: ranking.Ranking) -> str:
+        """The forces ranked, as the sentence names them."""
+        if r.field.among == ranking.TERRITORIAL:
+            whole = r.ranked == sum(1 for p in r.places.values() if p.why_not != ranking.NOT_TERRITORIAL)
+            return "territorial forces" if whole else "territorial forces ranked"
+        whole = r.ranked == len(r.places)
+        return (
+            "police forces, British Transport Police included"
+            if whole
+            else "police forces ranked, British Transport Police included"
+        )
+
+    def _not_ranked_others(self, r: ranking.Ranking) -> str:
+        """Which other forces are not ranked and why (the incomplete and the small), in one sentence."""
+        parts = []
+        incomplete = [f for f in r.not_ranked(ranking.INCOMPLETE) if f != self.force.name]
+        if incomplete:
+            names = wording.join([wording.force_name(f) for f in incomplete])
+            parts.append(f"{names}, whose outcomes are incomplete")
+        few = [f for f in r.not_ranked(ranking.TOO_FEW) if f != self.force.name]
+        if few:
+            names = (
+                wording.join([wording.force_name(f) for f in few])
+                if len(few) <= 3
+                else (", ".join(wording.force_name(f) for f in few[:3]) + " and other forces")
+            )
+            parts.append(f"{names}, with too few {self.noun} for a rate")
+        if not parts:
+            return ""
+        return "Not ranked: " + "; ".join(parts) + "."
+
+    def national_caveats(self) -> None:
+        """The other forces' caveats on the England and Wales figure, where they could change it as printed, with
+        the way they would move it; the others go to the data notes."""
+        for e in self.v.effects:
+            items = [
+                f"{wording.possessive(f.force)} for {wording.months(f.financial_year, f.quarter)}" for f in e.flags
+            ]
+            listed = wording.join(items) if len(items) <= 4 else "quarters of several forces (listed in the notes)"
+            what = {
+                m.LOW: "quarters that look incomplete (far fewer offences closed than usual)",
+                m.PARTLY_PROVIDED: "quarters for which not every count was provided",
+                m.LEFT_OUT: "quarters with some counts blank in the published data",
+            }[e.kind]
+            text = f"The national figures include {what}: {listed}."
+            if not e.material:
+                self.w.say("data", text + " They do not change the national figures as printed here.")
+                continue
+            if not self.rate:
+                text += " The national count is probably too low as a result."
+            elif e.direction:
+                text += f" Leaving them out would make the national rate {'higher' if e.direction > 0 else 'lower'}."
+            else:
+                text += " They could change the national rate as printed."
+            self.w.say("caveats", text)
+
+    # ------------------------------------------------------------------ notes to editors
+    def notes(self) -> None:
+        spec, v, meas = self.spec, self.v, self.meas
+        release = releases_used(v, self.release_of) or self.ds.release
+        how = (
+            f"The rate is {meas.numerator.label} as a share of {(meas.denominator or m.ALL).label}"
+            if meas.is_rate
+            else f"The figure counts {meas.numerator.label}"
+        )
+        ranked = (
+            "Forces are ranked among the territorial police forces of England and Wales (British Transport Police, "
+            "which polices the railways, is shown beside them)"
+            if spec.field.among == ranking.TERRITORIAL
+            else "Forces are ranked among every police force, British Transport Police included"
+        )
+        ranked += (
+            ", by the rate as printed, so forces whose rates print the same share a rank; a force is not ranked when "
+            "its outcomes are incomplete compared with the other forces' (the methods page gives the rule), or when "
+            f"it {self.verb} fewer than {spec.thresholds['min_denominator']:,} {self.noun}"
+            if self.rate
+            else ", by the count"
+        )
+        self.w.say(
+            "notes",
+            f"{how}, on the {meas.basis} basis ({BASIS_WORDS[meas.basis]}), for {meas.offences.label}; "
+            f"{v.period.label} runs from {wording.join(wording.spans(list(v.period.quarters)))} "
+            f"({v.period.quarters_text} in the table). {ranked}. England and Wales means every territorial police "
+            "force and British Transport Police"
+            + (f", without {wording.join(list(spec.exclude))}" if spec.exclude else "")
+            + f". Source: Home Office, Police recorded crime and outcomes open data tables, {release} "
+            "(Open Government Licence v3.0). Every figure and comparison in this story was checked against the "
+            "published data rows by an automated audit.",
+        )
+
+
 def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Story:
     """One force's version of a story."""
-    spec, force, now = v.spec, v.force, v.now
-    w = _Writer()
-    place, noun_ = force.prose, noun(spec, ds)
-    verb, numphrase, period_words = _verb(spec), numerator_phrase(spec), during(v.period)
-    meas = spec.measure
-    th = spec.thresholds
-    caveats: list[m.Flag] = list(dict.fromkeys(now.result.caveats))
-
-    def count_fig(p: stories.Point, which: str) -> str:
-        sets = (meas.numerator, None) if which == "numerator" else (meas.denominator or m.ALL, None)
-        n = p.numerator if which == "numerator" else p.denominator
-        if which == "numerator" and n is not None and 0 <= n < th["small"]:
-            return "fewer than " + w.fig(
-                numbers.words(th["small"], key="threshold"),
-                _claim(spec, p.area, p.period, sets[0], None, f"fewer than {th['small']}"),
-            )
-        printed = numbers.count(n, key=f"{which}:{p.area.name}:{p.period.label}")
-        return w.fig(printed, _claim(spec, p.area, p.period, sets[0], None, str(printed)))
-
-    def rate_fig(p: stories.Point) -> str:
-        printed = numbers.percent(p.rate, 1, key=f"rate:{p.area.name}:{p.period.label}")
-        return w.fig(printed, _claim(spec, p.area, p.period, meas.numerator, meas.denominator, str(printed)))
-
-    has_rate = meas.is_rate and now.computable and (now.denominator or 0) >= th["min_denominator"]
-    if not now.computable:
-        w.say("headline", f"{spec.title}: no figure for {place} {period_words}")
-        w.say(
-            "intro",
-            f"No figure can be given for {place} for {when(v.period)}: {wording.gaps_text(now.result.missing)}.",
-        )
-        _notes(w, spec, ds, v, noun_, release_of)
-        return Story(spec.id, spec.title, force.name, force.slug, w.sentences, caveats, ready=False)
-
-    # the headline and the intro: a total that includes a quarter of the force's that looks incomplete says so in
-    # the same sentence
-    incomplete = [f for f in caveats if f.force == force.name and f.kind in (m.LOW, m.PARTLY_PROVIDED)]
-    quarters = wording.join(wording.spans([(f.financial_year, f.quarter) for f in incomplete]))
-    though = f", though its figures for {quarters} look incomplete" if incomplete else ""
-    including = f" (a total that includes {quarters}, when its figures look incomplete)" if incomplete else ""
-    if has_rate:
-        w.say(
-            "headline",
-            spec.phrases.get("headline", "{rate} of {noun} {verb} by {place} {period} {numerator}").format(
-                rate=rate_fig(now), noun=noun_, verb=verb, place=place, period=period_words, numerator=numphrase
-            )
-            + though,
-        )
-    else:
-        w.say(
-            "headline",
-            f"{count_fig(now, 'numerator')} {noun_} {verb} by {place} {period_words} {numphrase}{though}",
-        )
-    if meas.is_rate:
-        w.say(
-            "intro",
-            f"Of the {count_fig(now, 'denominator')} {noun_} {verb} by {place} {period_words}{including}, "
-            f"{count_fig(now, 'numerator')} {numphrase}, Home Office figures show.",
-        )
-    else:
-        w.say(
-            "intro",
-            f"{place} had {count_fig(now, 'numerator')} {noun_} that {numphrase} {period_words}{including}, "
-            "Home Office figures show.",
-        )
-
-    # the rate, the change, a record (or the spec's own sentences); the force's own incomplete quarters said next to
-    # its figures
-    if spec.template:
-        _template(w, v, has_rate, count_fig, rate_fig, period_words, noun_, numphrase)
-    else:
-        _change(w, v, has_rate, count_fig, rate_fig, period_words, release_of, caveats)
-    for text in wording.story_caveats(caveats, force.name)[0]:
-        w.say("body", text)
-    # England and Wales, and the rank
-    _comparison(w, v, has_rate, count_fig, rate_fig, noun_, verb, numphrase, period_words, caveats)
-    for a in spec.also:
-        mine, ew = v.also[a.id]
-        if not mine.computable or not mine.denominator:
-            continue
-        sub = (a.numerator, a.denominator)
-        share = numbers.percent(mine.rate, 0, key=f"also:{a.id}:{force.name}")
-        part_p, whole_p = numbers.count(mine.numerator), numbers.count(mine.denominator)
-        part = w.fig(part_p, _claim(spec, mine.area, mine.period, a.numerator, None, str(part_p)))
-        whole = w.fig(whole_p, _claim(spec, mine.area, mine.period, a.denominator, None, str(whole_p)))
-        share_text = w.fig(share, _claim(spec, mine.area, mine.period, *sub, str(share)))
-        text = f"In {part} of those {whole} cases ({share_text}), {a.phrase}"
-        if ew.computable and ew.rate is not None:
-            ew_share = numbers.percent(ew.rate, 0, key=f"also:{a.id}:{m.EW}")
-            same = numbers.compare(share, ew_share) == 0
-            text += (
-                ", the same share as across England and Wales"
-                if same
-                else f", compared with {w.fig(ew_share, _claim(spec, ew.area, ew.period, *sub, str(ew_share)))} "
-                "across England and Wales"
-            )
-        w.say("comparison", text + ".")
-
-    # caveats, said plainly
-    for text in wording.story_caveats(caveats, force.name)[1]:
-        w.say("caveats", text)
-    _notes(w, spec, ds, v, noun_, release_of)
-    return Story(spec.id, spec.title, force.name, force.slug, w.sentences, caveats, ready=not caveats)
-
-
-def _template(w, v, has_rate, count_fig, rate_fig, period_words, noun_, numphrase) -> None:
-    """The spec's own body sentences, each figure recorded with its claim like the default template's."""
-    ew_rate = (
-        v.ew.computable and v.ew.rate is not None and (v.ew.denominator or 0) >= v.spec.thresholds["min_denominator"]
-    )
-    figures = {
-        "numerator_count": (v.now.computable, lambda: count_fig(v.now, "numerator")),
-        "denominator_count": (v.now.computable and v.spec.measure.is_rate, lambda: count_fig(v.now, "denominator")),
-        "rate": (has_rate, lambda: rate_fig(v.now)),
-        "ew_numerator_count": (v.ew.computable, lambda: count_fig(v.ew, "numerator")),
-        "ew_denominator_count": (v.ew.computable and v.spec.measure.is_rate, lambda: count_fig(v.ew, "denominator")),
-        "ew_rate": (ew_rate, lambda: rate_fig(v.ew)),
-    }
-    words = {"place": v.force.prose, "period": period_words, "noun": noun_, "numerator": numphrase}
-    for sentence in v.spec.template:
-        used = list(dict.fromkeys(re.findall(r"{(\w+)}", sentence)))  # in the order the sentence prints them
-        if any(not figures[u][0] for u in used if u in figures):
-            continue  # a figure the data cannot give: the sentence is left out
-        assert set(used) <= set(stories.PLACEHOLDERS), used  # the spec loader refuses any other
-        values = {**words, **{u: figures[u][1]() for u in used if u in figures}}
-        w.say("body", sentence.format(**values))
-
-
-def _change(w, v, has_rate, count_fig, rate_fig, period_words, release_of, caveats) -> None:
-    spec, now, before = v.spec, v.now, v.before
-    lead = f"That is a rate of {rate_fig(now)}" if has_rate else ""
-    if before is None or spec.compare == "none":
-        if lead:
-            w.say("body", lead + ".")
-        return
-    earlier = when(before.period)
-    if (
-        not before.computable
-        or before.value is None
-        or (has_rate and (before.denominator or 0) < spec.thresholds["min_denominator"])
-    ):
-        if lead:
-            w.say("body", lead + ".")
-        why = wording.gaps_text(before.result.missing) if not before.computable else "too few offences to compare"
-        w.say("body", f"It cannot be compared with {earlier}: {why}.")
-        return
-    caveats.extend(f for f in before.result.caveats if f not in caveats)
-    if has_rate:
-        prev = numbers.percent(before.rate, 1)
-        now_p = numbers.percent(now.rate, 1)
-        diff = now.rate - before.rate
-        sharp = abs(diff) >= spec.thresholds["sharp"]
-        prev_text = rate_fig(before)
-    else:
-        prev, now_p = numbers.count(before.numerator), numbers.count(now.numerator)
-        diff = now.numerator - before.numerator
-        sharp = before.numerator and abs(diff) / abs(before.numerator) * 100 >= spec.thresholds["sharp"]
-        prev_text = count_fig(before, "numerator")
-    c = numbers.compare(now_p, prev)
-    if c == 0:
-        change = f"the same as in {earlier}"
-    else:
-        size = "sharp" if sharp else "modest"
-        change = f"{'up' if c > 0 else 'down'} from {prev_text} in {earlier}, a {size} {'rise' if c > 0 else 'fall'}"
-    sentence = (lead + ", " + change) if lead else f"That was {change}"
-    rec = stories.record(v)
-    if rec:
-        first = v.series[0].period
-        years = numbers.count(len(v.series), key="years")
-        claim = _claim(
-            spec,
-            now.area,
-            now.period,
-            spec.measure.numerator,
-            spec.measure.denominator,
-            f"{'highest' if rec == 'high' else 'lowest'} since {first.year}",
-        )
-        sentence += (
-            f", and the {'highest' if rec == 'high' else 'lowest'} of the "
-            f"{w.fig(years, claim)} years the data cover, back to {when(first)}"
-        )
-    revisions = tables.releases_for(before.period.financial_years, release_of) != tables.releases_for(
-        now.period.financial_years, release_of
-    )
-    if revisions:
-        sentence += (
-            " (the two years come from different releases of the data, so revisions may explain part of the change)"
-        )
-    w.say("body", sentence + ".")
-
-
-def _comparison(w, v, has_rate, count_fig, rate_fig, noun_, verb, numphrase, period_words, caveats) -> None:
-    spec, now, ew = v.spec, v.now, v.ew
-    place = v.force.prose
-    ew_name = wording.area_name(ew.area, ew.result.left_out)
-    if ew.computable:
-        caveats.extend(f for f in ew.result.caveats if f not in caveats)
-        if has_rate and ew.rate is not None:
-            mine_p, ew_p = numbers.percent(now.rate, 1), numbers.percent(ew.rate, 1)
-            c = numbers.compare(mine_p, ew_p)
-            how = "the same as" if c == 0 else ("higher than" if c > 0 else "lower than")
-            w.say(
-                "comparison",
-                f"Across {ew_name}, {count_fig(ew, 'numerator')} of {count_fig(ew, 'denominator')} "
-                f"{noun_} {verb} {period_words} {numphrase}, a rate of {rate_fig(ew)}: "
-                f"{wording.possessive(place)} rate was {how} the national rate.",
-            )
-        else:
-            w.say(
-                "comparison",
-                f"Across {ew_name}, {count_fig(ew, 'numerator')} {noun_} {verb} {period_words} {numphrase}.",
-            )
-    if v.rank is not None and v.ranked > 1:
-        from_bottom = v.ranked - v.rank + 1
-        joint = "joint " if v.tied else ""
-        if v.rank <= from_bottom:
-            words = "highest" if v.rank == 1 else f"{_nth(v.rank)} highest"
-        else:
-            words = "lowest" if from_bottom == 1 else f"{_nth(from_bottom)} lowest"
-        claim = _claim(
-            spec,
-            now.area,
-            now.period,
-            spec.measure.numerator,
-            spec.measure.denominator,
-            f"{v.rank} of {v.ranked}",
-            rank=True,
-            min_denominator=spec.thresholds["min_denominator"],
-        )
-        what = "rate" if has_rate else "figure"
-        place_words = w.fig(Printed(f"{joint}{words}", v.rank, f"rank:{v.force.name}:{now.period.label}"), claim)
-        n = w.fig(numbers.count(v.ranked, key="ranked"), claim)
-        among = "police forces" if v.ranked >= v.rankable else "police forces with enough data to compare"
-        w.say(
-            "comparison",
-            f"It was the {place_words} {what} of the {n} {among}"
-            + ("" if not v.tied else ", level with another force at the printed precision")
-            + ".",
-        )
-
-
-def _nth(n: int) -> str:
-    return {2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, numbers.ordinal(n))
+    return _Version(v, ds, release_of).write()
 
 
 BASIS_WORDS = {
@@ -513,22 +942,5 @@ def releases_used(v: stories.Version, release_of: dict[str, str]) -> str:
     return wording.join([n.removesuffix(" release") for n in names]) + " releases"
 
 
-def _notes(w, spec, ds, v, noun_, release_of) -> None:
-    meas = spec.measure
-    release = releases_used(v, release_of) or ds.release
-    how = (
-        f"The rate is {meas.numerator.label} as a share of {(meas.denominator or m.ALL).label}"
-        if meas.is_rate
-        else f"The figure counts {meas.numerator.label}"
-    )
-    w.say(
-        "notes",
-        f"{how}, on the {meas.basis} basis ({BASIS_WORDS[meas.basis]}), "
-        f"for {meas.offences.label}; {v.period.label} runs from {wording.join(wording.spans(list(v.period.quarters)))} "
-        f"({v.period.quarters_text} in the table). England and Wales "
-        "means every territorial police force and British Transport Police"
-        + (f", without {wording.join(list(spec.exclude))}" if spec.exclude else "")
-        + f". Source: Home Office, Police recorded crime and outcomes open data tables, {release} "
-        "(Open Government Licence v3.0). Every figure in this story was checked against the published "
-        "data rows by an automated audit.",
-    )
+def place_name(force: forces_mod.Force) -> str:
+    return force.name

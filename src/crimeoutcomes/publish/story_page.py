@@ -6,7 +6,7 @@ stories."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -14,7 +14,7 @@ import yaml
 
 from .. import dag
 from ..analysis import measures as m
-from ..analysis import stories
+from ..analysis import quality, ranking, stories
 from ..atomic import write_text
 from ..data import tables
 from . import charts, html, numbers, story, style, wording
@@ -27,21 +27,32 @@ def version_dir(story_id: str, slug: str) -> str:
 
 # ------------------------------------------------------------------------------------------- claims
 def claims_doc(spec: stories.Spec, versions: list[story.Story], release: str) -> dict:
-    """claims.yaml: every figure printed in every version, as a claim in the general claim form (its sentence as
-    the quote; area, period, basis, offences, numerator, denominator and exclude written out)."""
+    """claims.yaml: every figure and statement printed in every version, as a claim in the general claim form (its
+    sentence as the quote; area, period, basis, offences, numerator, denominator and exclude written out). The
+    claimed figure is the text read back from the printed sentence (publish/readback.py); figures that make one
+    claim together (a rank and the number of forces ranked) are one claim."""
     articles, claims = {}, []
     for v in versions:
         key = f"{spec.id}-{v.slug}"
         articles[key] = {"title": v.headline, "publisher": "crimeoutcomes stories (generated)", "release": release}
         sentences = {i: s.text for i, s in enumerate(v.sentences)}
-        for n, f in enumerate(v.figures, start=1):
-            claim = {"id": f"{key}-{n}", "article": key, "quote": sentences[f.sentence], **f.claim}
-            claim.setdefault("exclude", [])
-            claim.pop("rank", None)
-            claims.append(claim)
+        groups: dict[int, list[story.Figure]] = {}
+        for f in v.figures:
+            groups.setdefault(id(f.claim), []).append(f)
+        for n, parts in enumerate(groups.values(), start=1):
+            first = parts[0]
+            claimed = first.compose.format(*[p.read or str(p.printed) for p in parts])
+            claims.append(
+                {
+                    "id": f"{key}-{n}",
+                    "article": key,
+                    "quote": sentences[first.sentence],
+                    **first.claim,
+                    "claimed": claimed,
+                }
+            )
     return {
-        "description": f"Every figure printed in the versions of the story '{spec.title}' ({spec.id}).",
-        "defaults": {"exclude": list(spec.exclude)},
+        "description": f"Every figure and statement printed in the versions of the story '{spec.title}' ({spec.id}).",
         "articles": articles,
         "claims": claims,
     }
@@ -52,16 +63,30 @@ def write_claims(doc: dict, path: Path) -> None:
 
 
 # ------------------------------------------------------------------------------------------- one version
-def version_table(v: stories.Version) -> list[dict]:
-    """The data behind a version's chart: the force and England and Wales, for the story's period and the one it is
-    compared with (exact values, with the printed ones)."""
+@dataclass(frozen=True)
+class About:
+    """What a page says about the data it shows (the edition's record, whether it is SYNTHETIC, the chart source
+    line): all a worker needs to write a version's files, without loading the data."""
+
+    edition: str
+    synthetic: bool
+    build: dict
+    source: str
+
+    @classmethod
+    def of(cls, ds: m.Dataset) -> About:
+        return cls(ds.edition, ds.synthetic, tables.edition_record(ds.build), style_source(ds))
+
+
+def version_table(v: stories.Version, s: story.Story) -> list[dict]:
+    """The data behind a version's chart: the figures the version prints for the force and England and Wales, for the
+    story's period and the one it is compared with (exact values)."""
+    keys = {f.printed.key for f in s.figures}
+    which = "rate" if v.spec.measure.is_rate else "numerator"
     rows = []
-    small = v.spec.thresholds["min_denominator"]
     for p in [v.now, v.ew, v.before, v.ew_before]:
-        if p is None or not p.computable:
+        if p is None or not p.computable or f"{which}:{p.area.name}:{p.period.label}" not in keys:
             continue
-        if v.spec.measure.is_rate and (p.denominator or 0) < small:
-            continue  # no rate on a small denominator, in the chart as in the story
         rows.append(
             {
                 "area": wording.area_name(p.area, p.result.left_out),
@@ -75,10 +100,10 @@ def version_table(v: stories.Version) -> list[dict]:
     return rows
 
 
-def version_data(v: stories.Version, s: story.Story, chart: charts.Saved | None, ds: m.Dataset, site: str) -> dict:
+def version_data(v: stories.Version, s: story.Story, chart: charts.Saved | None, about: About, site: str) -> dict:
     """version.json: what the version's page shows (the page computes nothing); site: the way from the story's
     folder to the site's folder ("../../" in reports/<edition>/stories/<id>/)."""
-    table = version_table(v)
+    table = version_table(v, s)
     printed_rows = [
         {
             "area": r["area"],
@@ -96,12 +121,14 @@ def version_data(v: stories.Version, s: story.Story, chart: charts.Saved | None,
         "title": v.spec.title,
         "force": v.force.name,
         "slug": v.force.slug,
-        "edition": ds.edition,
-        "synthetic": ds.synthetic,
-        "build": tables.edition_record(ds.build),
+        "edition": about.edition,
+        "synthetic": about.synthetic,
+        "build": about.build,
         "headline": s.headline,
+        "headline_html": s.html_section("headline"),
         "ready": s.ready,
-        "sections": {name: s.html_section(name) for name in ("intro", "body", "comparison", "caveats", "notes")},
+        "comparable": v.comparable,
+        "sections": {name: s.html_section(name) for name in (*story.STORY, "caveats", "data", "notes")},
         "table": printed_rows,
         "is_rate": v.spec.measure.is_rate,
         "chart": asdict(chart) if chart else None,
@@ -117,17 +144,19 @@ def version_data(v: stories.Version, s: story.Story, chart: charts.Saved | None,
     }
 
 
-def write_version(folder: Path, v: stories.Version, s: story.Story, ds: m.Dataset, source: str, site: str) -> dict:
+def write_version(folder: Path, v: stories.Version, s: story.Story, about: About, site: str) -> dict:
     """A version's text, chart and version.json into the story's folder; returns version.json's content."""
     files = folder / version_dir(v.spec.id, v.force.slug).split("/", 1)[1]
     files.mkdir(parents=True, exist_ok=True)
     write_text(
         folder / PurePosixPath(dag.file("stories", "markdown", story=v.spec.id, force=v.force.slug)).name, s.markdown()
     )
-    table = version_table(v)
+    table = version_table(v, s)
     has_own = any(r["short"] == v.force.name for r in table)
-    chart = charts.save_chart(charts.story_version(v, s, table, source, ds.synthetic), files) if has_own else None
-    data = version_data(v, s, chart, ds, site)
+    chart = (
+        charts.save_chart(charts.story_version(v, s, table, about.source, about.synthetic), files) if has_own else None
+    )
+    data = version_data(v, s, chart, about, site)
     write_text(
         files / PurePosixPath(dag.file("stories", "data", story=v.spec.id, force=v.force.slug)).name,
         json.dumps(data, indent=1) + "\n",
@@ -136,29 +165,57 @@ def write_version(folder: Path, v: stories.Version, s: story.Story, ds: m.Datase
 
 
 # ------------------------------------------------------------------------------------------- the national picture
-def national_table(spec: stories.Spec, ds: m.Dataset, period, forces) -> pd.DataFrame:
-    ranks = stories.ranking(ds, spec, period)
-    rows = []
+#: why a force is not ranked, as the national table says it
+NOT_RANKED = {
+    ranking.NOT_TERRITORIAL: "not ranked: polices the railways, not an area",
+    ranking.LEFT_OUT: "not ranked: left out of this story",
+    ranking.INCOMPLETE: "not ranked: outcomes incomplete",
+    ranking.TOO_FEW: "not ranked: too few for a rate",
+    ranking.NO_FIGURE: "no figure",
+}
+
+
+def national_table(
+    spec: stories.Spec, ds: m.Dataset, period, forces, linked: set[str]
+) -> tuple[pd.DataFrame, dict[str, list[Printed]]]:
+    """Every police force of the edition (ranked as the versions rank them), the rate next to the force's name so
+    that it stays in view on a phone; linked: the forces whose version was written (linked from the table). Also the
+    figures each force's Data cell prints."""
+    ranks = stories.ranks(ds, spec, period)
+    incomplete = quality.incomplete(ds, period)
+    rows, figures = [], {}
     for f in forces:
         p = stories.point(ds, spec.measure, m.Area.of(f.name), period)
-        rank, _ = ranks.get(f.name, (None, None))
+        place = ranks.of(f.name)
+        rank = place.rank if place else None
         row = {
             "Force": f.name,
-            "_href": PurePosixPath(dag.file("stories", "version", story=spec.id, force=f.slug)).name,
+            "_href": PurePosixPath(dag.file("stories", "version", story=spec.id, force=f.slug)).name
+            if f.name in linked
+            else "",
         }
+        small = spec.measure.is_rate and (p.denominator or 0) < spec.thresholds["min_denominator"]
         if spec.measure.is_rate:
-            row["Of"] = numbers.count(p.denominator if p.computable else None)
+            row["Rate"] = numbers.percent(p.rate, 1) if p.rate is not None and not small else numbers.count(None)
+        row["Rank"] = (
+            numbers.Printed(f"joint {rank}" if place.tied else str(rank), rank, f"rank:{f.name}")
+            if rank is not None
+            else numbers.count(None)
+        )
         row["Count"] = numbers.count(p.numerator if p.computable else None)
         if spec.measure.is_rate:
-            row["Rate"] = numbers.percent(p.rate, 1) if p.rate is not None and rank is not None else numbers.count(None)
-        row["Rank"] = numbers.count(rank)
-        row["Data"] = (
-            "complete"
-            if p.computable and not p.result.caveats
-            else ("with caveats" if p.computable else "not available")
-        )
+            row["Of"] = numbers.count(p.denominator if p.computable else None)
+        why = place.why_not if place else ranking.NO_FIGURE
+        if f.name in incomplete:
+            share = numbers.percent(incomplete[f.name].mine.unassigned_pct, 1)
+            row["Data"] = f"not ranked: outcomes incomplete ({share} of offences recorded have none yet)"
+            figures[f.name] = [share]
+        elif why:
+            row["Data"] = NOT_RANKED[why]
+        else:
+            row["Data"] = "with caveats" if p.result.caveats else "complete"
         rows.append(row)
-    return numbers.frame(rows)
+    return numbers.frame(rows), figures
 
 
 def write_index(
@@ -166,32 +223,36 @@ def write_index(
     folder: Path,
     ds: m.Dataset,
     period,
-    versions: list[story.Story],
     forces,
-    source: str,
+    linked: set[str],
+    about: About,
     audit_counts: dict,
     site: str,
 ) -> None:
-    """The story's national picture: England and Wales, a ranking chart, the table of every force (each version
-    linked), and the files behind it."""
-    build = tables.edition_record(ds.build)
+    """The story's national picture: England and Wales, who is not ranked and why, a ranking chart, the table of
+    every police force of the edition (each written version linked), and the files behind it."""
     ew = stories.point(ds, spec.measure, stories.ew_area(spec), period)
-    table = national_table(spec, ds, period, forces)
-    chart = charts.save_chart(
-        charts.story_ranking(spec, period, table, ew, story.noun(spec, ds), source, ds.synthetic), folder
-    )
+    table, cell_figures = national_table(spec, ds, period, forces, linked)
     noun = story.noun(spec, ds)
-    ew_text = ""
+    ranks = stories.ranks(ds, spec, period)
+    chart = charts.save_chart(
+        charts.story_ranking(spec, period, table, ranks, ew, noun, about.source, about.synthetic), folder
+    )
+    ew_text, figures = "", []
     if ew.computable:
         ew_name = wording.area_name(ew.area, ew.result.left_out)
+        numerator, denominator = numbers.count(ew.numerator), numbers.count(ew.denominator)
         if spec.measure.is_rate and ew.rate is not None:
+            rate = numbers.percent(ew.rate, 1)
             ew_text = (
-                f"Across {ew_name}, {numbers.count(ew.numerator)} of {numbers.count(ew.denominator)} {noun} "
-                f"{story._verb(spec)} {story.during(period)} {story.numerator_phrase(spec)}: "
-                f"{numbers.percent(ew.rate, 1)}."
+                f"Across {ew_name}, {numerator} of {denominator} {noun} {story._verb(spec)} {story.during(period)} "
+                f"{story.numerator_phrase(spec)}: {rate}."
             )
+            figures = [numerator, denominator, rate]
         else:
-            ew_text = f"Across {ew_name}, {numbers.count(ew.numerator)} {noun} {story.numerator_phrase(spec)}."
+            ew_text = f"Across {ew_name}, {numerator} {noun} {story.numerator_phrase(spec)} {story.during(period)}."
+            figures = [numerator]
+    unranked = _unranked_text(ranks, noun, story._verb(spec))
     headings = {
         "Of": f"{noun[0].upper()}{noun[1:]} {story._verb(spec)}",
         "Count": story.numerator_phrase(spec)[:1].upper() + story.numerator_phrase(spec)[1:],
@@ -200,14 +261,16 @@ def write_index(
     }
     shown = table.rename(columns={k: v for k, v in headings.items() if k in table.columns})
     counts = ", ".join(f"{html.printed(numbers.count(n))} {html.esc(v)}" for v, n in audit_counts.items() if n)
-    figures = (
-        [numbers.count(ew.numerator), numbers.count(ew.denominator), numbers.percent(ew.rate, 1)]
-        if ew.computable and ew.rate is not None
-        else []
+    written = len(linked)
+    caption = f"Every police force, {wording.period_name(period)}: " + (
+        "select a force for its version of the story"
+        if written == len(forces)
+        else "the forces with a version are linked"
     )
     body = [
         f"<p>{html.esc(spec.description)}</p>" if spec.description else "",
         f"<p>{html.mark(ew_text, figures)}</p>" if ew_text else "",
+        f"<p>{html.esc(unranked)}</p>" if unranked else "",
         html.figure(
             chart.files["png"],
             chart.alt,
@@ -217,15 +280,16 @@ def write_index(
         ),
         html.table(
             shown,
-            caption=f"Every police force, {wording.period_name(period)}: select a force for its version of the story",
+            caption=caption,
             sortable=True,
             links={"Force": "_href"},
             table_id="forces",
+            cell_html={"Data": lambda r: html.mark(r["Data"], cell_figures.get(r["Force"], []))},
         ),
         '<h2 id="check">Check it yourself</h2>'
-        f"<p>Every figure the {html.printed(numbers.count(len(versions)))} versions print is written as a claim in "
-        f'<a href="{PurePosixPath(dag.file("stories", "claims", story=spec.id)).name}">claims.yaml</a> and audited '
-        f'by the claims engine in <a href="{PurePosixPath(dag.file("stories", "audit", story=spec.id)).name}">'
+        f"<p>Every figure and comparison the {html.printed(numbers.count(written))} versions print is written as a "
+        f'claim in <a href="{PurePosixPath(dag.file("stories", "claims", story=spec.id)).name}">claims.yaml</a> and '
+        f'audited by the claims engine in <a href="{PurePosixPath(dag.file("stories", "audit", story=spec.id)).name}">'
         f"claims_audit.csv</a> ({counts}). Each version is also plain text to paste "
         "(the <code>.md</code> file beside its page). The story's definition is "
         f"<code>config/stories/{html.esc(spec.id)}.yaml</code>.</p>",
@@ -233,7 +297,7 @@ def write_index(
     page = html.page(
         f"{spec.title}: {wording.period_name(period)}",
         "\n".join(b for b in body if b),
-        build,
+        about.build,
         sortable=True,
         root=site,
         crumbs=[("All forces", site + dag.file("site", "index")), ("Stories", "../" + dag.file("stories", "index"))],
@@ -241,22 +305,60 @@ def write_index(
     write_text(folder / PurePosixPath(dag.file("stories", "story", story=spec.id)).name, page)
 
 
+def _unranked_text(ranks: ranking.Ranking, noun: str, verb: str) -> str:
+    """Who is not ranked, and why, in a sentence or two."""
+    parts = []
+    reasons = {
+        ranking.NOT_TERRITORIAL: "polices the railways rather than an area",
+        ranking.INCOMPLETE: "its outcomes are incomplete compared with the other forces' (the methods page gives "
+        "the rule)",
+        ranking.LEFT_OUT: "this story leaves it out of the national figures",
+        ranking.TOO_FEW: f"it {verb} too few {noun} for a rate",
+    }
+    for why, text in reasons.items():
+        names = ranks.not_ranked(why)
+        if names:
+            who = wording.join([wording.force_name(n) for n in names])
+            parts.append(
+                f"{who} ({text.replace('its ', 'their ').replace('it ', 'they ') if len(names) > 1 else text})"
+            )
+    if not parts:
+        return ""
+    return "Not ranked: " + "; ".join(parts) + "."
+
+
 def write_stories_index(folder: Path, entries: list[dict], build: dict, site: str) -> None:
-    """stories/index.html: every story with its period and a link to its national picture."""
+    """stories/index.html: every story with its period and a link to its national picture, and how to make one's
+    own story."""
     items = "".join(
         (
             f'<li><a href="{html.esc(dag.file("stories", "story", story=e["id"]))}">{html.esc(e["title"])}</a>: '
             f"{html.esc(e['period'])}" + (f". {html.esc(e['description'])}" if e.get("description") else "")
             if not e.get("skipped")
-            else f"<li>{html.esc(e['title'])}: not written for this edition ({html.esc(e['skipped'])})"
+            else f"<li>{html.esc(e['title'])}: not written for these figures ({html.esc(e['skipped'])})"
         )
         + "</li>"
         for e in entries
     )
+    measures = site + dag.file("site", "measures")
     body = (
         "<p>Localised stories for any measure of the table: a version for every police force, written from one "
-        "template with wording for each case (a rise or a fall, a record, above or below England and Wales), and "
-        f"every figure checked against the raw rows.</p><ul>{items}</ul>"
+        "template with wording for each case (a rise or a fall against the national change, a record, above or below "
+        "England and Wales, a rank among the territorial forces), and every figure and comparison checked against "
+        f"the raw rows.</p><ul>{items}</ul>"
+        '<h2 id="your-own">Make your own story</h2>'
+        "<p>Any measure of the table can be a story: the share of burglaries closed with no suspect identified, the "
+        "charge rate for an offence, the number of offences closed for lack of evidence. "
+        f'<a href="{html.esc(measures)}">The list of measures</a> gives every offence group, subgroup and code and '
+        "every outcome type with its description and how many offences it holds. Then either:</p><ul>"
+        "<li>open the story builder in JupyterLab (<code>make lab</code>, then <code>06_story_builder.ipynb</code>): "
+        "choose the offences and outcomes from the lists, see one force's version and the national table at once, "
+        "and save the story's definition; or</li>"
+        "<li>write the definition yourself: a short text file with four lines (its name, a title, the measure and the "
+        "period; <code>config/stories/burglary-no-suspect.yaml</code> is one), then run "
+        "<code>make stories STORY=path/to/your-story.yaml</code>.</li></ul>"
+        "<p>Every version of your story is written for every force, checked like these, and fails with one line "
+        "saying what to change if a figure or a word does not pass.</p>"
     )
     write_text(
         folder / dag.file("stories", "index"),

@@ -81,6 +81,7 @@ RC = {
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
     "svg.hashsalt": "crimeoutcomes",
+    "text.parse_math": False,  # a "$" in a title (a story spec's) is a dollar sign, never mathtext
 }
 plt.rcParams.update(RC)
 

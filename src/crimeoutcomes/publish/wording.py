@@ -115,6 +115,26 @@ def gap_text(gap: m.Gap) -> str:
     return f"the data of {len(gap.forces)} forces for {when} {_STATUS[gap.status]}"
 
 
+_PLAIN_STATUS = {
+    derive.COVERAGE_MISSING: "are missing",
+    derive.COVERAGE_NOT_PROVIDED: "were not provided",
+    derive.COVERAGE_NO_COUNTS: "have no counts",
+}
+
+
+def gaps_plain(gaps: list[m.Gap]) -> str:
+    """Gaps in words for a story's reader (no "edition"): 'the figures used here do not cover April 2016 to March
+    2017'; 'North Yorkshire Police's data for July to September 2018 are missing'."""
+    absent = [(g.financial_year, g.quarter) for g in gaps if g.status == m.NOT_IN_EDITION]
+    parts = [f"the figures used here do not cover {join(spans(absent))}"] if absent else []
+    for g in gaps:
+        if g.status == m.NOT_IN_EDITION:
+            continue
+        who = possessive(join([force_name(f) for f in g.forces])) if len(g.forces) <= 3 else ("several forces'")
+        parts.append(f"{who} data for {months(g.financial_year, g.quarter)} {_PLAIN_STATUS[g.status]}")
+    return "; ".join(parts)
+
+
 def spans(quarters: list[tuple[str, int]]) -> list[str]:
     """Quarters as runs of months: [('2016/17', 1), ..., ('2016/17', 4)] -> ['April 2016 to March 2017'];
     [('2019/20', 2), ('2019/20', 3)] -> ['July to December 2019']."""

@@ -10,8 +10,9 @@ def run(ctx, target) -> dict:
     ds = ctx.dataset
     site.write_index(ds, target.folder)
     site.write_methods(ds, target.folder)
+    site.write_measures(ds, target.folder)
     tables = site.publish_tables(ds, target.folder)
     return {
-        "summary": "index, methods and data pages",
-        "files": [dag.file("site", "index"), dag.file("site", "methods"), *tables],
+        "summary": "index, methods, measures and data pages",
+        "files": [dag.file("site", "index"), dag.file("site", "methods"), dag.file("site", "measures"), *tables],
     }

@@ -1,10 +1,14 @@
 """stories: for every story spec (config/stories/*.yaml, or --spec), a version for every police force ->
 reports/<edition>/stories/<id>/ (<force>.md to paste, <force>.html with its chart and data, index.html with the
-national picture, claims.yaml with every printed figure as a claim, claims_audit.csv with their audit).
+national picture, claims.yaml with every printed figure and statement as a claim, claims_audit.csv with their
+audit).
 
-A version with any printed figure the audit does not reproduce fails the step, naming it. Pages are rendered by
-papermill from notebooks/05_story.ipynb, in parallel, each worker keeping one kernel; each chart is drawn once per
-saved format."""
+Each version is computed once, here: its figures (analysis/stories.py), its words (publish/story.py), read back from
+the printed text (publish/readback.py), checked against the house style (publish/house_style.py) and audited by the
+claims engine. Any version that fails one of them fails the step, naming it. The pages are then rendered from those
+results by papermill from notebooks/05_story.ipynb, in parallel, each worker keeping one kernel (a worker loads no
+data: it writes what it is given). The national pages always rank every police force of the edition, whichever
+forces' versions are written (--force)."""
 
 from __future__ import annotations
 
@@ -14,41 +18,30 @@ from pathlib import Path
 from .. import csvfile, dag, paths
 from ..analysis import claims, stories
 from ..data import tables
+from ..data.forces import Force
 from ..errors import UserError
-from ..publish import claims_text, reports, story, story_page, wording, workers
+from ..publish import claims_text, house_style, notebooks, readback, reports, story, story_page, wording, workers
 from ..publish.wording import counted as plural
 
-#: a worker starts in about 3 s and a version takes about 0.3 s: fewer than 16 versions a worker render here
+#: a worker starts in about 2 s and a version takes about 0.3 s: fewer than 16 versions a worker render here
 PER_WORKER = 16
 
 
-def _setup(edition: str, build: dict, spec_paths: list[str]) -> dict:
-    from ..analysis.measures import Dataset
-
-    return {
-        "ds": Dataset.load(edition, build=build),
-        "specs": {s.id: s for s in stories.load_all([Path(p) for p in spec_paths])},
-    }
+def _setup() -> dict:
+    return {}
 
 
 def _render(state: dict, item: tuple) -> None:
     """One version: its text, chart and version.json, then its page (papermill + nbconvert)."""
-    folder, spec_id, force_name, keep, site = item
-    from ..data.forces import resolve
-    from ..publish import notebooks
-
-    ds, spec = state["ds"], state["specs"][spec_id]
-    force = resolve(force_name)
-    period = stories.resolve_period(spec, ds)
-    version = stories.version(ds, spec, force, period)
-    written = story.write(version, ds, tables.release_of(ds.build))
-    story_page.write_version(Path(folder), version, written, ds, story_page.style_source(ds), site)
+    folder, version, written, about, keep, site = item
+    spec, force = version.spec, version.force
+    story_page.write_version(Path(folder), version, written, about, site)
     target = Path(folder) / Path(dag.file("stories", "version", story=spec.id, force=force.slug)).name
     notebooks.render_page(
         dag.STORY_PAGE,
-        {"story": spec.id, "force": force.name, "edition": ds.edition, "folder": str(Path(folder))},
+        {"story": spec.id, "force": force.name, "edition": about.edition, "folder": str(Path(folder))},
         target,
-        ds.build,
+        about.build,
         keep=keep,
         title=f"{force.name}: {spec.title}",
         crumbs=[
@@ -61,12 +54,30 @@ def _render(state: dict, item: tuple) -> None:
     )
 
 
+def versions(ds, spec: stories.Spec, forces: list[Force], period) -> list[tuple[stories.Version, story.Story]]:
+    """Every chosen force's version of a story, computed once, read back and checked against the house style; the
+    first problem fails the step in one line (with how many there are)."""
+    release_of = tables.release_of(ds.build)
+    out, problems = [], []
+    for f in forces:
+        v = stories.version(ds, spec, f, period)
+        written = story.write(v, ds, release_of)
+        what = f"story {spec.id}, version {f.name}"
+        problems += readback.read(written, what) + house_style.check(written, what)
+        out.append((v, written))
+    if problems:
+        more = f" (and {plural(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""
+        raise UserError(problems[0] + more)
+    return out
+
+
 def run(ctx, target) -> dict:
     ds = ctx.dataset
     spec_paths = list(ctx.specs) or stories.default_specs()
     specs = stories.load_all(spec_paths)
-    forces = list(ctx.forces) or reports.forces_in(ds)
-    release_of = tables.release_of(ds.build)
+    every = reports.forces_in(ds)
+    chosen = list(ctx.forces) or every
+    about = story_page.About.of(ds)
     entries, items, audits = [], [], {}
     # the way from a story's folder, and from the stories folder, to the site's (a run of one's own may be elsewhere)
     up = os.path.relpath(paths.reports_dir(ctx.name), target.final) + "/"
@@ -76,47 +87,44 @@ def run(ctx, target) -> dict:
         why = stories.cannot_write(spec, ds, period)
         if why:
             if ctx.specs:  # a spec the user brought must fit the edition
-                raise UserError(
-                    f"story {spec.id} ({paths.relative(spec.path)}): {why}; choose another period or edition"
-                )
+                raise UserError(f"story {spec.id} ({paths.relative(spec.path)}): {why}")
             # the project's own specs are written for the editions that hold their offences and period
             ctx.log(f"  story {spec.id}: not written for this edition: {why}")
             entries.append({"id": spec.id, "title": spec.title, "period": "", "skipped": why})
             continue
         folder = target.folder / spec.id
         folder.mkdir(parents=True, exist_ok=True)
-        versions = [story.write(stories.version(ds, spec, f, period), ds, release_of) for f in forces]
-        audit = _audit(spec, versions, folder, ds, ctx)
-        audits[spec.id] = audit
+        written = versions(ds, spec, chosen, period)
+        audits[spec.id] = _audit(spec, [w for _, w in written], folder, ds, ctx)
         story_page.write_index(
-            spec, folder, ds, period, versions, forces, story_page.style_source(ds), audit.counts().to_dict(), site
+            spec, folder, ds, period, every, {f.name for f in chosen}, about, audits[spec.id].counts().to_dict(), site
         )
         entries.append(
             {"id": spec.id, "title": spec.title, "period": wording.period_name(period), "description": spec.description}
         )
-        items += [(str(folder), spec.id, f.name, ctx.keep_notebooks, site) for f in forces]
-    story_page.write_stories_index(target.folder, entries, tables.edition_record(ds.build), up)
+        items += [(str(folder), v, w, about, ctx.keep_notebooks, site) for v, w in written]
+    story_page.write_stories_index(target.folder, entries, about.build, up)
     workers.run(
         items,
         _render,
         _setup,
-        (ctx.name, ctx.build_record, [str(p) for p in spec_paths]),
+        (),
         jobs=ctx.jobs,
         what="story page(s)",
         per_worker=PER_WORKER,
-        name=lambda i: f"{i[1]}, {i[2]}",
+        name=lambda i: f"{i[1].spec.id}, {i[1].force.name}",
         log=ctx.log,
     )
     n = sum(len(a.findings) for a in audits.values())
     return {
-        "summary": f"{plural(len(audits), 'story', 'stories')} x {plural(len(forces), 'force')}, "
-        f"{plural(n, 'printed figure')}, every one reproduced",
+        "summary": f"{plural(len(audits), 'story', 'stories')} x {plural(len(chosen), 'force')}, "
+        f"{plural(n, 'printed figure or statement', 'printed figures and statements')}, every one reproduced",
         "versions": len(items),
     }
 
 
 def _audit(spec: stories.Spec, versions: list[story.Story], folder: Path, ds, ctx) -> claims.Audit:
-    """claims.yaml and its audit; any figure not reproduced fails the step, naming it."""
+    """claims.yaml and its audit; any figure or statement not reproduced fails the step, naming it."""
     doc = story_page.claims_doc(spec, versions, ds.release)
     path = folder / Path(dag.file("stories", "claims", story=spec.id)).name
     story_page.write_claims(doc, path)
@@ -128,8 +136,8 @@ def _audit(spec: stories.Spec, versions: list[story.Story], folder: Path, ds, ct
     if wrong:
         f = wrong[0]
         raise UserError(
-            f"story {spec.id}: {plural(len(wrong), 'printed figure')} the audit does not reproduce, "
-            f"e.g. {f.claim.article}: "
+            f"story {spec.id}: {plural(len(wrong), 'printed figure or statement', 'printed figures and statements')} "
+            f"the audit does not reproduce, e.g. {f.claim.article}: "
             f"'{f.claim.claimed.text}' in \"{f.claim.quote}\" is {f.verdict} "
             f"({claims_text.reason(f, tables.release_of(ds.build))})"
         )

@@ -24,33 +24,11 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..publish import numbers
+from ..publish import numbers, readback
 
-DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
-NUMBER = re.compile(rf"(?<![\w.])[-+−]?{DIGITS}(?![\w])")
+DIGITS, NUMBER = readback.DIGITS, readback.NUMBER
 #: numbers that name rather than count, by the words around them (the match is the whole phrase)
-ALLOWED = [
-    re.compile(p)
-    for p in (
-        r"\b(?:19|20)\d\d-\d\d-\d\d\b",  # ISO dates: 2018-10-29
-        r"\b(?:19|20)\d\d/\d\d(?: Q[1-4](?:[-–]Q[1-4])?)?",  # financial years and quarters: 2018/19 Q1-Q2
-        r"\b(?:19|20)\d\d(?:[-–](?:19|20)?\d\d)?\b",  # years and spans: 2018, 2019-20, 2019-2020
-        r"\bQ[1-4]\b",
-        r"\b\d{1,2} (?:January|February|March|April|May|June|July|August|September|October|November|December)\b",
-        r"\b(?:outcome|outcomes|type|types|outcome types?|codes?|offence codes?|except)\s+\d+[A-Z]?"
-        r"(?:(?:\s*(?:\+|,|or|and|to|-|–)\s*)\d+[A-Z]?)*",
-        r"\(\d+(?:\s*\+\s*\d+)+\)",  # (14 + 16)
-        r"\b\d+ (?:or|\+|/) \(?\d+\b",  # 14 or 16, 14 + 16, 16 / (14
-        r"\b\d+[A-Z]\b",  # offence codes: 28E, 19C
-        r"\bv\d+(?:\.\d+)?\b",  # licence versions
-        r"\bnotes? \d+(?:(?:, | and )\d+)*",  # note references
-        r"\b1 = (?:highest|lowest)\b",
-        r"\bsha256\b",
-        r"\b0 \(not yet assigned\)",
-        r"^\d+[a-z]?: ",  # an outcome type's label: "16: Evidential difficulties"
-        r"\bheader row \d+\b",
-    )
-]
+ALLOWED = readback.NAMING
 
 
 @dataclass
@@ -129,8 +107,11 @@ def consistent(text: str, value) -> bool:
         return v > 0 and shown is not None and abs(1 / v - float(shown)) <= unit / 2 + 1e-9
     if m := re.fullmatch(r"(\d+) of (\d+)", t):
         return int(m.group(1)) == v
-    if m := re.fullmatch(r"(?:joint )?(?:(\d+)(?:st|nd|rd|th)|second|third|fourth|fifth)? ?(?:highest|lowest)", t):
+    words = "|".join(numbers.ORDINAL_WORDS)
+    if m := re.fullmatch(rf"(?i)(?:joint )?(?:(\d+)(?:st|nd|rd|th)|{words})? ?(?:highest|lowest)", t):
         return True  # a rank in words: its value is the rank; the claims audit checks it against the data
+    if m := re.fullmatch(r"(?:joint |=)?(\d+)=?", t):
+        return int(m.group(1)) == v  # a rank in a table: "joint 9"
     body = re.sub(r"\s*(%|per cent|points?|pp)$", "", t).lstrip("+")
     shown = _number(body)
     if shown is None:
