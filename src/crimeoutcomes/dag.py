@@ -82,7 +82,6 @@ class Step:
 
 
 STORY_NOTEBOOK = "05_story"
-REPORT_STORY_SPEC = "config/stories/victim-did-not-support.yaml"
 
 NOTEBOOKS: tuple[Notebook, ...] = (
     Notebook(
@@ -197,7 +196,7 @@ STEPS: tuple[Step, ...] = (
         "one report per police force: figures, story, charts with their data, notes",
         "reports/{edition}/forces",
         after=("build",),
-        inputs=("config/caveats.yaml", REPORT_STORY_SPEC, f"notebooks/{FORCE_REPORT.name}.ipynb"),
+        inputs=("config/caveats.yaml", "config/stories/*.yaml", f"notebooks/{FORCE_REPORT.name}.ipynb"),
         code="crimeoutcomes.steps.reports",
         outputs=(
             Output("page", "{force}.html", "the force's report"),
@@ -246,7 +245,7 @@ STEPS: tuple[Step, ...] = (
         "the index page, the methods page and the data tables the pages cite",
         "reports/{edition}",
         after=("build",),
-        inputs=("docs/methods.md",),
+        inputs=("docs/methods.md", "config/stories/victim-did-not-support.yaml"),
         code="crimeoutcomes.steps.site",
         outputs=(
             Output("index", "index.html", "every force with its key figures, sortable, and links to every page"),

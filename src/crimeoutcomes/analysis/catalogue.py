@@ -48,7 +48,7 @@ def catalogue(ds: m.Dataset) -> Catalogue:
     for kind, col in (("group", "offence_group"), ("subgroup", "offence_subgroup"), ("code", "offence_code")):
         recorded = rows.groupby(col)["recorded"].sum(min_count=1)
         closed = closing.groupby(col)["closed"].sum(min_count=1)
-        first = rows.drop_duplicates(col).set_index(col)
+        first = rows.drop_duplicates(col).set_index(col, drop=False)
         for name in sorted(set(rows[col])):
             f = first.loc[name]
             out.append(

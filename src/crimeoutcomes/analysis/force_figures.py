@@ -11,6 +11,7 @@ import pandas as pd
 from ..data import forces as forces_mod
 from . import caveats as caveats_mod
 from . import measures as m
+from . import quality, ranking
 from .periods import Period
 
 
@@ -32,6 +33,8 @@ class Headline:
     ew: m.Figures
     rank: int | None
     ranked: int  # forces with a rate that period
+    tied: bool = False
+    why_not: str = ""  # why the force is not ranked (analysis/ranking.py)
 
 
 @dataclass
@@ -59,19 +62,53 @@ class ForceFigures:
     place: pd.DataFrame  # every force's rate in place_period, ranked
     notes: Notes
     ew_by_period: dict[str, m.Figures] = field(default_factory=dict)
+    quality: dict[str, quality.Completeness] = field(default_factory=dict)  # period label -> the force's, when judged
 
 
-def headline(ds: m.Dataset, force: forces_mod.Force, periods: dict[str, Period | None]) -> list[Headline]:
+def place_table(ds: m.Dataset, period: Period, field_: ranking.Field) -> pd.DataFrame:
+    """Every police force's victim-did-not-support rate for a period, ranked as the report's story ranks them
+    (analysis/ranking.py): force, offences closed, outcomes 14 + 16, rate, rank, tied, why not ranked, caveats."""
+    query = m.Query(m.Area.of(m.EW), period, "closed", m.OffenceScope("all"), m.VDNS, m.ALL)
+    ranks = ranking.rank(ds, query, field_)
+    rows = []
+    for name, place in ranks.places.items():
+        fig = m.figures(ds, m.Area.of(name), period)
+        rows.append(
+            {
+                "force": name,
+                "offences_closed": fig.closed,
+                "vdns": fig.vdns,
+                "rate_pct": place.value if place.value is not None else float("nan"),
+                "computable": fig.computable,
+                "rank": place.rank,
+                "tied": place.tied,
+                "side": place.side[0] if place.side else "",  # the rank said from the nearer end: ninth highest
+                "nth": place.side[1] if place.side else None,
+                "why_not": place.why_not,
+                "flags": fig.caveats,
+                "forces_ranked": ranks.ranked,
+            }
+        )
+    table = pd.DataFrame(rows)
+    table["rank"] = table["rank"].astype("Int64")
+    return table
+
+
+def headline(
+    ds: m.Dataset, force: forces_mod.Force, periods: dict[str, Period | None], field_: ranking.Field
+) -> list[Headline]:
     out = []
     for period in [p for p in periods.values() if p is not None]:
-        rank = m.ranking(ds, period).set_index("force").loc[force.name]
+        place = place_table(ds, period, field_).set_index("force").loc[force.name]
         out.append(
             Headline(
                 period,
                 m.figures(ds, m.Area.of(force.name), period),
                 m.figures(ds, ew_area(), period),
-                int(rank["rank"]) if pd.notna(rank["rank"]) else None,
-                int(rank["forces_ranked"]),
+                int(place["rank"]) if pd.notna(place["rank"]) else None,
+                int(place["forces_ranked"]),
+                bool(place["tied"]),
+                str(place["why_not"]),
             )
         )
     return out
@@ -161,21 +198,27 @@ def notes(ds: m.Dataset, force: forces_mod.Force, caveat_list: list[caveats_mod.
     return Notes(len(ds.quarters), gaps, flags, negatives, written)
 
 
-def build(ds: m.Dataset, force: forces_mod.Force, caveat_list: list[caveats_mod.Caveat]) -> ForceFigures:
+def build(
+    ds: m.Dataset, force: forces_mod.Force, caveat_list: list[caveats_mod.Caveat], field_: ranking.Field | None = None
+) -> ForceFigures:
+    """field_: how the report ranks the forces (the report's story spec's; the default ranking otherwise)."""
+    field_ = field_ or ranking.Field()
     periods = latest_periods(ds)
     latest_fy = periods.get("financial")
     place_period = periods.get("calendar") or latest_fy
-    place = m.ranking(ds, place_period) if place_period is not None else pd.DataFrame()
+    place = place_table(ds, place_period, field_) if place_period is not None else pd.DataFrame()
+    judged = {p.label: quality.completeness(ds, p).get(force.name) for p in periods.values() if p is not None}
     return ForceFigures(
         force=force,
         edition=ds.edition,
         periods=periods,
-        headline=headline(ds, force, periods),
+        headline=headline(ds, force, periods, field_),
         years={kind: year_series(ds, force, kind) for kind in ("calendar", "financial")},
         quarters=quarters(ds, force),
         mix=outcome_mix(ds, force, latest_fy),
         groups=offence_groups(ds, force, latest_fy),
         place_period=place_period,
-        place=place[place["rate_pct"].notna()].reset_index(drop=True) if len(place) else place,
+        place=place[place["rank"].notna()].reset_index(drop=True) if len(place) else place,
         notes=notes(ds, force, caveat_list),
+        quality={label: c for label, c in judged.items() if c is not None},
     )

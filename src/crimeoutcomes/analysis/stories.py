@@ -250,8 +250,13 @@ def load(path: Path | str) -> Spec:
     """Read and check one story spec; a problem is one line naming the file and the field."""
     path = Path(path)
     doc = read_yaml(path, "story spec", DataError)
-    validate(doc, SCHEMA, paths.relative(path), DataError)
-    where = paths.relative(path)
+    return parse(doc, path, paths.relative(path))
+
+
+def parse(doc: dict, path: Path | None, where: str) -> Spec:
+    """Check a story spec read from `path` (or made by the story builder, `where` naming it); a problem is one line
+    naming `where` and the field."""
+    validate(doc, SCHEMA, where, DataError)
 
     def refuse(field_name: str, problem: str) -> DataError:
         return DataError(f"{where}: {field_name}: {problem}")
@@ -319,14 +324,14 @@ def load(path: Path | str) -> Spec:
     thresholds = {**DEFAULT_THRESHOLDS, **(doc.get("thresholds") or {})}
     if not math.isfinite(float(thresholds["sharp"])):
         raise refuse("thresholds.sharp", f"{thresholds['sharp']!r} is not a number of points: write 5 (the default)")
-    if path.stem != doc["id"]:
+    if path is not None and path.stem != doc["id"]:
         raise refuse("id", f"{doc['id']!r} must be the file's name ({path.stem}.yaml): it names the folder")
     return Spec(
         id=doc["id"],
         title=doc["title"],
         measure=Measure(basis, offences, numerator, denominator),
         period=period,
-        path=path,
+        path=path or Path(f"{doc['id']}.yaml"),
         noun=doc.get("noun", ""),
         phrases=doc.get("phrases") or {},
         thresholds=thresholds,

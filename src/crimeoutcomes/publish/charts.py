@@ -628,20 +628,31 @@ def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> C
     ew_fig = next((h.ew for h in figs.headline if h.period == period), None)
     ew_rate = numbers.percent(100 * ew_fig.rate, key=f"rate:{m.EW}:{period.label}") if ew_fig and ew_fig.rate else None
     figures = [p for p in [ew_rate] if p is not None]
+    of = numbers.spelled(n, key="ranked")
     if len(me):
         rank = int(me["rank"].iloc[0])
-        tied = int((r["rank"] == rank).sum()) > 1
+        tied = bool(me["tied"].iloc[0])
         mine = numbers.percent(me["rate_pct"].iloc[0], key=f"rate:{force.name}:{period.label}")
         figures.append(mine)
-        words = _place(rank, n, tied)
+        words = _place(str(me["side"].iloc[0]), int(me["nth"].iloc[0]), tied)
         place = Printed(words.removeprefix("the "), rank, f"rank:{force.name}:{period.label}")
-        of = numbers.count(n, key="ranked")
         figures += [place, of]
         title = (
-            f"{wording.short_name(force.name, start=True)} had the {place} rate of the {of} forces in {period.short}"
+            f"{wording.short_name(force.name, start=True)} had the {place} rate of the {of} territorial forces "
+            f"ranked in {period.short}"
         )
     else:
-        mine, title = None, f"{force.name} cannot be ranked in {period.label}"
+        figures.append(of)
+        mine, title = (
+            None,
+            f"{wording.short_name(force.name, start=True)} is not ranked in {period.short}: "
+            + (
+                "it polices the railways, not an area"
+                if force.kind != "territorial"
+                else "its outcomes are incomplete compared with the other forces'"
+            )
+            + f"; the {of} territorial forces ranked",
+        )
     subtitle = f"{RATE_MEANS[0].upper()}{RATE_MEANS[1:]}, {period.label}; * marks a figure with a caveat"
 
     def draw(layout: Layout) -> Frame:
@@ -685,26 +696,16 @@ def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> C
 
     alt = f"Bar chart ranking the {n} police forces by {RATE_MEANS}, {period.label}."
     if mine:
-        alt += f" {force.name}: {mine}, {place_words(rank, n, tied)}."
+        alt += f" {force.name}: {mine}, {place}."
     if ew_rate:
         alt += f" England and Wales: {ew_rate}."
     return Chart(key, title, subtitle, alt, title, data, figures, draw, source)
 
 
-def _place(rank: int, n: int, tied: bool) -> str:
-    joint = "the joint " if tied else "the "
-    from_bottom = n - rank + 1
-    if rank == 1:
-        return joint + "highest"
-    if rank == n:
-        return joint + "lowest"
-    if rank <= from_bottom:
-        return joint + ("second" if rank == 2 else numbers.ordinal(rank)) + " highest"
-    return joint + ("second" if from_bottom == 2 else numbers.ordinal(from_bottom)) + " lowest"
-
-
-def place_words(rank: int, n: int, tied: bool) -> str:
-    return f"ranked {rank} of {n}" + (" (tied)" if tied else "")
+def _place(side: str, n: int, tied: bool) -> str:
+    """A rank from the nearer end (analysis/ranking.py), in words for one to nine: 'the joint ninth highest', 'the 12th
+    lowest', 'the lowest'."""
+    return ("the joint " if tied else "the ") + (side if n == 1 else f"{numbers.ordinal_words(n)} {side}")
 
 
 def force_charts(figs: ff.ForceFigures, release: str, synthetic: bool, release_of=None) -> list[Chart]:

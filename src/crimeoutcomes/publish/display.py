@@ -149,15 +149,19 @@ class ForceReport:
                 "Written from the figures above, every figure checked against the raw rows. Read "
                 f"{force_page.note_refs(s['notes'], self.by_number)} before you publish it."
             )
-        paragraphs = "".join(f"<p>{s['html'][k]}</p>" for k in ("intro", "body", "comparison") if s["html"][k])
+        paragraphs = "".join(f"<p>{s['html'][k]}</p>" for k in s["html"] if k != "headline" and s["html"][k])
         links = (
             f'<a href="{html.esc(s["links"]["page"])}">The story on its own page</a>, with its chart and data, '
             f'and <a href="{html.esc(s["links"]["markdown"])}">as text to paste</a>.'
         )
-        figures = [numbers.Printed.from_json(f) for f in s["figures"]]
+        others = "".join(
+            f'<li><a href="{html.esc(o["link"])}">{html.esc(o["title"])}</a> ({html.esc(o["period"])})</li>'
+            for o in s.get("all", [])
+        )
+        more = f"<p>Every story written for {html.esc(self.data['force'])}:</p><ul>{others}</ul>" if others else ""
         return _show(
-            f'<blockquote class="story"><h3>{html.mark(s["headline"], figures)}</h3>{paragraphs}</blockquote>'
-            f"<p>{state}</p><p>{links}</p>"
+            f'<blockquote class="story"><h3>{s["html"]["headline"]}</h3>{paragraphs}</blockquote>'
+            f"<p>{state}</p><p>{links}</p>{more}"
         )
 
     def charts(self):
@@ -206,14 +210,14 @@ class StoryVersion:
         return [numbers.Printed.from_json(f) for f in self.data["figures"]]
 
     def headline(self):
-        return _show(f"<h1>{html.mark(self.data['headline'], self._figures())}</h1>")
+        return _show(f"<h1>{self.data['headline_html']}</h1>")
 
     def banner(self):
         return banner(self.data["build"])
 
     def story(self):
         sections = self.data["sections"]
-        text = "".join(f"<p>{sections[k]}</p>" for k in ("intro", "body", "comparison") if sections[k])
+        text = "".join(f"<p>{sections[k]}</p>" for k in ("intro", "quality", "body", "comparison") if sections[k])
         state = (
             "Every figure checked against the raw rows: ready to publish."
             if self.data["ready"]
@@ -236,8 +240,11 @@ class StoryVersion:
         return table(numbers.frame(rows), f"The figures behind the chart: {self.force.name} and England and Wales")
 
     def caveats(self):
-        text = self.data["sections"]["caveats"]
-        return _show(f"<p>{text}</p>" if text else "<p>None: the figures use complete data.</p>")
+        text, data = self.data["sections"]["caveats"], self.data["sections"].get("data", "")
+        shown = f"<p>{text}</p>" if text else "<p>None that changes a figure of the story as printed.</p>"
+        if data:
+            shown += f"<p>Also about the data, without changing any figure as printed: {data}</p>"
+        return _show(shown)
 
     def notes(self):
         return _show(f"<p>{self.data['sections']['notes']}</p>")

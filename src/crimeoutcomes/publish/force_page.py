@@ -17,7 +17,7 @@ MEASURES = (
     ("vdns", "Victim did not support action (outcomes 14 + 16)"),
     ("rate", "Rate: outcomes 14 + 16 as a share of offences closed"),
     ("share", "Suspect identified (outcome 16, share of 14 + 16)"),
-    ("rank", "Rank by rate (1 = highest)"),
+    ("rank", "Rank by rate among the territorial forces (1 = highest)"),
 )
 
 
@@ -57,6 +57,22 @@ def notes(figs: ff.ForceFigures, extra: list[m.Flag] = ()) -> list[dict]:
         )
     for flag in figs.notes.flags:
         add(mine, flag.anchor, wording.flag_title(flag), wording.flag_text(flag), _flag_figures(flag))
+    for c in figs.quality.values():
+        if c.comparable:
+            continue
+        share, ew_share = numbers.percent(c.mine.unassigned_pct, 1), numbers.percent(c.ew.unassigned_pct, 1)
+        closed, recorded = numbers.count(c.mine.closed), numbers.count(c.mine.recorded)
+        ew_closed, ew_recorded = numbers.count(c.ew.closed), numbers.count(c.ew.recorded)
+        add(
+            mine,
+            _incomplete_anchor(c),
+            f"{force.name}, {wording.period_name(c.period)}: outcomes incomplete compared with the other forces",
+            f"{share} of the offences {force.name} recorded in {wording.period_name(c.period)} had no outcome when the "
+            f"data were published, against {ew_share} across England and Wales; it closed {closed} offences against "
+            f"{recorded} recorded (England and Wales: {ew_closed} against {ew_recorded}). Its figures for the period "
+            "cannot fairly be compared with other forces', so it is not ranked (the methods page gives the rule).",
+            [share, ew_share, closed, recorded, ew_closed, ew_recorded],
+        )
     if not figs.notes.gaps and not figs.notes.flags:
         n = figs.notes.quarters
         add(
@@ -107,6 +123,10 @@ def notes(figs: ff.ForceFigures, extra: list[m.Flag] = ()) -> list[dict]:
     return out
 
 
+def _incomplete_anchor(c) -> str:
+    return f"incomplete-{c.force.lower().replace(' ', '-')}-{c.period.label.replace(' ', '-').replace('/', '-')}"
+
+
 def _gap_anchor(gap: m.Gap, what: str = "gap") -> str:
     who = "-".join(sorted(gap.forces)).lower().replace(" ", "-")[:60] or "all"
     return f"{what}-{who}-{gap.financial_year.replace('/', '-')}-q{gap.quarter}"
@@ -119,7 +139,9 @@ def _flag_figures(flag: m.Flag) -> list[Printed]:
 
 
 # ------------------------------------------------------------------------------------------- headline
-def _figures(fig: m.Figures, who: str, period: str, rank: int | None = None, ranked: int = 0) -> dict:
+def _figures(
+    fig: m.Figures, who: str, period: str, rank: int | None = None, ranked: int = 0, tied: bool = False
+) -> dict:
     """One area's headline figures for a period, formatted once (None where the figure cannot be given)."""
     if not fig.computable:
         return {}
@@ -130,7 +152,7 @@ def _figures(fig: m.Figures, who: str, period: str, rank: int | None = None, ran
         "share": numbers.share(fig.suspect, fig.vdns, 0, key=f"share:{who}:{period}"),
     }
     if ranked:
-        out["rank"] = numbers.rank(rank, ranked, key=f"rank:{who}:{period}")
+        out["rank"] = numbers.rank(rank, ranked, key=f"rank:{who}:{period}", tied=tied)
     return out
 
 
@@ -140,7 +162,7 @@ def headline(figs: ff.ForceFigures, anchors: dict[str, int]) -> list[dict]:
     tables = []
     for h in figs.headline:
         label = h.period.label[0].upper() + h.period.label[1:]
-        mine = _figures(h.force, figs.force.name, h.period.label, h.rank, h.ranked)
+        mine = _figures(h.force, figs.force.name, h.period.label, h.rank, h.ranked, h.tied)
         ew = _figures(h.ew, m.EW, h.period.label)
         rows = [
             {"measure": name, "force": mine.get(key), "ew": ew.get(key) if key != "rank" else None}
@@ -151,7 +173,7 @@ def headline(figs: ff.ForceFigures, anchors: dict[str, int]) -> list[dict]:
                 "period": label,
                 "columns": [figs.force.name, wording.area_name(h.ew.area, h.ew.left_out)],
                 "rows": [{**r, "force": _json(r["force"]), "ew": _json(r["ew"])} for r in rows],
-                "state": [_state(h.force, anchors), _state(h.ew, anchors)],
+                "state": [_state(h.force, anchors, figs.quality.get(h.period.label)), _state(h.ew, anchors)],
             }
         )
     return tables
@@ -161,11 +183,14 @@ def _json(p: Printed | None):
     return p.to_json() if p is not None else None
 
 
-def _state(fig: m.Figures, anchors: dict[str, int]) -> dict:
+def _state(fig: m.Figures, anchors: dict[str, int], judged=None) -> dict:
     if not fig.computable:
         return {"text": "not available: " + wording.gaps_text(fig.missing), "notes": []}
     refs = sorted({anchors[f.anchor] for f in fig.caveats if f.anchor in anchors})
     refs += sorted({anchors[a] for g in fig.left_out if (a := _gap_anchor(g, "left-out")) in anchors})
+    if judged is not None and not judged.comparable:
+        refs = sorted({*refs, anchors[_incomplete_anchor(judged)]})
+        return {"text": "outcomes incomplete: not comparable with other forces", "notes": refs}
     return {"text": "with caveats" if refs else "complete", "notes": refs}
 
 
@@ -176,15 +201,18 @@ def content(figs: ff.ForceFigures, story_flags: list[m.Flag] = ()) -> dict:
     return {"headline": headline(figs, anchors), "notes": note_list, "anchors": anchors}
 
 
-def story_data(version, anchors: dict[str, int], force) -> dict:
+def story_data(version, anchors: dict[str, int], force, others: list[dict] = ()) -> dict:
     """The report's story: the June 2021 story's version for the force (publish/story.py), its sentences marked
-    with the figures they print, the notes its caveats are, and links to the version's own page and text."""
+    with the figures they print, the notes its caveats are, and links to the version's own page and text and to
+    the force's version of every story (`others`: title, period, link)."""
     from .. import dag
+    from . import story
 
     return {
         "id": version.spec_id,
         "headline": version.headline,
-        "html": {name: version.html_section(name) for name in ("intro", "body", "comparison")},
+        "html": {name: version.html_section(name) for name in ("headline", *story.STORY)},
+        "all": list(others),
         "text": version.text(),
         "ready": version.ready,
         "notes": sorted({anchors[f.anchor] for f in version.caveats if f.anchor in anchors}),

@@ -85,6 +85,8 @@ def no_repeated_figure(story) -> list[str]:
     out, seen = [], {}
     for i, s in enumerate(story.sentences):
         for f in s.figures:
+            if f.claim is None:
+                continue
             key = _identity(f)
             first = seen.get(key)
             if (

@@ -71,6 +71,7 @@ details{margin:.6rem 0}summary{cursor:pointer;font-weight:600}
 pre,code{font-size:.88rem}pre{background:#f6f6f6;padding:.6rem;overflow-x:auto}
 .output_text pre{white-space:pre-wrap;overflow-wrap:anywhere}
 @media (min-width:601px){td{overflow-wrap:anywhere}td.num{overflow-wrap:normal}}
+td:first-child,th:first-child{overflow-wrap:normal;word-break:normal;hyphens:none}
 footer{margin-top:2.5rem;border-top:1px solid #d0d0d0;padding-top:1rem;font-size:.92rem}
 .about dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.2rem 1rem}
 .about dd{margin:0;overflow-wrap:anywhere}
@@ -349,28 +350,39 @@ def banner(build: dict) -> str:
 
 
 def about(build: dict, extra: str = "", root: str = "") -> str:
-    """The conversion details: which files, from where, how they were read; the method; when the page was built."""
+    """About the data, for readers: which tables, which years and releases, the licence and the method; then, under
+    "Check it yourself", the files as read (names, sha256 hashes, rows, sheets, header rows) for those who re-add the
+    figures; and when the page was built."""
     import datetime as dt
 
+    years = "".join(
+        f"<dt>{esc(f['financial_year'])}</dt><dd>{esc(f.get('release', '') or 'the release named above')}; "
+        f"published by {esc(f['publisher'])}. Licence: {esc(f['licence'])}.</dd>"
+        for f in build.get("files", [])
+    )
     items = []
     for f in build.get("files", []):
         items.append(
-            f"<dt>{esc(f['financial_year'])}</dt><dd><strong>{esc(f['file'])}</strong> ({esc(f.get('release', ''))}); "
-            f'<span data-numbers="cited">{esc(f["vintage"])}</span>. Publisher: {esc(f["publisher"])}. '
+            f"<dt>{esc(f['financial_year'])}</dt><dd><strong>{esc(f['file'])}</strong>; "
+            f'<span data-numbers="cited">{esc(f["vintage"])}</span>. '
             f"{printed(numbers.count(f['rows_read']))} rows read from "
             f"{esc('sheet ' + repr(f['sheet']) if f.get('sheet') else 'a CSV file')}, header row {f['header_row']}. "
-            f"sha256 <code>{esc(f['sha256'])}</code>. Licence: {esc(f['licence'])}.</dd>"
+            f"sha256 <code>{esc(f['sha256'])}</code>.</dd>"
         )
     built = dt.date.today().strftime("%-d %B %Y")
     return (
         f'<section class="about" id="about-the-data" aria-labelledby="about-heading">'
         f'<h2 id="about-heading">About the data</h2>'
-        f"<p>Edition <code>{esc(build.get('edition'))}</code>: {esc(build.get('description'))}</p>"
-        f"<dl>{''.join(items)}</dl>{extra}"
+        "<p>Every figure here comes from the Home Office's Police recorded crime and outcomes open data tables: the "
+        f"offences each police force recorded, and the outcome each investigation reached.</p><dl>{years}</dl>{extra}"
+        f'<p>How each figure is worked out is on the <a href="{esc(root)}methods.html">methods page</a>. Crown '
+        "copyright, Open Government Licence v3.0.</p>"
+        '<details class="check"><summary>Check it yourself: the files behind these pages</summary>'
+        f"<p>Data edition <code>{esc(build.get('edition'))}</code>: {esc(build.get('description'))}</p>"
+        f"<dl>{''.join(items)}</dl>"
         "<p>Every number is computed by the crimeoutcomes package from these files, verified by their sha256 "
-        f'hashes; the method is in <a href="{esc(root)}methods.html">Methods</a>. Crown copyright, Open Government '
-        "Licence v3.0.</p>"
-        f"<p>This page was built on {esc(built)} from the {esc(build.get('release') or build.get('edition'))}.</p>"
+        "hashes.</p></details>"
+        f"<p>This page was built on {esc(built)}.</p>"
         "</section>"
     )
 

@@ -163,11 +163,11 @@ def one_in_percent(p, decimals: int = 0, key: str = "") -> Printed:
     return Printed(f"1 in {half_up(100 / p, decimals):,}", float(p) / 100, key)
 
 
-def rank(r, of: int, key: str = "") -> Printed:
-    """A rank: "3 of 44"."""
+def rank(r, of: int, key: str = "", tied: bool = False) -> Printed:
+    """A rank: "3 of 44", "joint 9 of 42"."""
     if _missing(r):
         return Printed("not ranked", None, key)
-    return Printed(f"{int(r)} of {of}", int(r), key)
+    return Printed(f"{'joint ' if tied else ''}{int(r)} of {of}", int(r), key)
 
 
 def ordinal(n: int) -> str:

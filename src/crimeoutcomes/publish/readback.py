@@ -45,8 +45,6 @@ NAMING = [
         r"\bheader row \d+\b",
     )
 ]
-#: in notes to editors only: a story's own rule ("a force is not ranked when it closed fewer than 50 offences")
-RULE = re.compile(r"\bfewer than [\d,]+\b")
 
 _ORDINALS = r"(?:\d+(?:st|nd|rd|th)|" + "|".join(numbers.ORDINAL_WORDS) + ")"
 #: the tokens, the longest forms first
@@ -70,11 +68,8 @@ TOKEN = re.compile(
 )
 
 
-def _covered(text: str, notes: bool) -> list[tuple[int, int]]:
-    spans = [(m.start(), m.end()) for p in NAMING for m in p.finditer(text)]
-    if notes:
-        spans += [(m.start(), m.end()) for m in RULE.finditer(text)]
-    return spans
+def _covered(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for p in NAMING for m in p.finditer(text)]
 
 
 def _masked(text: str, labels: list[str], keep: list[tuple[int, int]]) -> str:
@@ -87,10 +82,10 @@ def _masked(text: str, labels: list[str], keep: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
-def tokens(text: str, labels: list[str] = (), keep: list[tuple[int, int]] = (), notes: bool = False):
+def tokens(text: str, labels: list[str] = (), keep: list[tuple[int, int]] = ()):
     """(start, end) of every figure or statement a reader sees in the text."""
     masked = _masked(text, list(labels), list(keep))
-    covered = _covered(masked, notes)
+    covered = _covered(masked)
     found = []
     for m in TOKEN.finditer(masked):
         if m.group(0).isdigit() and re.fullmatch(r"(?:19|20)\d\d", m.group(0)):
@@ -109,7 +104,7 @@ def read(story, what: str) -> list[str]:
     for s in story.sentences:
         spans = {f.span: f for f in s.figures}
         seen = set()
-        for a, b in tokens(s.text, story.labels, list(spans), notes=s.section == "notes"):
+        for a, b in tokens(s.text, story.labels, list(spans)):
             f = spans.get((a, b))
             if f is None:
                 problems.append(

@@ -20,7 +20,7 @@ from ..atomic import write_text
 from ..data import forces as forces_mod
 from ..data import tables
 from ..data.forces import Force
-from . import charts, force_page, notebooks, story
+from . import charts, force_page, notebooks, story, wording
 
 
 def forces_in(ds: m.Dataset) -> list[Force]:
@@ -47,12 +47,28 @@ def report_spec():
     return stories.load(paths.config_dir() / "stories" / f"{REPORT_STORY}.yaml")
 
 
-def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, spec=None) -> dict:
-    """Figures, story and charts of one force into `folder` (a fresh folder); returns figures.json's content."""
+def story_list(ds: m.Dataset, spec_paths) -> list[dict]:
+    """The stories the stories step writes for this edition (id, title, period): every force's report links to its
+    version of each."""
+    from ..analysis import stories
+
+    out = []
+    for spec in stories.load_all(list(spec_paths)):
+        period = stories.resolve_period(spec, ds)
+        if not stories.cannot_write(spec, ds, period):
+            out.append({"id": spec.id, "title": spec.title, "period": wording.period_name(period)})
+    return out
+
+
+def write_force_files(
+    ds: m.Dataset, force: Force, caveat_list, folder: Path, spec=None, others: list[dict] = ()
+) -> dict:
+    """Figures, story and charts of one force into `folder` (a fresh folder); returns figures.json's content.
+    others: the stories written for the edition (story_list), each linked at the force's version."""
     from ..analysis import stories
 
     spec = spec or report_spec()
-    figs = ff.build(ds, force, caveat_list)
+    figs = ff.build(ds, force, caveat_list, spec.field)
     releases = tables.release_of(ds.build)
     period = stories.resolve_period(spec, ds)
     version = story.write(stories.version(ds, spec, force, period), ds, releases) if period else None
@@ -61,7 +77,8 @@ def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, sp
     saved = [charts.save_chart(c, folder) for c in charts.force_charts(figs, release, ds.synthetic, releases)]
     ledger = [f for t in page["headline"] for r in t["rows"] for f in (r["force"], r["ew"]) if f]
     ledger += [f for n in page["notes"] for f in n["figures"]] + [f for c in saved for f in c.figures]
-    story_data = force_page.story_data(version, page["anchors"], force) if version else None
+    links = [{**o, "link": dag.link("reports", "stories", "version", story=o["id"], force=force.slug)} for o in others]
+    story_data = force_page.story_data(version, page["anchors"], force, links) if version else None
     if story_data:
         ledger += story_data["figures"]
     data = {

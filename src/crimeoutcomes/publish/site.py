@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import dag, paths
-from ..analysis import catalogue
+from ..analysis import catalogue, ranking
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
 from ..atomic import atomic_path, write_text
@@ -23,9 +23,14 @@ STORIES_PAGE = dag.link("site", "stories", "index")
 
 
 def index_table(ds: m.Dataset) -> tuple[pd.DataFrame, list[str]]:
+    """Every force's key figures, ranked as the force reports rank them (the report's story's ranking), and what
+    a reader must know about its data."""
+    from . import reports
+
+    field = reports.report_spec().field
     periods = [p for p in ff.latest_periods(ds).values() if p is not None]
     present = set(ds.coverage.loc[ds.coverage["rows"] > 0, "force"])
-    ranks = {p: m.ranking(ds, p).set_index("force") for p in periods}
+    ranks = {p: ff.place_table(ds, p, field).set_index("force") for p in periods}
     rows = []
     for f in forces_mod.POLICE_FORCES:
         if f.name not in present:
@@ -42,12 +47,21 @@ def index_table(ds: m.Dataset) -> tuple[pd.DataFrame, list[str]]:
                 if ok
                 else numbers.count(None)
             )
-            row[f"Rank, {p.short}"] = numbers.count(
-                r["rank"] if pd.notna(r["rank"]) else None, key=f"rank:{f.name}:{p.label}"
+            rank = r["rank"] if pd.notna(r["rank"]) else None
+            row[f"Rank, {p.short}"] = (
+                numbers.Printed(f"joint {int(rank)}" if r["tied"] else str(int(rank)), int(rank), f"rank:{f.name}")
+                if rank is not None
+                else numbers.count(None)
             )
         cov = ds.coverage[ds.coverage["force"] == f.name]
         flagged = cov[(cov["closed_status"] != derive.COVERAGE_PRESENT) | (cov["plausibility"] == "low")]
-        row["Data notes"] = "; ".join(_coverage_note(r) for r in flagged.itertuples()) or "complete"
+        notes = [
+            f"outcomes incomplete in {p.short}: not ranked"
+            for p in periods
+            if ranks[p].loc[f.name, "why_not"] == ranking.INCOMPLETE
+        ]
+        notes += ["polices the railways: not ranked"] if f.kind != forces_mod.TERRITORIAL else []
+        row["Data notes"] = "; ".join(notes + [_coverage_note(r) for r in flagged.itertuples()]) or "complete"
         rows.append(row)
     return numbers.frame(rows), [p.label for p in periods]
 
@@ -69,7 +83,6 @@ def _coverage_note(r) -> str:
 
 def write_index(ds: m.Dataset, folder: Path) -> Path:
     """The index page into `folder` (reports/<edition>/)."""
-    edition = ds.edition
     table, labels = index_table(ds)
     pages = "".join(
         f'<li><a href="{dag.link("site", "pages", nb.name)}">{html.esc(nb.title)}</a> (for {nb.audience}): '
@@ -83,7 +96,7 @@ def write_index(ds: m.Dataset, folder: Path) -> Path:
         "Wales means every territorial police force and British Transport Police, leaving a force out "
         "of a period only when its data for that period are missing.</p>",
         "<p>Periods: "
-        + (wording.join([html.esc(label) for label in labels]) or "none can be computed in this edition")
+        + (wording.join([html.esc(label) for label in labels]) or "none can be computed from these figures")
         + ". A dash means the force's figure cannot be computed for that period (a quarter is missing); the data "
         "notes column names quarters that are missing, only partly supplied, or look incomplete. Select a column "
         "heading to sort.</p>",
@@ -108,7 +121,7 @@ def write_index(ds: m.Dataset, folder: Path) -> Path:
     target = folder / dag.file("site", "index")
     write_text(
         target,
-        html.page(f"Crime outcomes by police force: {edition} edition", "\n".join(body), ds.build, sortable=True),
+        html.page("Crime outcomes by police force", "\n".join(body), ds.build, sortable=True),
     )
     return target
 
@@ -131,6 +144,20 @@ def write_methods(ds: m.Dataset, folder: Path) -> Path:
         ),
     )
     return target
+
+
+def _cited(column: str):
+    """A cell holding the data's own words (a code such as 4.1, an age): not figures computed here."""
+    return lambda r: f'<span data-numbers="cited">{html.esc(r[column])}</span>'
+
+
+#: the measures page's names and descriptions
+_NAMES = {
+    "Write it as": lambda r: f"<code>{html.esc(r['Write it as'])}</code>",
+    "Description": _cited("Description"),
+    "Group": _cited("Group"),
+    "Subgroup": _cited("Subgroup"),
+}
 
 
 def write_measures(ds: m.Dataset, folder: Path) -> Path:

@@ -245,7 +245,7 @@ class Figure:
     text by `compose` ("{0} of {1}")."""
 
     printed: Printed
-    claim: dict  # the general claim form (without id, article and quote)
+    claim: dict | None  # the general claim form (without id, article and quote); None: a rule of the story, not data
     compose: str = "{0}"
     sentence: int = -1
     span: tuple[int, int] = (0, 0)  # where the sentence prints it
@@ -319,7 +319,7 @@ class _Writer:
         self.sentences: list[Sentence] = []
         self._pending: list[Figure] = []
 
-    def fig(self, printed: Printed, claim: dict, compose: str = "{0}") -> str:
+    def fig(self, printed: Printed, claim: dict | None, compose: str = "{0}") -> str:
         """A figure in a sentence being written: a marker now, its printed text when the sentence is said."""
         self._pending.append(Figure(printed, claim, compose))
         return f"{_MARK}{len(self._pending) - 1}{_MARK}"
@@ -445,7 +445,9 @@ class _Version:
         )
 
     def story(self, ready: bool) -> Story:
-        labels = [self.noun, self.numphrase, self.place] if not self.spec.noun else [self.numphrase, self.place]
+        labels = [self.place, self.short_place, wording.area_name(self.v.ew.area, self.v.ew.result.left_out)]
+        labels += [] if self.spec.noun else [self.noun]  # words from the data's descriptions ("aged 16 and over")
+        labels += [] if self.spec.phrases.get("numerator") else [self.numphrase]
         return Story(
             self.spec.id,
             self.spec.title,
@@ -455,6 +457,7 @@ class _Version:
             self.caveats,
             ready,
             labels,
+            self.noun,
         )
 
     def own_incomplete(self) -> list[m.Flag]:
@@ -532,25 +535,26 @@ class _Version:
             return self.w.fig(printed, c)
 
         mine, ew = m.Area.of(self.force.name), m.Area.of(m.EW, exclude=self.spec.exclude)
-        share = fig(
-            mine,
-            "recorded",
-            quality.NOT_YET,
-            quality.RECORDED,
-            numbers.percent(q.mine.unassigned_pct, 1, key=f"unassigned:{self.force.name}"),
-        )
-        ew_share = fig(
-            ew,
-            "recorded",
-            quality.NOT_YET,
-            quality.RECORDED,
-            numbers.percent(q.ew.unassigned_pct, 1, key=f"unassigned:{m.EW}"),
-        )
-        text = (
-            f"{wording.possessive(self.place)} figures cannot fairly be compared with other forces': {share} of the "
-            f"offences it recorded {self.in_period} had no outcome when the data were published, against "
-            f"{ew_share} across England and Wales"
-        )
+        parts = []
+        if quality.UNASSIGNED in q.reasons:
+            share = fig(
+                mine,
+                "recorded",
+                quality.NOT_YET,
+                quality.RECORDED,
+                numbers.percent(q.mine.unassigned_pct, 1, key=f"unassigned:{self.force.name}"),
+            )
+            ew_share = fig(
+                ew,
+                "recorded",
+                quality.NOT_YET,
+                quality.RECORDED,
+                numbers.percent(q.ew.unassigned_pct, 1, key=f"unassigned:{m.EW}"),
+            )
+            parts.append(
+                f"{share} of the offences it recorded {self.in_period} had no outcome when the data were published, "
+                f"against {ew_share} across England and Wales"
+            )
         if quality.FEW_CLOSED in q.reasons:
             printed_closed = (
                 self.meas.basis == "closed"
@@ -559,11 +563,20 @@ class _Version:
                 and self.meas.denominator.kind == "all"
             )
             recorded = fig(mine, "recorded", quality.RECORDED, None, numbers.spelled(q.mine.recorded))
-            if printed_closed:
-                text += f", and it closed far fewer offences than the {recorded} it recorded"
+            if printed_closed:  # the intro printed its offences closed
+                parts.append(
+                    f"it closed far fewer offences than the {recorded} it recorded, in proportion far "
+                    "fewer than the other forces"
+                )
             else:
                 closed = fig(mine, "closed", m.ALL, None, numbers.spelled(q.mine.closed))
-                text += f", and it closed {closed} offences against {recorded} recorded"
+                parts.append(
+                    f"it closed {closed} offences against {recorded} recorded, in proportion far fewer "
+                    "than the other forces"
+                )
+        text = f"{wording.possessive(self.place)} figures cannot fairly be compared with other forces': " + (
+            ", and ".join(parts)
+        )
         consequence = (
             "so its figures describe only the offences it had dealt with"
             if self.meas.basis == "closed"
@@ -814,7 +827,13 @@ class _Version:
             )
             words_fig = self.w.fig(Printed(words, place.rank, f"rank:{self.force.name}"), c, "{0} of {1}")
             n_fig = self.w.fig(numbers.spelled(r.ranked, key="ranked"), c, "{0} of {1}")
-            self.w.say("comparison", f"It had the {words_fig} {what} of the {n_fig} {among}.")
+            level = [f for f, p in r.places.items() if p.rank == place.rank and f != self.force.name]
+            alongside = (
+                f", level with {wording.join([wording.force_name(f) for f in level])}"
+                if level and len(level) <= 3
+                else ""
+            )
+            self.w.say("comparison", f"It had the {words_fig} {what} of the {n_fig} {among}{alongside}.")
             others = self._not_ranked_others(r)
             if others:
                 self.w.say("comparison", others)
@@ -905,7 +924,8 @@ class _Version:
         ranked += (
             ", by the rate as printed, so forces whose rates print the same share a rank; a force is not ranked when "
             "its outcomes are incomplete compared with the other forces' (the methods page gives the rule), or when "
-            f"it {self.verb} fewer than {spec.thresholds['min_denominator']:,} {self.noun}"
+            f"it {self.verb} fewer than "
+            f"{self.w.fig(numbers.count(spec.thresholds['min_denominator'], key='threshold'), None)} {self.noun}"
             if self.rate
             else ", by the count"
         )

@@ -38,7 +38,8 @@ def claims_doc(spec: stories.Spec, versions: list[story.Story], release: str) ->
         sentences = {i: s.text for i, s in enumerate(v.sentences)}
         groups: dict[int, list[story.Figure]] = {}
         for f in v.figures:
-            groups.setdefault(id(f.claim), []).append(f)
+            if f.claim is not None:  # a rule of the story (its threshold) is not a claim about the data
+                groups.setdefault(id(f.claim), []).append(f)
         for n, parts in enumerate(groups.values(), start=1):
             first = parts[0]
             claimed = first.compose.format(*[p.read or str(p.printed) for p in parts])

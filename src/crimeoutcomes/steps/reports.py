@@ -12,6 +12,7 @@ from pathlib import Path
 
 from .. import paths, stamps
 from ..analysis import caveats as caveats_mod
+from ..analysis import stories
 from ..atomic import replace_dir
 from ..publish import reports, workers
 
@@ -28,7 +29,7 @@ def _current(forces_dir, force, stamp: str) -> bool:
     return record.get("stamp") == stamp and not stamps.missing_files(forces_dir, record)
 
 
-def _setup(edition: str, build: dict) -> dict:
+def _setup(edition: str, build: dict, others: list[dict]) -> dict:
     from ..analysis.measures import Dataset
 
     return {
@@ -37,6 +38,7 @@ def _setup(edition: str, build: dict) -> dict:
         "build": build,
         "caveats": caveats_mod.load(),
         "spec": reports.report_spec(),
+        "others": others,
     }
 
 
@@ -47,7 +49,7 @@ def _render(state: dict, item: tuple) -> None:
 
     force, forces_dir = resolve(force_name), Path(forces_dir)
     with replace_dir(forces_dir / reports.files_folder(force)) as tmp:
-        reports.write_force_files(state["ds"], force, state["caveats"], tmp, state["spec"])
+        reports.write_force_files(state["ds"], force, state["caveats"], tmp, state["spec"], state["others"])
     reports.render_page(state["edition"], force, state["build"], forces_dir, state.get("kernel"), keep)
     folder = reports.files_folder(force)
     files = [reports.page_file(force)] + [f"{folder}/{f}" for f in stamps.written(forces_dir / folder)]
@@ -66,7 +68,7 @@ def run(ctx, target) -> dict:
         [(f.name, target.stamp, str(forces_dir), ctx.keep_notebooks) for f in todo],
         _render,
         _setup,
-        (ctx.name, ctx.build_record),
+        (ctx.name, ctx.build_record, reports.story_list(ds, stories.default_specs())),
         jobs=ctx.jobs,
         what="force report(s)",
         per_worker=PER_WORKER,

@@ -105,7 +105,7 @@ def consistent(text: str, value) -> bool:
         shown = _number(m.group(1))  # N rounded half-up; 1 / v carries float error at an exact half, so allow it
         unit = 10.0 ** -_decimals(m.group(1))
         return v > 0 and shown is not None and abs(1 / v - float(shown)) <= unit / 2 + 1e-9
-    if m := re.fullmatch(r"(\d+) of (\d+)", t):
+    if m := re.fullmatch(r"(?:joint )?(\d+) of (\d+)", t):
         return int(m.group(1)) == v
     words = "|".join(numbers.ORDINAL_WORDS)
     if m := re.fullmatch(rf"(?i)(?:joint )?(?:(\d+)(?:st|nd|rd|th)|{words})? ?(?:highest|lowest)", t):
