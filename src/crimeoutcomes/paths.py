@@ -22,20 +22,10 @@ def project_root() -> Path:
     return Path(env).resolve() if env else CHECKOUT
 
 
-def config_dir() -> Path:
-    return project_root() / "config"
-
-
-def sources_manifest() -> Path:
-    return config_dir() / "sources.yaml"
-
-
-def claims_dir() -> Path:
-    return config_dir() / "claims"
-
-
-def caveats_file() -> Path:
-    return config_dir() / "caveats.yaml"
+def input_file(key: str) -> Path:
+    """A declared input of the steps (dag.INPUTS), as the step table places it: input_file("caveats"). Step bodies
+    open their inputs through their target instead (`target.input(key)`), which honours a user's own files."""
+    return project_root() / dag.INPUTS[key].path
 
 
 def notebooks_dir() -> Path:

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .. import dag, paths
+from .. import dag
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
 from ..atomic import write_text
@@ -37,21 +37,11 @@ def files_folder(force: Force) -> str:
     return str(Path(dag.file("reports", "figures", force=force.slug)).parent)
 
 
-REPORT_STORY = "victim-did-not-support"  # the story whose version is the report's story (config/stories/)
-
-
-def report_spec():
-    """The report's story spec (config/stories/victim-did-not-support.yaml)."""
+def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, spec) -> dict:
+    """Figures, story and charts of one force into `folder` (a fresh folder), its story from `spec` (the report's
+    story spec, the step table's input `report_story`); returns figures.json's content."""
     from ..analysis import stories
 
-    return stories.load(paths.config_dir() / "stories" / f"{REPORT_STORY}.yaml")
-
-
-def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, spec=None) -> dict:
-    """Figures, story and charts of one force into `folder` (a fresh folder); returns figures.json's content."""
-    from ..analysis import stories
-
-    spec = spec or report_spec()
     figs = ff.build(ds, force, caveat_list)
     releases = tables.release_of(ds.build)
     period = stories.resolve_period(spec, ds)

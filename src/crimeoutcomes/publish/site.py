@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import dag, paths
+from .. import dag
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
 from ..atomic import atomic_path, write_text
@@ -112,11 +112,10 @@ def write_index(ds: m.Dataset, folder: Path) -> Path:
     return target
 
 
-def write_methods(ds: m.Dataset, folder: Path) -> Path:
-    """docs/methods.md as a page of the site."""
+def write_methods(ds: m.Dataset, folder: Path, source: Path) -> Path:
+    """The method (docs/methods.md: the step table's input `methods`) as a page of the site."""
     import mistune
 
-    source = paths.project_root() / "docs" / "methods.md"
     text = source.read_text(encoding="utf-8")
     body = _captioned(mistune.html(text))
     target = folder / dag.file("site", "methods")

@@ -9,7 +9,7 @@ from ..publish import site
 def run(ctx, target) -> dict:
     ds = ctx.dataset
     site.write_index(ds, target.folder)
-    site.write_methods(ds, target.folder)
+    site.write_methods(ds, target.folder, target.input("methods"))
     tables = site.publish_tables(ds, target.folder)
     return {
         "summary": "index, methods and data pages",

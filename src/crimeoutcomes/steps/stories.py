@@ -63,7 +63,7 @@ def _render(state: dict, item: tuple) -> None:
 
 def run(ctx, target) -> dict:
     ds = ctx.dataset
-    spec_paths = list(ctx.specs) or stories.default_specs()
+    spec_paths = target.inputs("specs")
     specs = stories.load_all(spec_paths)
     forces = list(ctx.forces) or reports.forces_in(ds)
     release_of = tables.release_of(ds.build)
