@@ -13,8 +13,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-import pytest
-
 from crimeoutcomes import atomic, cli, dag, paths, pipeline, stamps
 from crimeoutcomes.tools import testing
 from tests.conftest import SYNTHETIC_EDITION as EDITION
@@ -145,8 +143,20 @@ def test_a_synthetic_run_opens_only_files_a_step_declares(synthetic_root, tmp_pa
         "PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]),
     }
     done = subprocess.run(
-        [sys.executable, "-m", "crimeoutcomes", "run", "all", "--edition", EDITION, "--offline", "--jobs", "2"]
-        + ["--mirror", str(synthetic_root / "mirror")],
+        [
+            sys.executable,
+            "-m",
+            "crimeoutcomes",
+            "run",
+            "all",
+            "--edition",
+            EDITION,
+            "--offline",
+            "--jobs",
+            "2",
+            "--mirror",
+            str(synthetic_root / "mirror"),
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -172,7 +182,7 @@ def test_a_synthetic_run_opens_only_files_a_step_declares(synthetic_root, tmp_pa
         if any(atomic._STALE.match(part) for part in real.parts):  # a step's output under its temporary name
             continue
         undeclared.add(paths.relative(real))
-    assert sorted(undeclared) == [], '\n'.join(sorted(undeclared))
+    assert sorted(undeclared) == [], "\n".join(sorted(undeclared))
     # the declared inputs were read (the test sees what a run opens)
     for key in ("caveats", "report_story", "methods", "manifest"):
         assert (synthetic_root / dag.INPUTS[key].path).resolve() in {p.resolve() for p in opened}, key

@@ -25,6 +25,8 @@ from .. import dag, paths
 COMMITTED: dict[str, tuple[str, dict]] = dag.COMMITTED
 
 EDITION = "sample"
+
+
 def _forces(nb: dag.Notebook) -> list[str]:
     """The forces a committed notebook and its examples are about."""
     return list(dict.fromkeys([nb.parameters["force"], *(p["force"] for _, p in nb.examples if "force" in p)]))
