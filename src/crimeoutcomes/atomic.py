@@ -13,6 +13,7 @@ Concurrent runs are kept apart by `lock`.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import secrets
@@ -50,9 +51,31 @@ def atomic_path(target: Path | str, suffix: str = "") -> Iterator[Path]:
         if tmp.exists():
             os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, target)
+    except OSError as exc:
+        named = _named(exc, target)
+        if named is exc:
+            raise
+        raise named from exc
     finally:
         if tmp.exists():
             tmp.unlink()
+
+
+#: what libraries that write files (pyarrow, matplotlib) say when the disk or the size limit stops them
+_FULL = {errno.ENOSPC: "No space left on device", errno.EFBIG: "File too large"}
+
+
+def _named(exc: OSError, target: Path, tmp: Path | None = None) -> OSError:
+    """A write error that names the output being written (writers often say only "No space left on device"): the
+    file, under its final name, or the folder being built."""
+    number = exc.errno or next((n for n, text in _FULL.items() if text in str(exc)), None)
+    if number not in _FULL:
+        return exc
+    where = str(target)
+    if tmp is not None:  # a file being written in a folder being built: its final name, or the folder's ("NAME/")
+        inside = exc.filename and Path(os.fsdecode(exc.filename)).is_relative_to(tmp)
+        where = str(target / Path(os.fsdecode(exc.filename)).relative_to(tmp)) if inside else f"{target}/"
+    return OSError(number, os.strerror(number), where)
 
 
 def write_text(target: Path | str, text: str) -> Path:
@@ -223,11 +246,14 @@ def replace_dir(target: Path | str) -> Iterator[Path]:
         if os.path.lexists(target):
             os.replace(target, old)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if os.path.lexists(old) and not os.path.lexists(target):
             os.replace(old, target)  # the swap failed between its renames: the previous folder goes back
-        raise
+        named = _named(exc, target, tmp) if isinstance(exc, OSError) else exc
+        if named is exc:
+            raise
+        raise named from exc
     remove(old)
 
 

@@ -306,9 +306,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _os_error(exc: OSError) -> str:
-    where = exc.filename or "an output file"
+    where = paths.relative(os.fsdecode(exc.filename)) if exc.filename else "an output file"
+    if exc.filename and os.fsdecode(exc.filename).endswith("/"):
+        where = f"a file in {where}/"
     if exc.errno == errno.ENOSPC:
         return f"the disk is full while writing {where}; free some space and run again (nothing half-written was kept)"
+    if exc.errno == errno.EFBIG:
+        return (
+            f"{where} grew larger than this shell lets a program write a file (ulimit -f); raise the limit "
+            "(ulimit -f unlimited) and run again (nothing half-written was kept)"
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"cannot write {where}: permission denied or read-only; fix the folder's permissions and run again"
     return f"{exc.strerror or exc} ({where})"
@@ -317,6 +324,9 @@ def _os_error(exc: OSError) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        problem = paths.root_problem()
+        if problem:
+            raise UserError(problem)
         return args.func(args)
     except KeyboardInterrupt:
         print("interrupted: outputs are as they were before this run (partial files were removed)", file=sys.stderr)
