@@ -13,6 +13,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from crimeoutcomes import atomic, cli, dag, paths, pipeline, stamps
 from crimeoutcomes.tools import testing
 from tests.conftest import SYNTHETIC_EDITION as EDITION
@@ -187,3 +189,39 @@ def test_a_synthetic_run_opens_only_files_a_step_declares(synthetic_root, tmp_pa
     for key in ("caveats", "report_story", "methods", "manifest"):
         assert (synthetic_root / dag.INPUTS[key].path).resolve() in {p.resolve() for p in opened}, key
     assert json.loads((synthetic_root / "reports" / EDITION / "forces" / ".stamp.json").read_text())["files"]
+
+
+# ------------------------------------------------------------------------------------------- options in the table
+def test_force_means_a_police_force_and_build_rebuilds_with_its_own_flag():
+    parser = cli.build_parser()
+    assert parser.parse_args(["build", "--rebuild"]).rebuild is True
+    with pytest.raises(SystemExit):
+        parser.parse_args(["build", "--force"])  # --force names a police force, and build takes none
+    for step in ("reports", "stories"):
+        assert parser.parse_args([step, "--force", "Kent", "--force", "Dorset"]).forces == ["Kent", "Dorset"]
+
+
+def test_make_report_and_make_story_are_generated_from_the_table():
+    makefile = (paths.CHECKOUT / "Makefile").read_text()
+    for s in dag.STEPS:
+        if s.make_with is None:
+            continue
+        target = s.make_with.target
+        assert f"\n{target}: $(INSTALLED) ## " in dag.makefile() and f"\n{target}:" not in makefile
+        assert f'$(CLI) {s.name} $(RUN_ARGS) --force "$$CO_FORCE"' in dag.makefile()
+    said = subprocess.run(["make", "--no-print-directory", "help"], capture_output=True, text=True, cwd=paths.CHECKOUT)
+    assert (
+        "make report       One force's report" in said.stdout and "make story        One force's stories" in said.stdout
+    )
+    usage = subprocess.run(
+        ["make", "--no-print-directory", "story"], capture_output=True, text=True, cwd=paths.CHECKOUT
+    )
+    assert usage.returncode == 2 and usage.stderr.startswith('usage: make story FORCE="force name" [STORY=spec.yaml]\n')
+
+
+def test_out_default_folders_come_from_the_table(project_root):
+    from crimeoutcomes import context
+
+    ctx = context.create("sample", specs=[project_root / "x" / "mine.yaml"], log=lambda *a: None, jobs=1)
+    assert pipeline.default_out(dag.step("stories"), ctx) == project_root / "reports" / "sample" / "stories-mine"
+    assert pipeline.default_out(dag.step("claims"), ctx) is None  # no registry of the user's: the project's run
