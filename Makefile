@@ -1,10 +1,10 @@
 # Crime-outcomes audit notebooks. `make` (or `make help`) is the map of the steps and tools.
 #
 # Variables: EDITION (default sample), MIRROR (a folder holding the raw files; default ../shared/outcomes-data),
-# OFFLINE=1 (never download), FORCE (for `make report` and `make story`), JOBS (parallel workers), CLAIMS (your own
-# registry for `make claims`), STORY (your own story spec for `make stories`), KEEP_NOTEBOOKS=1 (keep executed
-# notebooks), DOWNLOAD=1 (for `make discover`), FRESH=1 (for `make lab`: fresh copies of the notebooks, yours kept
-# aside), LAB_ARGS (options for JupyterLab), PYTHON.
+# OFFLINE=1 (never download), FORCE (for `make report` and `make story`), REBUILD=1 (build again even when nothing
+# changed), JOBS (parallel workers), CLAIMS (your own registry for `make claims`), STORY (your own story spec for
+# `make stories`), KEEP_NOTEBOOKS=1 (keep executed notebooks), DOWNLOAD=1 (for `make discover`), FRESH=1 (for
+# `make lab`: fresh copies of the notebooks, yours kept aside), LAB_ARGS (options for JupyterLab), PYTHON.
 # Their values are taken literally and reach commands only as environment data, never as shell or make text.
 
 SHELL := /bin/bash
@@ -16,6 +16,7 @@ PYTHON ?= python3
 MIRROR ?=
 OFFLINE ?=
 FORCE ?=
+REBUILD ?=
 JOBS ?=
 CLAIMS ?=
 STORY ?=
@@ -28,6 +29,7 @@ override PYTHON := $(value PYTHON)
 override MIRROR := $(value MIRROR)
 override OFFLINE := $(value OFFLINE)
 override FORCE := $(value FORCE)
+override REBUILD := $(value REBUILD)
 override JOBS := $(value JOBS)
 override CLAIMS := $(value CLAIMS)
 override STORY := $(value STORY)
@@ -43,6 +45,7 @@ export CO_PYTHON := $(PYTHON)
 export CO_MIRROR := $(MIRROR)
 export CO_OFFLINE := $(OFFLINE)
 export CO_FORCE := $(FORCE)
+export CO_REBUILD := $(REBUILD)
 export CO_JOBS := $(JOBS)
 export CO_CLAIMS := $(CLAIMS)
 export CO_STORY := $(STORY)
@@ -58,10 +61,10 @@ INSTALLED := $(VENV)/.installed
 # the options every step command takes, from the variables above (as environment data, never as shell text)
 RUN_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_OFFLINE:+--offline} \
   $${CO_JOBS:+--jobs "$$CO_JOBS"} $${CO_KEEP:+--keep-notebooks} $${CO_CLAIMS:+--registry "$$CO_CLAIMS"} \
-  $${CO_STORY:+--spec "$$CO_STORY"}
+  $${CO_STORY:+--spec "$$CO_STORY"} $${CO_REBUILD:+--rebuild}
 SOURCE_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_OFFLINE:+--offline}
 
-.PHONY: help venv editions fetch report story steps check-pages lab discover notebooks test unit nbval lint bench \
+.PHONY: help venv editions fetch steps check-pages lab discover notebooks test unit nbval lint bench \
         lock clean distclean
 
 help: ## List the steps and tools
@@ -69,7 +72,7 @@ help: ## List the steps and tools
 	@grep -E '^[a-z][a-z-]+:.*## ' $(MAKE_STEPS) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "Tools:"
 	@grep -E '^[a-z][a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
-	@echo "Variables: EDITION=$$CO_EDITION MIRROR= OFFLINE=1 JOBS= FORCE= CLAIMS= STORY= KEEP_NOTEBOOKS=1 FRESH=1 LAB_ARGS="
+	@echo "Variables: EDITION=$$CO_EDITION MIRROR= OFFLINE=1 JOBS= FORCE= REBUILD=1 CLAIMS= STORY= KEEP_NOTEBOOKS=1 FRESH=1 LAB_ARGS="
 	@echo "(see the top of the Makefile)"
 
 # the step targets (all, data, claims, ...): generated from the step table by `python -m crimeoutcomes steps --write`
@@ -119,14 +122,6 @@ editions: $(INSTALLED) ## List the data editions in config/sources.yaml
 
 fetch: $(INSTALLED) ## Obtain and sha256-verify the raw files of EDITION (data/raw, then MIRROR, then download)
 	$(CLI) fetch $(SOURCE_ARGS)
-
-report: $(INSTALLED) ## One force's report: make report FORCE="Cheshire" (any spelling)
-	@if [ -z "$$CO_FORCE" ]; then echo 'usage: make report FORCE="force name"' >&2; exit 2; fi
-	$(CLI) reports $(RUN_ARGS) --force "$$CO_FORCE"
-
-story: $(INSTALLED) ## One force's stories: make story FORCE="Kent" [STORY=path/to/yours.yaml]
-	@if [ -z "$$CO_FORCE" ]; then echo 'usage: make story FORCE="force name" [STORY=spec.yaml]' >&2; exit 2; fi
-	$(CLI) stories $(RUN_ARGS) --force "$$CO_FORCE"
 
 steps: $(INSTALLED) ## What each step would do now: current, or why it runs
 	$(CLI) steps $(SOURCE_ARGS)

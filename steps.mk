@@ -19,3 +19,11 @@ pages: $(INSTALLED) ## Step pages (after build, claims, sensitivity): the notebo
 	$(CLI) run pages $(RUN_ARGS)
 site: $(INSTALLED) ## Step site (after build): the index page, the methods page and the data tables the pages cite -> reports/EDITION/
 	$(CLI) run site $(RUN_ARGS)
+.PHONY: report
+report: $(INSTALLED) ## One force's report: make report FORCE="Cheshire" (any spelling)
+	@if [ -z "$$CO_FORCE" ]; then echo 'usage: make report FORCE="force name"' >&2; exit 2; fi
+	$(CLI) reports $(RUN_ARGS) --force "$$CO_FORCE"
+.PHONY: story
+story: $(INSTALLED) ## One force's stories: make story FORCE="Kent" [STORY=path/to/yours.yaml]
+	@if [ -z "$$CO_FORCE" ]; then echo 'usage: make story FORCE="force name" [STORY=spec.yaml]' >&2; exit 2; fi
+	$(CLI) stories $(RUN_ARGS) --force "$$CO_FORCE"

@@ -170,7 +170,7 @@ def shift(frames, amount, fy="2020/21", quarter=2, force="Cheshire", outcome="16
 def article_audit(tmp_path, frames) -> tuple[pd.DataFrame, dict, measures.Dataset]:
     """The articles' registry audited on SYNTHETIC data: (the audit table by id, the findings by id, the dataset)."""
     _result, manifest_path, _ = build_synthetic(tmp_path, frames, edition="synthetic-articles")
-    regs = claims.load_all([paths.claims_dir() / "articles-2021.yaml"])
+    regs = claims.load_all([paths.input_file("registries").parent / "articles-2021.yaml"])
     ds = measures.Dataset.load("synthetic-articles")
     audit = claims.audit(regs, ds, manifest.load(manifest_path))
     table = claims_text.table(audit, {}, {}).set_index("id")
@@ -179,7 +179,7 @@ def article_audit(tmp_path, frames) -> tuple[pd.DataFrame, dict, measures.Datase
 
 def test_every_article_claim_is_reproduced_when_the_data_make_it_true(tmp_path):
     audit, found, _ = article_audit(tmp_path, article_frames())
-    registry = claims.load(paths.claims_dir() / "articles-2021.yaml")
+    registry = claims.load(paths.input_file("registries").parent / "articles-2021.yaml")
     dataset = [c.id for c in registry.claims if c.kind != "external"]
     assert len(dataset) == 31 and len(registry.claims) == 36
     assert audit.loc[dataset, "verdict"].eq("reproduced").all(), audit.loc[dataset, ["verdict", "reason"]]
@@ -308,7 +308,8 @@ claims:
         ),
         (
             ("claimed: '36.5%'", "claimed: '36.5%', exclude: [Kent]"),
-            r"claim 'x', field 'exclude': only an England and Wales area, a rank or a comparison with England and Wales leaves forces out",
+            r"claim 'x', field 'exclude': only an England and Wales area, a rank or a comparison with England and "
+            r"Wales leaves forces out",
         ),
     ],
 )
@@ -541,7 +542,7 @@ def figures_in(quote: str) -> list[str]:
 
 
 def test_every_figure_of_every_registered_sentence_is_registered():
-    registry = claims.load(paths.claims_dir() / "published-2018-2020.yaml")
+    registry = claims.load(paths.input_file("registries").parent / "published-2018-2020.yaml")
     registered: dict[str, set[str]] = {}
     for claim in registry.claims:
         registered.setdefault(claim.quote, set()).add(claim.claimed.text)

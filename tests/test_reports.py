@@ -18,7 +18,7 @@ from crimeoutcomes.analysis import force_figures as ff
 from crimeoutcomes.analysis import stories
 from crimeoutcomes.analysis.periods import Period
 from crimeoutcomes.data import forces, tables
-from crimeoutcomes.publish import charts, numbers, reports, story, style
+from crimeoutcomes.publish import charts, numbers, story, style
 from crimeoutcomes.tools import testing
 from tests.conftest import run_steps
 
@@ -109,7 +109,7 @@ def rendered(prepared_root, tmp_path_factory):
     try:
         first = run_steps(["reports"], forces=["kent", "Metropolitan Police Service"], jobs=2)[0][-1].info
         second = run_steps(["reports"], forces=["Kent", "the Met"], jobs=2)[0][-1].info
-        spec = paths.config_dir() / "stories" / f"{reports.REPORT_STORY}.yaml"
+        spec = paths.input_file("report_story")
         run_steps(["stories"], forces=["Kent", "the Met"], specs=[spec], jobs=2)
         run_steps(["site"])
     finally:
@@ -303,7 +303,7 @@ def test_a_chart_with_overlapping_text_is_refused(tmp_path):
 # ------------------------------------------------------------------------------------------- the report's story
 @pytest.fixture(scope="module")
 def report_story(sample):
-    spec = reports.report_spec()
+    spec = stories.load(paths.input_file("report_story"))
     period = stories.resolve_period(spec, sample)
     releases = tables.release_of(sample.build)
 
@@ -411,7 +411,7 @@ def test_the_story_of_cheshire_by_hand(report_story, sample, sample_root, tmp_pa
     # financial year 2018/19 against 2017/18: the two years come from different releases
     spec = tmp_path / "cheshire-financial.yaml"
     spec.write_text(
-        (paths.config_dir() / "stories" / "victim-did-not-support.yaml")
+        paths.input_file("report_story")
         .read_text()
         .replace("id: victim-did-not-support", "id: cheshire-financial")
         .replace("period: latest calendar year", "period: financial year 2018/19")

@@ -32,44 +32,35 @@ def context(args, **extra):
         "offline": bool(getattr(args, "offline", False)),
         "jobs": getattr(args, "jobs", None) or None,
         "keep_notebooks": bool(getattr(args, "keep_notebooks", False)),
-        "registries": getattr(args, "registry", None) or (),
-        "specs": getattr(args, "spec", None) or (),
         "out": getattr(args, "out", None),
     }
+    for s in dag.STEPS:  # the step table's options: a user's own files, and switches such as --rebuild
+        options |= {i.own: getattr(args, i.own, None) or () for i in s.own_inputs}
+        options |= {o.name: bool(getattr(args, o.name, False)) for o in s.flags if not o.several}
     options.update(extra)
     return context_mod.create(
         getattr(args, "edition", None), manifest_path=args.manifest, generate=ensure_generated, **options
     )
 
 
-def _run(args, names: list[str], **extra) -> int:
+def _run(args, names: list[str] | None, **extra) -> int:
     from . import pipeline
 
     ctx = context(args, **extra)
-    if ctx.registries and names != ["claims"]:
-        raise UserError(
-            "a registry of your own (--registry, CLAIMS=) is for the claims step alone: "
-            "make claims CLAIMS=path/to/yours.yaml"
-        )
-    if ctx.specs and names != ["stories"]:
-        raise UserError(
-            "a story spec of your own (--spec, STORY=) is written by the stories step alone: "
-            "make stories STORY=path/to/yours.yaml"
-        )
-    if ctx.out is not None and names not in (["claims"], ["stories"]):
-        raise UserError(
-            "--out names the folder of your own run of one step: use it with the claims or the stories step alone"
-        )
-    ctx.out_step = names[0] if names in (["claims"], ["stories"]) else "claims"
-    if ctx.registries and ctx.out is None:
-        stem = Path(ctx.registries[0]).stem
-        ctx.out = paths.reports_dir(ctx.name) / f"claims-{stem}"
-    if names == ["stories"] and (ctx.specs or ctx.forces) and ctx.out is None:
-        # a run of one's own (a spec, or some forces) goes to a folder of its own, never over the full run
-        slugs = [f.slug for f in ctx.forces]
-        slugs = slugs if len(slugs) <= 2 else [slugs[0], f"and-{len(slugs) - 1}-more"]
-        stem = "-".join([Path(p).stem for p in ctx.specs][:1] + slugs)
-        ctx.out = paths.reports_dir(ctx.name) / f"stories-{stem}"
+    for step in dag.STEPS:  # a user's own files replace an input of one step: that step alone runs on them
+        for inp in step.own_inputs:
+            if pipeline.own_files(inp, ctx) and names != [step.name]:
+                raise UserError(
+                    f"{inp.yours} ({inp.option}, {inp.make}=) is for the {step.name} step alone: "
+                    f"make {step.make} {inp.make}=path/to/yours.yaml"
+                )
+    alone = dag.BY_NAME[names[0]] if names and len(names) == 1 else None
+    if ctx.out is not None and (alone is None or alone.out is None):
+        raise UserError(pipeline._out_usage())
+    if alone is not None and alone.out is not None:
+        ctx.out_step = alone.name
+        # a run of one's own (own files, or some forces) goes to a folder of its own, never over the project's run
+        ctx.out = ctx.out if ctx.out is not None else pipeline.default_out(alone, ctx)
     pipeline.run(ctx, names)
     return 0
 
@@ -83,12 +74,9 @@ def cmd_run(args) -> int:
 
 
 def cmd_step(args) -> int:
-    extra = {}
-    if args.command == "build":
-        extra["rebuild"] = args.force
-    if args.command in ("reports", "stories") and args.force:
-        extra["forces"] = args.force
-    return _run(args, [args.command], **extra)
+    step = dag.BY_NAME[args.command]
+    extra = {o.name: getattr(args, o.name) for o in step.flags if getattr(args, o.name, None)}
+    return _run(args, [step.name], **extra)
 
 
 def cmd_steps(args) -> int:
@@ -240,29 +228,41 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--jobs", type=_jobs, help="workers at once (default and most: the cores, as memory allows)")
         sp.add_argument("--keep-notebooks", action="store_true", help="keep each executed notebook")
 
+    def own_inputs(sp, steps):  # a user's own files in place of a declared input, and a folder of their own
+        for s in steps:
+            for i in s.own_inputs:
+                where = f"{s.name}: " if len(steps) > 1 else ""
+                sp.add_argument(
+                    i.option, dest=i.own, action="append", help=f"{where}{i.yours} instead of {i.path} (repeatable)"
+                )
+        outs = [s for s in steps if s.out]
+        if outs:
+            sp.add_argument(
+                "--out",
+                help="the folder of your own run of "
+                + " or ".join(
+                    f"the {s.name} step (default: {s.out.default.replace('{edition}', 'EDITION')})" for s in outs
+                ),
+            )
+
+    def flag(sp, o):
+        if o.several:
+            sp.add_argument(o.flag, dest=o.name, action="append", help=o.help)
+        else:
+            sp.add_argument(o.flag, dest=o.name, action="store_true", help=o.help)
+
     sp = add("run", cmd_run, "run steps (default: all) and what they need first; current steps are skipped")
     sp.add_argument("steps", nargs="*", help=f"steps: {', '.join(dag.BY_NAME)} (or all)")
     step_options(sp)
-    sp.add_argument("--registry", action="append", help="claims: a registry of your own (repeatable)")
-    sp.add_argument("--spec", action="append", help="stories: a story spec of your own (repeatable)")
-    sp.add_argument("--out", help="claims or stories: the folder for your own registry's audit or spec's stories")
+    own_inputs(sp, dag.STEPS)
+    for o in dict.fromkeys(o for s in dag.STEPS for o in s.flags if o.reruns):
+        flag(sp, o)
     for s in dag.STEPS:
         sp = add(s.name, cmd_step, f"step {s.name}: {s.summary} -> {s.folder}/")
         step_options(sp)
-        if s.name == "build":
-            sp.add_argument("--force", action="store_true", help="rebuild even when nothing changed")
-        if s.name == "claims":
-            sp.add_argument("--registry", action="append", help="a registry of your own (repeatable)")
-            sp.add_argument("--out", help="output folder (default for your own registry: reports/EDITION/claims-NAME)")
-        if s.name in ("reports", "stories"):
-            sp.add_argument(
-                "--force",
-                action="append",
-                help="one force (any common spelling; repeatable); default: every force in the data",
-            )
-        if s.name == "stories":
-            sp.add_argument("--spec", action="append", help="a story spec of your own (repeatable)")
-            sp.add_argument("--out", help="output folder (default for your own spec: reports/EDITION/stories-NAME)")
+        for o in s.flags:
+            flag(sp, o)
+        own_inputs(sp, [s])
     sp = add(
         "steps",
         cmd_steps,
@@ -306,9 +306,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _os_error(exc: OSError) -> str:
-    where = exc.filename or "an output file"
+    where = paths.relative(os.fsdecode(exc.filename)) if exc.filename else "an output file"
+    if exc.filename and os.fsdecode(exc.filename).endswith("/"):
+        where = f"a file in {where}/"
     if exc.errno == errno.ENOSPC:
         return f"the disk is full while writing {where}; free some space and run again (nothing half-written was kept)"
+    if exc.errno == errno.EFBIG:
+        return (
+            f"{where} grew larger than this shell lets a program write a file (ulimit -f); raise the limit "
+            "(ulimit -f unlimited) and run again (nothing half-written was kept)"
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return f"cannot write {where}: permission denied or read-only; fix the folder's permissions and run again"
     return f"{exc.strerror or exc} ({where})"
@@ -317,6 +324,9 @@ def _os_error(exc: OSError) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        problem = paths.root_problem()
+        if problem:
+            raise UserError(problem)
         return args.func(args)
     except KeyboardInterrupt:
         print("interrupted: outputs are as they were before this run (partial files were removed)", file=sys.stderr)

@@ -29,11 +29,11 @@ class RunContext:
     offline: bool = False
     jobs: int | None = None  # workers at once (resolved: capped by the cores and the free memory)
     keep_notebooks: bool = False
-    rebuild: bool = False  # build even when current (`build --force`)
-    registries: tuple[Path, ...] = ()  # a user's own claims registries (else config/claims/*.yaml)
-    out: Path | None = None  # where a user's own claims audit (or stories) goes
-    out_step: str = "claims"  # the step that writes to `out` (claims or stories: the command line says which)
-    specs: tuple[Path, ...] = ()  # story specs (else config/stories/*.yaml)
+    rebuild: bool = False  # build even when current (`build --rebuild`)
+    registries: tuple[Path, ...] = ()  # a user's own claims registries (else the table's, dag.REGISTRIES)
+    out: Path | None = None  # the folder of a user's own run of one step (a claims audit, stories)
+    out_step: str = ""  # the step that writes to `out` ("": the one step whose inputs the user replaced)
+    specs: tuple[Path, ...] = ()  # a user's own story specs (else the table's, dag.SPECS)
     forces: tuple[Force, ...] = ()  # only these forces' reports (else every force in the edition)
     log: Callable[..., None] = print
     _loaded: dict = field(default_factory=dict, repr=False)
@@ -41,6 +41,11 @@ class RunContext:
     @property
     def name(self) -> str:
         return self.edition.name
+
+    @property
+    def manifest_paths(self) -> tuple[Path, ...]:
+        """The sources manifest this run reads (the project's, or the one --manifest named)."""
+        return (self.manifest.path,)
 
     @cached_property
     def build_record(self) -> dict:

@@ -22,12 +22,101 @@ from dataclasses import dataclass, field
 
 #: every step's stamp holds this file's hash: a new lock (new library versions) recomputes everything
 LOCK_FILE = "requirements.lock"
-#: the sources manifest; a run given another (--manifest) reads that one instead
-MANIFEST = "config/sources.yaml"
-#: the claims registries; a run given a user's own (--registry) reads those instead
-REGISTRIES = "config/claims/*.yaml"
 #: the pseudo-input of the build step: the pins (file, bytes, sha256, layout) of the edition's raw files
 EDITION_FILES = "the edition's raw files (pinned by sha256 in config/sources.yaml)"
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file (or a glob of files) a step reads, by key: step bodies open it as `target.input(key)` (or
+    `target.inputs(key)`), never by a path of their own, so the stamp hashes exactly the bytes the step reads."""
+
+    key: str
+    path: str  # relative to the project root; a glob stands for several files; EDITION_FILES: the raw files
+    what: str
+    #: the run context's field holding a user's own files instead (--registry, --spec): their bytes are stamped
+    own: str = ""
+    #: for a user's own files: the command-line option, the make variable, and what they are, for messages
+    option: str = ""
+    make: str = ""
+    yours: str = ""
+
+    @property
+    def several(self) -> bool:
+        return "*" in self.path
+
+
+@dataclass(frozen=True)
+class Option:
+    """A command-line option of a step that changes what it does (the run context's field of the same name)."""
+
+    name: str  # the run context's field
+    flag: str  # the command-line option
+    help: str
+    several: bool = False  # a value each time it is given (else a switch)
+    reruns: bool = False  # giving it makes the step run even when current (else: part of the stamp)
+    make: str = ""  # the make variable that passes it, if any
+
+
+@dataclass(frozen=True)
+class UserOut:
+    """A step a user may run into a folder of their own (--out, or a folder made for their own inputs)."""
+
+    default: str  # relative to the project root; {edition} and {name} (from the user's files, or the forces)
+    what: str  # what the folder holds, in words ("a claims audit")
+    yours: str  # "name a new folder for your ..."
+
+
+@dataclass(frozen=True)
+class MakeWith:
+    """A make target that runs the step with one option taken from a make variable (make report FORCE=Kent)."""
+
+    target: str
+    option: str  # the Option's name (its make variable is required)
+    summary: str
+    usage: str
+
+
+#: the sources manifest (a run given --manifest reads that one instead)
+MANIFEST = Input("manifest", "config/sources.yaml", "the sources manifest", own="manifest_paths")
+#: the claims registries (a run given --registry reads the user's own instead)
+REGISTRIES = Input(
+    "registries",
+    "config/claims/*.yaml",
+    "the claims registries",
+    own="registries",
+    option="--registry",
+    make="CLAIMS",
+    yours="a registry of your own",
+)
+#: the story specs (a run given --spec reads the user's own instead)
+SPECS = Input(
+    "specs",
+    "config/stories/*.yaml",
+    "the story specs",
+    own="specs",
+    option="--spec",
+    make="STORY",
+    yours="a story spec of your own",
+)
+CAVEATS = Input("caveats", "config/caveats.yaml", "the written caveats: each with its scope, years and source")
+#: the story whose version for a force is that force's report story (and the story notebook's default)
+REPORT_STORY = "victim-did-not-support"
+REPORT_SPEC = Input("report_story", f"config/stories/{REPORT_STORY}.yaml", "the report's story spec")
+METHODS = Input("methods", "docs/methods.md", "the method, as the methods page shows it")
+#: the project's story specs, read by the reports step for the links from each force's report to its versions
+STORY_LIST = Input("stories", "config/stories/*.yaml", "the project's stories, each linked from every report")
+RAW_FILES = Input("raw", EDITION_FILES, "the edition's raw files")
+
+#: options of the step commands
+REBUILD = Option("rebuild", "--rebuild", "build again even when nothing changed", reruns=True)
+FORCES = Option(
+    "forces",
+    "--force",
+    "one police force (any common spelling; repeatable); default: every force in the data",
+    several=True,
+    make="FORCE",
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +140,13 @@ class Notebook:
     summary: str
     parameters: dict = field(default_factory=dict, hash=False, compare=False)
     page: str = ""  # its page, relative to reports/<edition>/; "" = the reports step renders it once per force
+    #: committed copies run with other parameters, as notebooks/examples/<name>_<suffix>.ipynb: (suffix, parameters)
+    examples: tuple = field(default=(), hash=False, compare=False)
+
+    @property
+    def input(self) -> Input:
+        """The notebook file, as an input of the steps that run it."""
+        return Input(self.name, f"notebooks/{self.name}.ipynb", f"the notebook {self.title!r}")
 
 
 @dataclass(frozen=True)
@@ -60,12 +156,15 @@ class Step:
     summary: str  # one line, for `make help` and the docs
     folder: str  # where its outputs go, relative to the project root ({edition} is the edition's name)
     after: tuple[str, ...] = ()  # upstream steps: their stamps are part of this step's stamp
-    inputs: tuple[str, ...] = ()  # files (globs allowed) relative to the project root, or EDITION_FILES
+    inputs: tuple[Input, ...] = ()  # the files it reads, by key (a user's own files may replace some)
     code: str = ""  # the module with the step's body; its imports are followed for the code fingerprint
     outputs: tuple[Output, ...] = ()
     options: tuple[str, ...] = ()  # options that change what the step writes (part of the stamp)
     stamp: str = ".stamp.json"  # the stamp file, relative to the folder
     swap: bool = True  # the folder is built beside the old one and swapped in whole (else: file by file)
+    flags: tuple[Option, ...] = ()  # the step command's own options (beyond the ones every step takes)
+    out: UserOut | None = None  # a user may run the step into a folder of their own
+    make_with: MakeWith | None = None  # a make target running the step with one option from a make variable
 
     def folder_for(self, edition: str) -> str:
         return self.folder.format(edition=edition)
@@ -76,9 +175,20 @@ class Step:
                 return o
         raise KeyError(f"step {self.name} declares no output {key!r}")
 
+    def input(self, key: str) -> Input:
+        for i in self.inputs:
+            if i.key == key:
+                return i
+        raise KeyError(f"step {self.name} declares no input {key!r}")
+
     @property
     def notebooks(self) -> tuple[str, ...]:
-        return tuple(i for i in self.inputs if i.endswith(".ipynb"))
+        return tuple(i.path for i in self.inputs if i.path.endswith(".ipynb"))
+
+    @property
+    def own_inputs(self) -> tuple[Input, ...]:
+        """The inputs a user may replace with their own files (--registry, --spec)."""
+        return tuple(i for i in self.inputs if i.option)
 
 
 STORY_NOTEBOOK = "05_story"
@@ -116,13 +226,14 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         "the per-force report: headline figures, a story paragraph, charts with their data, data notes",
         {"force": "Cheshire", "edition": "sample"},
         "",
+        examples=(("derbyshire", {"force": "Derbyshire"}),),
     ),
     Notebook(
         STORY_NOTEBOOK,
         "Story",
         "journalists",
         "one force's version of a story: the story to publish, its chart and the data behind it",
-        {"story": "victim-did-not-support", "force": "Cheshire", "edition": "sample", "folder": ""},
+        {"story": REPORT_STORY, "force": "Cheshire", "edition": "sample", "folder": ""},
         "",
     ),
     Notebook(
@@ -136,6 +247,20 @@ NOTEBOOKS: tuple[Notebook, ...] = (
     ),
 )
 PAGES = tuple(nb for nb in NOTEBOOKS if nb.page)
+#: the committed notebooks (stem under notebooks/ -> (notebook, parameters)): each notebook as it is, and its examples
+COMMITTED: dict[str, tuple[str, dict]] = {
+    stem: value
+    for nb in NOTEBOOKS
+    for stem, value in [(nb.name, (nb.name, {}))]
+    + [(f"examples/{nb.name}_{suffix}", (nb.name, params)) for suffix, params in nb.examples]
+}
+#: the committed notebooks (stem under notebooks/ -> (notebook, parameters)): each notebook as it is, and its examples
+COMMITTED: dict[str, tuple[str, dict]] = {
+    stem: value
+    for nb in NOTEBOOKS
+    for stem, value in [(nb.name, (nb.name, {}))]
+    + [(f"examples/{nb.name}_{suffix}", (nb.name, params)) for suffix, params in nb.examples]
+}
 FORCE_REPORT = next(nb for nb in NOTEBOOKS if nb.name == "03_force_report")
 STORY_PAGE = next(nb for nb in NOTEBOOKS if nb.name == STORY_NOTEBOOK)
 
@@ -146,7 +271,7 @@ STEPS: tuple[Step, ...] = (
         "data",
         "raw files -> tidy Parquet, aggregates, coverage and quality tables",
         "data/processed/{edition}",
-        inputs=(EDITION_FILES,),
+        inputs=(RAW_FILES,),
         code="crimeoutcomes.steps.build",
         outputs=(
             Output("outcomes", "outcomes.parquet", "the tidy table: one row per raw row, with its file and row"),
@@ -157,7 +282,7 @@ STEPS: tuple[Step, ...] = (
             Output("quality", "quality.csv", "every cell that is not a plain count, with why"),
             Output("record", "build.json", "the files used, their hashes, sheets and header mappings"),
         ),
-        options=("force",),
+        flags=(REBUILD,),
     ),
     Step(
         "claims",
@@ -172,7 +297,8 @@ STEPS: tuple[Step, ...] = (
             Output("page", "index.html", "the audit for readers"),
             Output("rows", "rows/{claim}.csv", "the raw rows each computed claim sums (.csv.gz when large)"),
         ),
-        options=("registries", "out"),
+        options=("out",),
+        out=UserOut("reports/{edition}/claims-{name}", "a claims audit", "audit"),
     ),
     Step(
         "sensitivity",
@@ -196,7 +322,7 @@ STEPS: tuple[Step, ...] = (
         "one report per police force: figures, story, charts with their data, notes",
         "reports/{edition}/forces",
         after=("build",),
-        inputs=("config/caveats.yaml", "config/stories/*.yaml", f"notebooks/{FORCE_REPORT.name}.ipynb"),
+        inputs=(CAVEATS, REPORT_SPEC, STORY_LIST, FORCE_REPORT.input),
         code="crimeoutcomes.steps.reports",
         outputs=(
             Output("page", "{force}.html", "the force's report"),
@@ -205,6 +331,13 @@ STEPS: tuple[Step, ...] = (
         ),
         options=("keep_notebooks",),
         swap=False,
+        flags=(FORCES,),
+        make_with=MakeWith(
+            "report",
+            "forces",
+            'One force\'s report: make report FORCE="Cheshire" (any spelling)',
+            'make report FORCE="force name"',
+        ),
     ),
     Step(
         "stories",
@@ -212,7 +345,7 @@ STEPS: tuple[Step, ...] = (
         "localised stories for any measure: a version for every police force, every printed figure audited",
         "reports/{edition}/stories",
         after=("build",),
-        inputs=("config/stories/*.yaml", MANIFEST, f"notebooks/{STORY_PAGE.name}.ipynb"),
+        inputs=(SPECS, MANIFEST, STORY_PAGE.input),
         code="crimeoutcomes.steps.stories",
         outputs=(
             Output("index", "index.html", "every story, with links to its national picture"),
@@ -224,7 +357,15 @@ STEPS: tuple[Step, ...] = (
             Output("audit", "{story}/claims_audit.csv", "those claims audited by the claims engine"),
             Output("chart", "{story}/{force}/{chart}.png", "each chart (also -phone.png, .svg and .csv)"),
         ),
-        options=("specs", "forces", "out", "keep_notebooks"),
+        options=("forces", "out", "keep_notebooks"),
+        flags=(FORCES,),
+        out=UserOut("reports/{edition}/stories-{name}", "stories", "stories"),
+        make_with=MakeWith(
+            "story",
+            "forces",
+            'One force\'s stories: make story FORCE="Kent" [STORY=path/to/yours.yaml]',
+            'make story FORCE="force name" [STORY=spec.yaml]',
+        ),
     ),
     Step(
         "pages",
@@ -232,7 +373,7 @@ STEPS: tuple[Step, ...] = (
         "the notebooks run on the edition -> pages",
         "reports/{edition}",
         after=("build", "claims", "sensitivity"),
-        inputs=("config/caveats.yaml", *(f"notebooks/{nb.name}.ipynb" for nb in PAGES)),
+        inputs=(CAVEATS, *(nb.input for nb in PAGES)),
         code="crimeoutcomes.steps.pages",
         outputs=tuple(Output(nb.name, nb.page, nb.title) for nb in PAGES),
         options=("keep_notebooks",),
@@ -245,7 +386,7 @@ STEPS: tuple[Step, ...] = (
         "the index page, the methods page and the data tables the pages cite",
         "reports/{edition}",
         after=("build",),
-        inputs=("docs/methods.md", "config/stories/victim-did-not-support.yaml"),
+        inputs=(METHODS, REPORT_SPEC),
         code="crimeoutcomes.steps.site",
         outputs=(
             Output("index", "index.html", "every force with its key figures, sortable, and links to every page"),
@@ -263,6 +404,8 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 BY_NAME: dict[str, Step] = {s.name: s for s in STEPS}
+#: every declared input, by key (a key means one file or glob wherever it is declared)
+INPUTS: dict[str, Input] = {i.key: i for s in STEPS for i in s.inputs}
 BY_TARGET: dict[str, Step] = {s.make: s for s in STEPS}
 
 
@@ -358,12 +501,24 @@ def makefile() -> str:
             f"{s.folder.replace('{edition}', 'EDITION')}/",
             f"\t$(CLI) run {s.name} $(RUN_ARGS)",
         ]
+    for s in STEPS:
+        if s.make_with is None:
+            continue
+        w = s.make_with
+        option = next(o for o in s.flags if o.name == w.option)
+        lines += [
+            f".PHONY: {w.target}",
+            f"{w.target}: $(INSTALLED) ## {w.summary}",
+            f"\t@if [ -z \"$$CO_{option.make}\" ]; then echo 'usage: {w.usage}' >&2; exit 2; fi",
+            f'\t$(CLI) {s.name} $(RUN_ARGS) {option.flag} "$$CO_{option.make}"',
+        ]
     return "\n".join(lines) + "\n"
 
 
 def _reads(s: Step) -> str:
     parts = [f"the {u} step" for u in s.after] + [
-        "the raw files (sha256-pinned in `config/sources.yaml`)" if i == EDITION_FILES else f"`{i}`" for i in s.inputs
+        "the raw files (sha256-pinned in `config/sources.yaml`)" if i.path == EDITION_FILES else f"`{i.path}`"
+        for i in s.inputs
     ]
     return "; ".join(parts) or "nothing else"
 

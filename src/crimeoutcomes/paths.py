@@ -17,25 +17,38 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 CHECKOUT = PACKAGE_DIR.parents[1]  # src/crimeoutcomes -> checkout (editable install keeps the package in place)
 
 
+ROOT_VARIABLE = "CRIMEOUTCOMES_ROOT"
+
+
 def project_root() -> Path:
-    env = os.environ.get("CRIMEOUTCOMES_ROOT")
+    env = os.environ.get(ROOT_VARIABLE)
     return Path(env).resolve() if env else CHECKOUT
 
 
-def config_dir() -> Path:
-    return project_root() / "config"
+def root_problem() -> str | None:
+    """What is wrong with CRIMEOUTCOMES_ROOT, in one line naming it and what to do (None: unset, or a folder)."""
+    env = os.environ.get(ROOT_VARIABLE)
+    if env is None:
+        return None
+    said = f"{ROOT_VARIABLE}={printable(env)!r}"
+    if not env.strip():
+        return f"{said} is empty: unset it (unset {ROOT_VARIABLE}) to use this checkout, or set it to a project root"
+    if not os.path.isabs(env):
+        return (
+            f"{said} is a relative path, which would mean another folder from each working folder: set it to the "
+            f"absolute path of a project root, e.g. {ROOT_VARIABLE}=$(realpath {printable(env)})"
+        )
+    if os.path.lexists(env) and not os.path.isdir(env):
+        return f"{said} is not a folder: set it to a project root folder (or unset it to use this checkout)"
+    if not os.path.isdir(env):
+        return f"{said} does not exist: create it (mkdir -p {printable(env)}) or unset it to use this checkout"
+    return None
 
 
-def sources_manifest() -> Path:
-    return config_dir() / "sources.yaml"
-
-
-def claims_dir() -> Path:
-    return config_dir() / "claims"
-
-
-def caveats_file() -> Path:
-    return config_dir() / "caveats.yaml"
+def input_file(key: str) -> Path:
+    """A declared input of the steps (dag.INPUTS), as the step table places it: input_file("caveats"). Step bodies
+    open their inputs through their target instead (`target.input(key)`), which honours a user's own files."""
+    return project_root() / dag.INPUTS[key].path
 
 
 def notebooks_dir() -> Path:

@@ -19,12 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import dag, paths, stamps
-from .atomic import clean_stale, lock, recover_dir, replace_dir
+from .atomic import clean_stale, lock, recover_dir, recover_tree, replace_dir
 from .context import RunContext
-from .errors import UserError
-
-#: steps whose output folder a user may name (--out): a user's own claims audit or stories
-USER_OUT = ("claims", "stories")
+from .errors import BusyError, UserError
 
 
 @dataclass
@@ -52,11 +49,24 @@ class Ran:
 @dataclass(frozen=True)
 class Target:
     """Where a step's body writes: `folder` (a fresh folder beside the final one when the step is swapped in whole),
-    `final` (where its files end up) and `stamp` (what will be recorded)."""
+    `final` (where its files end up) and `stamp` (what will be recorded); and what it reads: `input(key)` and
+    `inputs(key)`, the files the step table declares (or the user's own in their place), exactly those stamped."""
 
     folder: Path
     final: Path
     stamp: str
+    files: dict = field(default_factory=dict)  # input key -> the files it stands for (resolved, sorted)
+
+    def inputs(self, key: str) -> list[Path]:
+        """The files of a declared input (a glob's matches, or the user's own files that replace it)."""
+        if key not in self.files:
+            raise KeyError(f"the step declares no input {key!r} (declare it in dag.py)")
+        return list(self.files[key])
+
+    def input(self, key: str) -> Path:
+        """The one file of a declared input."""
+        (only,) = self.inputs(key)
+        return only
 
 
 # ------------------------------------------------------------------------------------------- what a step reads
@@ -66,24 +76,31 @@ def folder(step: dag.Step, ctx: RunContext) -> Path:
     return paths.project_root() / step.folder_for(ctx.name)
 
 
+def own_files(inp: dag.Input, ctx: RunContext | None) -> tuple[Path, ...]:
+    """The user's own files that replace a declared input in this run (none: the table's own)."""
+    return tuple(getattr(ctx, inp.own, ()) or ()) if ctx is not None and inp.own else ()
+
+
+def resolve(inp: dag.Input, ctx: RunContext | None = None) -> list[Path]:
+    """The files a declared input stands for now: the user's own in its place, or the table's (a glob expanded and
+    sorted; a single file listed even when absent)."""
+    if inp.path == dag.EDITION_FILES:
+        return []
+    own = own_files(inp, ctx)
+    if own:
+        return list(own)
+    pattern = str(paths.project_root() / inp.path)
+    return sorted(Path(p) for p in glob.glob(pattern)) if inp.several else [Path(pattern)]
+
+
+def inputs(step: dag.Step, ctx: RunContext | None = None) -> dict[str, list[Path]]:
+    """Every declared input of the step, by key, resolved for this run."""
+    return {i.key: resolve(i, ctx) for i in step.inputs}
+
+
 def input_files(step: dag.Step, ctx: RunContext | None = None) -> list[Path]:
-    """The step's declared input files as they are now (globs expanded, sorted; an absent file is listed too)."""
-    root = paths.project_root()
-    out: list[Path] = []
-    for pattern in step.inputs:
-        if pattern == dag.EDITION_FILES:
-            continue
-        if pattern == dag.MANIFEST and ctx is not None:
-            out.append(ctx.manifest.path)
-            continue
-        if pattern == dag.REGISTRIES and ctx is not None and ctx.registries:
-            out += list(ctx.registries)  # a user's own registries: their bytes, not only their names
-            continue
-        if glob.has_magic(pattern):
-            out += sorted(Path(p) for p in glob.glob(str(root / pattern)))
-        else:
-            out.append(root / pattern)
-    return out
+    """The step's input files as they are now (what its stamp hashes: the user's own files by their bytes)."""
+    return [p for files in inputs(step, ctx).values() for p in files]
 
 
 def code_modules(step: dag.Step) -> list[str]:
@@ -98,10 +115,7 @@ def code_modules(step: dag.Step) -> list[str]:
 
 def _options(step: dag.Step, ctx: RunContext) -> dict:
     values = {
-        "force": False,  # a forced build writes what an unforced one would
         "keep_notebooks": ctx.keep_notebooks,
-        "registries": [str(p.resolve()) for p in ctx.registries],
-        "specs": [str(p.resolve()) for p in ctx.specs],
         "out": str(ctx.out.resolve()) if ctx.out else "",
         "forces": [f.name for f in ctx.forces],
     }
@@ -119,7 +133,7 @@ def stamp_parts(step: dag.Step, ctx: RunContext, upstream: dict[str, str]) -> di
         "lock": stamps.file_digest(paths.CHECKOUT / dag.LOCK_FILE),
         "options": _options(step, ctx),
     }
-    if dag.EDITION_FILES in step.inputs:
+    if any(i.path == dag.EDITION_FILES for i in step.inputs):
         ed = ctx.edition
         parts["edition_files"] = {
             "files": [f.pin() for f in ed.files],
@@ -161,12 +175,17 @@ def decide(step: dag.Step, ctx: RunContext, upstream: dict[str, str]) -> Decisio
         reason = "not run yet"
     elif record.get("stamp") != stamp:
         reason = _changed(record.get("parts") or {}, parts)
-    elif missing := stamps.missing_files(where, record, declared):
-        reason = f"{len(missing)} of its files missing ({', '.join(missing[:3])}{' ...' if len(missing) > 3 else ''})"
     else:
-        reason = ""
-    if step.name == "build" and ctx.rebuild:
-        reason = reason or "asked to rebuild (--force)"
+        missing, replaced = stamps.check_files(where, record, declared)
+        said = [
+            f"{len(names)} of its files {how} ({', '.join(names[:3])}{' ...' if len(names) > 3 else ''})"
+            for names, how in ((missing, "missing"), (replaced, "replaced since it wrote them"))
+            if names
+        ]
+        reason = "; ".join(said)
+    asked = [o.flag for o in step.flags if o.reruns and getattr(ctx, o.name, False)]
+    if asked:
+        reason = reason or f"asked to run again ({asked[0]})"
     return Decision(step, where, stamp, parts, reason)
 
 
@@ -182,19 +201,68 @@ def plan(ctx: RunContext, names: list[str] | None = None) -> list[Decision]:
 
 
 # ------------------------------------------------------------------------------------------- running a step
-def check_out(ctx: RunContext) -> None:
-    """The folder a user names for their own run (--out: a claims audit, or stories) is checked before anything is
-    created. It is never emptied: it must be new, empty, or an earlier run of the same step that holds nothing else.
-    It is never the project's (its root, its code, its data, a step's folder, or a folder holding one of these), nor
-    /, nor the home folder."""
+def out_step(ctx: RunContext) -> dag.Step | None:
+    """The step a user's own folder (--out) is for: the one the command line named, else the one step whose inputs
+    the user replaced with their own files (None: no folder of the user's)."""
     if ctx.out is None:
+        return None
+    if ctx.out_step:
+        return dag.BY_NAME[ctx.out_step]
+    owners = [s for s in dag.STEPS if s.out and any(own_files(i, ctx) for i in s.own_inputs)]
+    if len(owners) != 1:
+        raise UserError(_out_usage())
+    return owners[0]
+
+
+def _out_usage() -> str:
+    names = " or the ".join(s.name for s in dag.STEPS if s.out)
+    return f"--out names the folder of your own run of one step: use it with the {names} step alone"
+
+
+def default_out(step: dag.Step, ctx: RunContext) -> Path | None:
+    """The folder of a user's own run of a step when they name none: their files' name (and the forces chosen), in
+    the step's declared place (None: the run is the project's own)."""
+    if step.out is None:
+        return None
+    stems = [p.stem for i in step.own_inputs for p in own_files(i, ctx)][:1]
+    slugs = [f.slug for f in ctx.forces] if any(o.name == "forces" for o in step.flags) else []
+    if not stems and not slugs:
+        return None
+    slugs = slugs if len(slugs) <= 2 else [slugs[0], f"and-{len(slugs) - 1}-more"]
+    return paths.project_root() / step.out.default.format(edition=ctx.name, name="-".join(stems + slugs))
+
+
+def _suggest(step: dag.Step, ctx: RunContext, out: Path) -> str:
+    """A new folder to name instead of `out`: beside the step's folder, not existing yet."""
+    base = paths.project_root() / step.out.default.format(edition=ctx.name, name="mine")
+    for n in range(1, 100):
+        candidate = base if n == 1 else base.with_name(f"{base.name}-{n}")
+        if candidate.resolve() != out and not candidate.exists():
+            return paths.relative(candidate)
+    return paths.relative(base)
+
+
+def check_out(ctx: RunContext) -> None:
+    """The folder a user names for their own run of a step (--out) is checked before anything is created. It is
+    never emptied: it must be new, empty, or an earlier run of the same step that holds nothing else. It is never
+    the project's (its root, its code, its data, a step's folder, or a folder holding one of these), nor /, nor the
+    home folder. A link to a folder is followed (the folder is what is replaced); a link to nothing is refused."""
+    step = out_step(ctx)
+    if step is None:
         return
-    out, root, checkout = ctx.out.resolve(), paths.project_root().resolve(), paths.CHECKOUT.resolve()
     said = f"--out {paths.printable(str(ctx.out))}"
-    step = dag.BY_NAME[ctx.out_step]
-    what = {"claims": "a claims audit", "stories": "stories"}[step.name]
-    yours = {"claims": "audit", "stories": "stories"}[step.name]
-    mine = paths.relative(root / step.folder_for(ctx.name)) + "-mine"
+    if step.out is None:
+        raise UserError(_out_usage())
+    if ctx.out.is_symlink():
+        if not ctx.out.exists():
+            raise UserError(
+                f"{said} is a link to {paths.printable(os.readlink(ctx.out))}, which does not exist; name a real "
+                f"folder (new or empty) for your {step.out.yours}, e.g. {_suggest(step, ctx, ctx.out)}"
+            )
+        ctx.out = ctx.out.resolve()  # followed deliberately: the folder it points to is replaced, never the link
+    out, root, checkout = ctx.out.resolve(), paths.project_root().resolve(), paths.CHECKOUT.resolve()
+    what, yours = step.out.what, step.out.yours
+    mine = _suggest(step, ctx, out)
     editions = {ctx.name, *ctx.manifest.editions}
     steps_all = [((root / s.folder_for(e)).resolve(), s) for s in dag.STEPS for e in editions]
     steps = {f for f, _ in steps_all}
@@ -233,12 +301,21 @@ def check_out(ctx: RunContext) -> None:
         )
 
 
+def _out_record(step: dag.Step, out: Path) -> Path:
+    """Where the project keeps its own copy of the stamp of a user's folder (among its reports, beside the lock):
+    the folder is recognised as an earlier run even when its stamp was deleted."""
+    key = hashlib.sha256(os.fsencode(out.resolve())).hexdigest()[:12]
+    return paths.reports_dir() / ".stamps" / f"{step.name}-out-{key}.json"
+
+
 def _not_written_by(folder: Path, step: dag.Step) -> str | None:
     """The first file in the folder that an earlier run of the step did not write (None: it holds only that run's
     files, or nothing). Stops at the first one: the folder may be large."""
     stamp = step.stamp
-    record = stamps.read(folder / stamp)
-    audit = {stamp, *record.get("files", [])} if record.get("step") == step.name else set()
+    audit = {stamp}
+    for record in (stamps.read(folder / stamp), stamps.read(_out_record(step, folder))):
+        if record.get("step") == step.name:
+            audit |= set(stamps.recorded(record))
     for where, dirs, files in os.walk(folder):
         base = Path(where).relative_to(folder)
         links = [d for d in dirs if os.path.islink(os.path.join(where, d))]
@@ -249,7 +326,7 @@ def _not_written_by(folder: Path, step: dag.Step) -> str | None:
 
 
 def _user_out(step: dag.Step, ctx: RunContext) -> bool:
-    return ctx.out is not None and step.name == ctx.out_step
+    return ctx.out is not None and step is out_step(ctx)
 
 
 def preflight(ctx: RunContext) -> None:
@@ -261,24 +338,41 @@ def preflight(ctx: RunContext) -> None:
         claims.load_all(list(ctx.registries))
 
 
+def _real_folder(step: dag.Step, where: Path) -> None:
+    """A folder the step replaces as a whole must be a real folder: a link there would be replaced by a folder (and
+    the run after would fail), so it is refused before the step runs."""
+    if step.swap and where.is_symlink():
+        raise UserError(
+            f"{paths.relative(where)} is a link (to {paths.printable(os.readlink(where))}); the {step.name} step "
+            f"replaces its folder as a whole, so it must be a real folder: remove the link and run again (to write "
+            f"the outputs elsewhere, set CRIMEOUTCOMES_ROOT to another project root)"
+        )
+
+
 def execute(d: Decision, ctx: RunContext) -> dict:
     """Run one step's body and record its stamp; returns what the body reported."""
     step = d.step
     body = importlib.import_module(step.code)
     final = d.folder
+    _real_folder(step, final)
     final.parent.mkdir(parents=True, exist_ok=True)
+    files = inputs(step, ctx)
     with _lock(step, final, ctx):
         if step.swap:
             with replace_dir(final) as tmp:
-                info = body.run(ctx, Target(tmp, final, d.stamp)) or {}
-                files = stamps.written(tmp)
-                stamps.write(tmp / step.stamp, d.stamp, files, step=step.name, parts=d.parts)
+                info = body.run(ctx, Target(tmp, final, d.stamp, files)) or {}
+                written = stamps.written(tmp)
+                stamps.write(tmp / step.stamp, d.stamp, written, base=tmp, step=step.name, parts=d.parts)
+            if _user_out(step, ctx):
+                stamps.write(
+                    _out_record(step, final), d.stamp, stamps.recorded(stamps.read(final / step.stamp)), step=step.name
+                )
         else:
             final.mkdir(parents=True, exist_ok=True)
-            info = body.run(ctx, Target(final, final, d.stamp)) or {}
+            info = body.run(ctx, Target(final, final, d.stamp, files)) or {}
             if info.get("partial"):
                 return info  # a part of the step (one force): its stamp is not the step's
-            stamps.write(final / step.stamp, d.stamp, info.get("files", []), step=step.name, parts=d.parts)
+            stamps.write(final / step.stamp, d.stamp, info.get("files", []), base=final, step=step.name, parts=d.parts)
     return info
 
 
@@ -309,15 +403,15 @@ def recover(ctx: RunContext, names: list[str] | None = None) -> None:
     for name in dag.order(names):
         step = dag.BY_NAME[name]
         final = folder(step, ctx)
-        if not step.swap or not final.parent.is_dir():
-            continue
+        if not final.parent.is_dir() or (step.swap and final.is_symlink()):
+            continue  # a link where a folder is replaced whole is refused before the step runs
         try:
             with _lock(step, final, ctx):
-                said = recover_dir(final)
-        except UserError:
+                said = [recover_dir(final)] if step.swap else recover_tree(final)
+        except BusyError:
             continue
-        if said:
-            ctx.log(f"  {said}")
+        for line in filter(None, said):
+            ctx.log(f"  {line}")
 
 
 def run(ctx: RunContext, names: list[str] | None = None, *, log_current: bool = True) -> list[Ran]:
@@ -325,7 +419,11 @@ def run(ctx: RunContext, names: list[str] | None = None, *, log_current: bool = 
     preflight(ctx)
     recover(ctx, names)
     done = []
-    for d in plan(ctx, names):
+    decisions = plan(ctx, names)
+    for d in decisions:
+        if d.stale:
+            _real_folder(d.step, d.folder)
+    for d in decisions:
         t = time.perf_counter()
         if not d.stale:  # nothing is written, not even the stamp's time
             if log_current:

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -145,15 +146,68 @@ def read(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def write(path: Path, stamp: str, files: Iterable[str] = (), **info) -> None:
-    """Record a stamp and the files (relative to the stamp's folder) the step wrote."""
-    write_text(path, json.dumps({"stamp": stamp, **info, "files": sorted(set(files))}, indent=1, default=str) + "\n")
+def describe(path: Path) -> dict:
+    """What a written output is: its kind (file, folder, link), and for a file its size, time and sha256."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return {"kind": "absent"}
+    if stat.S_ISLNK(st.st_mode):
+        return {"kind": "link"}
+    if stat.S_ISDIR(st.st_mode):
+        return {"kind": "folder"}
+    if not stat.S_ISREG(st.st_mode):
+        return {"kind": "other"}
+    return {"kind": "file", "size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": file_digest(path)}
+
+
+def write(path: Path, stamp: str, files: Iterable[str] | dict = (), *, base: Path | None = None, **info) -> None:
+    """Record a stamp and what the step wrote: each file (relative to `base`, the step's folder; by default the
+    stamp's folder) with its kind and hash, so that a file replaced later (by a folder, a link or other bytes) makes
+    the step run again. A dict of files already described is recorded as it is."""
+    base = Path(path).parent if base is None else Path(base)
+    described = dict(files) if isinstance(files, dict) else {f: describe(base / f) for f in sorted(set(files))}
+    record = {"stamp": stamp, **info, "files": dict(sorted(described.items()))}
+    write_text(path, json.dumps(record, indent=1, default=str) + "\n")
+
+
+def recorded(record: dict) -> dict[str, dict]:
+    """The files a stamp recorded, each with what was written ({} for a stamp that recorded names only)."""
+    files = record.get("files") or {}
+    return dict(files) if isinstance(files, dict) else {f: {} for f in files}
+
+
+def _unchanged(path: Path, was: dict) -> bool:
+    if not was:  # recorded by name only: present is all that can be checked
+        return os.path.exists(path)
+    now = os.lstat(path)
+    if was.get("kind") != "file":
+        return describe(path)["kind"] == was.get("kind")
+    if not stat.S_ISREG(now.st_mode):
+        return False
+    if (now.st_size, now.st_mtime_ns) == (was.get("size"), was.get("mtime_ns")):
+        return True  # the file as it was written (the hash is read only when size or time differ)
+    return now.st_size == was.get("size") and file_digest(path) == was.get("sha256")
+
+
+def check_files(folder: Path, record: dict, declared: Iterable[str] = ()) -> tuple[list[str], list[str]]:
+    """(missing, replaced): files a stamp recorded (or a step declares) that are not in the folder, and those that
+    are no longer what the step wrote (another kind, such as a folder or a link, or other bytes)."""
+    files = recorded(record)
+    missing, replaced = [], []
+    for f in dict.fromkeys([*declared, *files]):
+        where = Path(folder) / f
+        if not os.path.lexists(where):
+            missing.append(f)
+        elif f in files and not _unchanged(where, files[f]):
+            replaced.append(f)
+    return missing, replaced
 
 
 def missing_files(folder: Path, record: dict, declared: Iterable[str] = ()) -> list[str]:
-    """Files a stamp recorded (or a step declares) that are not in the folder."""
-    wanted = list(dict.fromkeys([*declared, *record.get("files", [])]))
-    return [f for f in wanted if not os.path.exists(folder / f)]
+    """Files a stamp recorded (or a step declares) that are not in the folder, or not as the step wrote them."""
+    missing, replaced = check_files(folder, record, declared)
+    return missing + replaced
 
 
 def written(folder: Path, exclude: Iterable[str] = ()) -> list[str]:

@@ -76,7 +76,7 @@ class Caveat:
 def load(path: Path | None = None) -> list[Caveat]:
     from ..data import forces
 
-    path = path or paths.caveats_file()
+    path = path or paths.input_file("caveats")
     doc = read_yaml(path, "caveats file", DataError)
     validate(doc, SCHEMA, paths.relative(path), DataError)
     out = []

@@ -58,10 +58,6 @@ MEASURES = (*m.SHORTHANDS, *RECORD_MEASURES, *SPECIAL_MEASURES)
 DEFAULT_TOLERANCE = {"count": {"relative": 0.02}, "percent": {"points": 0.5}}
 
 
-def default_registries() -> list[Path]:
-    return sorted(paths.claims_dir().glob("*.yaml"))
-
-
 # ------------------------------------------------------------------------------------------------ claimed values
 @dataclass(frozen=True)
 class Band:
@@ -592,7 +588,8 @@ def load_all(registry_paths: list[Path]) -> list[Registry]:
     """Load every registry; ids must be unique across them (they name the rows files)."""
     if not registry_paths:
         raise DataError(
-            f"no claims registries: put YAML files in {paths.relative(paths.claims_dir())}/ or pass --registry"
+            f"no claims registries: put YAML files in {paths.relative(paths.input_file('registries').parent)}/ or "
+            "pass --registry"
         )
     registries = [load(p) for p in registry_paths]
     owner: dict[str, Path] = {}

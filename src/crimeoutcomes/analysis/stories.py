@@ -242,10 +242,6 @@ def _set_form(s: m.OutcomeSet):
     return s.kind
 
 
-def default_specs() -> list[Path]:
-    return sorted((paths.config_dir() / "stories").glob("*.yaml"))
-
-
 def load(path: Path | str) -> Spec:
     """Read and check one story spec; a problem is one line naming the file and the field."""
     path = Path(path)
@@ -407,7 +403,7 @@ def _placeholders(text: str, allowed: tuple[str, ...], refuse, name: str) -> Non
 def load_all(spec_paths: list[Path]) -> list[Spec]:
     if not spec_paths:
         raise DataError(
-            f"no story specs: put YAML files in {paths.relative(paths.config_dir() / 'stories')}/ or pass --spec"
+            f"no story specs: put YAML files in {paths.relative(paths.input_file('specs').parent)}/ or pass --spec"
         )
     specs = [load(p) for p in spec_paths]
     ids = [s.id for s in specs]

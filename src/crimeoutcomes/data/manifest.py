@@ -168,7 +168,7 @@ def generated_files(ed: Edition, manifest: Manifest | None = None) -> Edition:
 
 
 def load(path: Path | str | None = None) -> Manifest:
-    path = Path(path) if path else paths.sources_manifest()
+    path = Path(path) if path else paths.input_file("manifest")
     doc = read_yaml(path, "sources manifest", SourceError)
     validate(doc, SCHEMA, paths.relative(path), SourceError)
     where = paths.relative(path)

@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .. import dag, paths
+from .. import dag
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
 from ..atomic import write_text
@@ -37,16 +37,6 @@ def files_folder(force: Force) -> str:
     return str(Path(dag.file("reports", "figures", force=force.slug)).parent)
 
 
-REPORT_STORY = "victim-did-not-support"  # the story whose version is the report's story (config/stories/)
-
-
-def report_spec():
-    """The report's story spec (config/stories/victim-did-not-support.yaml)."""
-    from ..analysis import stories
-
-    return stories.load(paths.config_dir() / "stories" / f"{REPORT_STORY}.yaml")
-
-
 def story_list(ds: m.Dataset, spec_paths) -> list[dict]:
     """The stories the stories step writes for this edition (id, title, period): every force's report links to its
     version of each."""
@@ -61,13 +51,13 @@ def story_list(ds: m.Dataset, spec_paths) -> list[dict]:
 
 
 def write_force_files(
-    ds: m.Dataset, force: Force, caveat_list, folder: Path, spec=None, others: list[dict] = ()
+    ds: m.Dataset, force: Force, caveat_list, folder: Path, spec, others: list[dict] = ()
 ) -> dict:
-    """Figures, story and charts of one force into `folder` (a fresh folder); returns figures.json's content.
-    others: the stories written for the edition (story_list), each linked at the force's version."""
+    """Figures, story and charts of one force into `folder` (a fresh folder), its story from `spec` (the report's
+    story spec, the step table's input `report_story`); returns figures.json's content. others: the stories written
+    for the edition (story_list), each linked at the force's version."""
     from ..analysis import stories
 
-    spec = spec or report_spec()
     figs = ff.build(ds, force, caveat_list, spec.field)
     releases = tables.release_of(ds.build)
     period = stories.resolve_period(spec, ds)

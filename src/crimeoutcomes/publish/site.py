@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import dag, paths
+from .. import dag
 from ..analysis import catalogue, ranking
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
@@ -22,12 +22,9 @@ CLAIMS_PAGE = dag.link("site", "claims", "page")
 STORIES_PAGE = dag.link("site", "stories", "index")
 
 
-def index_table(ds: m.Dataset) -> tuple[pd.DataFrame, list[str]]:
-    """Every force's key figures, ranked as the force reports rank them (the report's story's ranking), and what
-    a reader must know about its data."""
-    from . import reports
-
-    field = reports.report_spec().field
+def index_table(ds: m.Dataset, field: ranking.Field) -> tuple[pd.DataFrame, list[str]]:
+    """Every force's key figures, ranked as the force reports rank them (`field`: the report's story's ranking), and
+    what a reader must know about its data."""
     periods = [p for p in ff.latest_periods(ds).values() if p is not None]
     present = set(ds.coverage.loc[ds.coverage["rows"] > 0, "force"])
     ranks = {p: ff.place_table(ds, p, field).set_index("force") for p in periods}
@@ -81,9 +78,9 @@ def _coverage_note(r) -> str:
     return f"{r.quarter_label} {what}"
 
 
-def write_index(ds: m.Dataset, folder: Path) -> Path:
-    """The index page into `folder` (reports/<edition>/)."""
-    table, labels = index_table(ds)
+def write_index(ds: m.Dataset, folder: Path, field: ranking.Field) -> Path:
+    """The index page into `folder` (reports/<edition>/); field: how the force reports rank the forces."""
+    table, labels = index_table(ds, field)
     pages = "".join(
         f'<li><a href="{dag.link("site", "pages", nb.name)}">{html.esc(nb.title)}</a> (for {nb.audience}): '
         f"{html.esc(nb.summary)}.</li>"
@@ -126,11 +123,10 @@ def write_index(ds: m.Dataset, folder: Path) -> Path:
     return target
 
 
-def write_methods(ds: m.Dataset, folder: Path) -> Path:
-    """docs/methods.md as a page of the site."""
+def write_methods(ds: m.Dataset, folder: Path, source: Path) -> Path:
+    """The method (docs/methods.md: the step table's input `methods`) as a page of the site."""
     import mistune
 
-    source = paths.project_root() / "docs" / "methods.md"
     text = source.read_text(encoding="utf-8")
     body = _captioned(mistune.html(text))
     target = folder / dag.file("site", "methods")

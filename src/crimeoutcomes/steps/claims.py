@@ -12,7 +12,7 @@ from ..publish import claims_page
 
 
 def run(ctx, target) -> dict:
-    registries = claims.load_all(list(ctx.registries) or claims.default_registries())
+    registries = claims.load_all(target.inputs("registries"))
     # a registry the user brought must fit the edition; the project's own may name offences another edition lacks
     audit = claims.audit(registries, ctx.dataset, ctx.manifest, strict=bool(ctx.registries))
     index = paths.output("site", "index", ctx.name)

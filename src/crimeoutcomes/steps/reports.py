@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import paths, stamps
 from ..analysis import caveats as caveats_mod
 from ..analysis import stories
-from ..atomic import replace_dir
+from ..atomic import SwapTogether
 from ..publish import reports, workers
 
 #: a worker starts in about 3 s and a force takes about 1.5 s: fewer than 4 forces a worker render in this process
@@ -29,33 +29,36 @@ def _current(forces_dir, force, stamp: str) -> bool:
     return record.get("stamp") == stamp and not stamps.missing_files(forces_dir, record)
 
 
-def _setup(edition: str, build: dict, others: list[dict]) -> dict:
+def _setup(edition: str, build: dict, caveats: str, spec: str, others: list[dict]) -> dict:
     from ..analysis.measures import Dataset
 
     return {
         "edition": edition,
         "ds": Dataset.load(edition, build=build),
         "build": build,
-        "caveats": caveats_mod.load(),
-        "spec": reports.report_spec(),
+        "caveats": caveats_mod.load(Path(caveats)),
+        "spec": stories.load(Path(spec)),
         "others": others,
     }
 
 
 def _render(state: dict, item: tuple) -> None:
-    """One force: its files (figures, story, charts) swapped in, its page, its stamp."""
+    """One force: its files (figures, story, charts), its page and its stamp, replaced together (a kill at any
+    moment leaves the force's previous page and files, or the new ones, never one of each)."""
     force_name, stamp, forces_dir, keep = item
     from ..data.forces import resolve
 
     force, forces_dir = resolve(force_name), Path(forces_dir)
-    with replace_dir(forces_dir / reports.files_folder(force)) as tmp:
-        reports.write_force_files(state["ds"], force, state["caveats"], tmp, state["spec"], state["others"])
-    reports.render_page(state["edition"], force, state["build"], forces_dir, state.get("kernel"), keep)
     folder = reports.files_folder(force)
-    files = [reports.page_file(force)] + [f"{folder}/{f}" for f in stamps.written(forces_dir / folder)]
-    if keep:
-        files.append(str(Path(reports.page_file(force)).with_suffix(".ipynb")))
-    stamps.write(_force_stamp(forces_dir, force), stamp, files, force=force.name)
+    page = forces_dir / reports.page_file(force)
+    with SwapTogether(forces_dir / folder, [page, page.with_suffix(".ipynb")]) as swap:
+        reports.write_force_files(state["ds"], force, state["caveats"], swap.tmp, state["spec"], state["others"])
+        swap.swap()  # the page's notebook reads the force's new files, in place
+        reports.render_page(state["edition"], force, state["build"], forces_dir, state.get("kernel"), keep)
+        files = [reports.page_file(force)] + [f"{folder}/{f}" for f in stamps.written(forces_dir / folder)]
+        if keep:
+            files.append(str(Path(reports.page_file(force)).with_suffix(".ipynb")))
+        stamps.write(_force_stamp(forces_dir, force), stamp, files, base=forces_dir, force=force.name)
 
 
 def run(ctx, target) -> dict:
@@ -68,14 +71,22 @@ def run(ctx, target) -> dict:
         [(f.name, target.stamp, str(forces_dir), ctx.keep_notebooks) for f in todo],
         _render,
         _setup,
-        (ctx.name, ctx.build_record, reports.story_list(ds, stories.default_specs())),
+        (
+            ctx.name,
+            ctx.build_record,
+            str(target.input("caveats")),
+            str(target.input("report_story")),
+            reports.story_list(ds, target.inputs("stories")),
+        ),
         jobs=ctx.jobs,
         what="force report(s)",
         per_worker=PER_WORKER,
         name=lambda item: item[0],
         log=ctx.log,
     )
-    files = [f for force in chosen for f in stamps.read(_force_stamp(forces_dir, force)).get("files", [])]
+    files = {
+        f: was for force in chosen for f, was in stamps.recorded(stamps.read(_force_stamp(forces_dir, force))).items()
+    }
     if ctx.forces:
         for force in chosen:
             ctx.log(f"  report: {paths.relative(forces_dir / reports.page_file(force))}")

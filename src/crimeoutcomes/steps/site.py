@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from .. import dag
+from ..analysis import stories
 from ..publish import site
 
 
 def run(ctx, target) -> dict:
     ds = ctx.dataset
-    site.write_index(ds, target.folder)
-    site.write_methods(ds, target.folder)
+    site.write_index(ds, target.folder, stories.load(Path(target.input("report_story"))).field)
+    site.write_methods(ds, target.folder, target.input("methods"))
     site.write_measures(ds, target.folder)
     tables = site.publish_tables(ds, target.folder)
     return {

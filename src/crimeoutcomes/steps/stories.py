@@ -73,7 +73,7 @@ def versions(ds, spec: stories.Spec, forces: list[Force], period) -> list[tuple[
 
 def run(ctx, target) -> dict:
     ds = ctx.dataset
-    spec_paths = list(ctx.specs) or stories.default_specs()
+    spec_paths = target.inputs("specs")
     specs = stories.load_all(spec_paths)
     every = reports.forces_in(ds)
     chosen = list(ctx.forces) or every

@@ -119,18 +119,58 @@ class Workspace:
         return lines + self.notes
 
 
+def students_folder(where: Path | None = None) -> Path:
+    """The folder of the student's copies, resolved (links followed) and checked before anything is written: never
+    the project's notebooks/ nor anything inside the project but my-notebooks/ (outside the project, any folder)."""
+    given = Path(where) if where else folder()
+    said = f"--folder {paths.printable(str(where))}" if where else paths.relative(given)
+    real = given.resolve()
+    mine = folder().resolve() if not folder().is_symlink() else folder().absolute()
+    if real.exists() and not real.is_dir():
+        raise UserError(
+            f"{said} is a file, not a folder: your copies of the notebooks go in a folder; move the file away (or "
+            f"rename it), or name another folder with --folder, and run make lab again"
+        )
+    project = [paths.project_root().resolve(), paths.CHECKOUT.resolve()]
+    notebooks = paths.notebooks_dir().resolve()
+    if real == notebooks or real.is_relative_to(notebooks) or notebooks.is_relative_to(real):
+        raise UserError(
+            f"{said} is the project's notebooks/ (or holds it): make lab never writes there; remove the link, or "
+            f"name another folder, such as {FOLDER}/ (the default)"
+        )
+    inside = any(real == p or real.is_relative_to(p) for p in project)
+    if inside and real != mine and not real.is_relative_to(mine):
+        raise UserError(
+            f"{said} is inside the project: your copies go in {FOLDER}/ (the default) or in a folder outside the "
+            "project"
+        )
+    return real
+
+
+def _aside(base: Path) -> Path:
+    """A new folder for copies put aside: the time, and a number when that time is taken (two runs in a second)."""
+    stamp = dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
+    for n in range(1, 1000):
+        candidate = base / (stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            candidate.mkdir(parents=True)
+        except FileExistsError:
+            continue
+        return candidate
+    raise UserError(f"{paths.relative(base)}/ holds too many folders named {stamp}: remove some and run again")
+
+
 def prepare(edition: str, *, fresh: bool = False, where: Path | None = None) -> Workspace:
     """Make the student's copies that do not exist yet (all of them, the current ones put aside, when fresh)."""
     import nbformat
 
-    ws = Workspace(Path(where) if where else folder())
+    ws = Workspace(students_folder(where))
     ws.folder.mkdir(parents=True, exist_ok=True)
     names = [nb.name for nb in dag.NOTEBOOKS]
     if fresh:
         present = [n for n in names if (ws.folder / f"{n}.ipynb").exists()]
         if present:
-            ws.put_aside = ws.folder / OLD / dt.datetime.now().strftime("%Y-%m-%d_%H-%M-%S")
-            ws.put_aside.mkdir(parents=True, exist_ok=False)
+            ws.put_aside = _aside(ws.folder / OLD)
             for n in present:
                 (ws.folder / f"{n}.ipynb").rename(ws.put_aside / f"{n}.ipynb")
     for nb in dag.NOTEBOOKS:

@@ -2,9 +2,10 @@
 
 `python -m crimeoutcomes.tools.testing` (what `make test` runs):
   1. records the user's data/ and reports/ (every file's path, size and modification time);
-  2. prepares a temporary root: config/ and notebooks/ linked from the checkout, the sample edition built from the
-     local mirror (offline), and the outputs the committed notebooks read (claims audit, sensitivity, the Cheshire
-     and Derbyshire report files, Cheshire's version of the report's story);
+  2. prepares a temporary root: config/, notebooks/ and docs/ linked from the checkout, and the outputs the committed
+     notebooks read, written by the steps themselves from the local mirror (offline): the build, the claims audit,
+     the sensitivity tables, the reports of the report notebooks' forces (dag.NOTEBOOKS), and the story notebook's
+     force's version of the report's story;
   3. runs pytest on tests/ and nbval on every committed notebook, in one parallel run (pytest-xdist), with
      CRIMEOUTCOMES_ROOT pointing there;
   4. fails if the user's data/ or reports/ changed, and removes the temporary root.
@@ -18,22 +19,17 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .. import paths
+from .. import dag, paths
 
 #: committed copies (file stem under notebooks/ -> (notebook, parameters)), re-run by nbval in `make test`
-COMMITTED: dict[str, tuple[str, dict]] = {
-    "00_dataset_guide": ("00_dataset_guide", {}),
-    "01_clean": ("01_clean", {}),
-    "02_claims": ("02_claims", {}),
-    "03_force_report": ("03_force_report", {}),
-    "examples/03_force_report_derbyshire": ("03_force_report", {"force": "Derbyshire"}),
-    "04_sensitivity": ("04_sensitivity", {}),
-    "05_story": ("05_story", {}),
-}
+COMMITTED: dict[str, tuple[str, dict]] = dag.COMMITTED
 
-NOTEBOOK_FORCES = ("Cheshire", "Derbyshire")  # the committed report notebooks
-STORY_FORCES = ("Cheshire",)  # the committed story notebook: the report's story (victim-did-not-support) version
 EDITION = "sample"
+
+
+def _forces(nb: dag.Notebook) -> list[str]:
+    """The forces a committed notebook and its examples are about."""
+    return list(dict.fromkeys([nb.parameters["force"], *(p["force"] for _, p in nb.examples if "force" in p)]))
 
 
 def make_root(root: Path) -> Path:
@@ -57,26 +53,23 @@ def sample_context(log=lambda *a: None):
 
 
 def prepare_root(root: Path, log=print) -> Path:
-    """A root with what the committed notebooks read, built offline from the mirror."""
+    """A root with what the committed notebooks read, written by the steps themselves, offline from the mirror: the
+    build, the claims audit and the sensitivity tables; the reports step for the forces of the report notebooks; the
+    stories step, on the report's story, for the force of the story notebook."""
     root = make_root(root)
     env_before = os.environ.get("CRIMEOUTCOMES_ROOT")
     os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
     try:
-        from .. import pipeline
-        from ..analysis import caveats
-        from ..atomic import replace_dir
-        from ..data import forces
-        from ..publish import reports
+        from .. import context, pipeline
 
-        ctx = sample_context()
-        pipeline.run(ctx, ["build", "claims", "sensitivity"])
-        ds, cav = ctx.dataset, caveats.load()
-        for name in NOTEBOOK_FORCES:
-            force = forces.resolve(name)
-            forces_dir = paths.step_dir("reports", EDITION)
-            with replace_dir(forces_dir / reports.files_folder(force)) as tmp:
-                reports.write_force_files(ds, force, cav, tmp)
-        write_story_versions(ds, STORY_FORCES)
+        pipeline.run(sample_context(), ["build", "claims", "sensitivity"], log_current=False)
+        runs = [
+            ("reports", {"forces": _forces(dag.FORCE_REPORT)}),
+            ("stories", {"forces": _forces(dag.STORY_PAGE), "specs": [paths.input_file(dag.REPORT_SPEC.key)]}),
+        ]
+        for name, options in runs:
+            ctx = context.create(EDITION, offline=True, log=lambda *a: None, **options)
+            pipeline.run(ctx, [name], log_current=False)
         log(f"prepared a temporary project root: {root}")
     finally:
         if env_before is None:
@@ -84,26 +77,6 @@ def prepare_root(root: Path, log=print) -> Path:
         else:
             os.environ["CRIMEOUTCOMES_ROOT"] = env_before
     return root
-
-
-def write_story_versions(ds, names) -> None:
-    """The files of the report's story (config/stories/victim-did-not-support.yaml) that the story notebook reads,
-    for a few forces: each version's text, chart and version.json, as the stories step writes them (its pages,
-    national picture and audit are not made)."""
-    from ..analysis import stories
-    from ..atomic import replace_dir
-    from ..data import forces, tables
-    from ..publish import reports, story, story_page
-
-    spec = reports.report_spec()
-    period = stories.resolve_period(spec, ds)
-    stories_dir = paths.step_dir("stories", EDITION)
-    site = "../" + os.path.relpath(paths.reports_dir(EDITION), stories_dir) + "/"  # from the story's folder
-    with replace_dir(stories_dir / spec.id) as tmp:
-        for name in names:
-            version = stories.version(ds, spec, forces.resolve(name), period)
-            written = story.write(version, ds, tables.release_of(ds.build))
-            story_page.write_version(tmp, version, written, ds, story_page.style_source(ds), site)
 
 
 def snapshot(*folders: Path) -> dict[str, tuple[int, int]]:
@@ -145,15 +118,25 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     user = [paths.CHECKOUT / "data", paths.CHECKOUT / "reports"]
     before = snapshot(*user)
+    mirror = paths.default_mirror()
+    mirror = mirror if mirror is not None and mirror.is_dir() else None
     with tempfile.TemporaryDirectory(prefix="crimeoutcomes-test-") as tmp:
-        root = prepare_root(Path(tmp))
+        if mirror is None:  # say why, once; each test that needs the mirror says it again as it is skipped
+            print(
+                "the real mirror (../shared/outcomes-data, or $CRIMEOUTCOMES_MIRROR) is not here: the tests on the "
+                "real sample edition are skipped, each saying why, and nbval is not run (the committed notebooks "
+                "show the sample edition)",
+                file=sys.stderr,
+            )
+        root = prepare_root(Path(tmp)) if mirror is not None else make_root(Path(tmp))
         targets = [] if "--nbval-only" in argv else ["tests"]
-        if "--unit-only" not in argv:
+        if "--unit-only" not in argv and mirror is not None:
             targets += ["--nbval", "--nbval-kernel-name", "crime-outcomes", "--nbval-cell-timeout", "600", "notebooks"]
         # one run, in parallel (pytest-xdist): a test file or notebook per worker at a time (its module fixtures are
         # made once, a notebook's cells run in order in one kernel), the longest first (tests/conftest.py)
         workers = ["-n", os.environ.get("TEST_WORKERS") or "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
-        code = _run([sys.executable, "-m", "pytest", *workers, "-p", "no:cacheprovider", *targets], root)
+        # -rs: every skipped test is listed with its reason at the end
+        code = _run([sys.executable, "-m", "pytest", *workers, "-rs", "-p", "no:cacheprovider", *targets], root)
     after = snapshot(*user)
     changed = sorted(set(before) ^ set(after) | {p for p in before if p in after and before[p] != after[p]})
     if changed:
