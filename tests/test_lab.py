@@ -173,6 +173,26 @@ def test_the_command_starts_jupyterlab_in_the_folder_on_the_guide_with_the_proje
     assert f"--MappingKernelManager.default_kernel_name={notebooks.KERNEL}" in cmd
 
 
+#: a student's answer to exercise 1, computed from the table the guide loads for the exercises
+ANSWER_1 = (
+    "answer_1 = totals[(totals['force'] == 'Cheshire') & (totals['financial_year'] == '2018/19')\n"
+    "                  & (totals['fin_quarter'] == 4) & totals['in_totals']]['closed'].sum()\n"
+    "ex.check(1, answer_1)"
+)
+
+
+def section_cells(nb: dict, number: str) -> list[str]:
+    """The code cells of a numbered section of a notebook (as JupyterLab's contents API gives it): from its heading
+    ('## 5. ...') to the next heading of the same level."""
+    cells, inside = [], False
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown" and cell["source"].startswith("## "):
+            inside = cell["source"].startswith(f"## {number}. ")
+        elif inside and cell["cell_type"] == "code":
+            cells.append(cell["source"])
+    return cells
+
+
 # ------------------------------------------------------------------------------------------- JupyterLab itself
 def free_port() -> int:
     with socket.socket() as s:
@@ -345,6 +365,18 @@ def test_jupyterlab_serves_the_students_notebooks_and_runs_them_on_the_project_k
                     assert status == "ok", (cell["source"], text)
                     ran += 1
             assert ran == sum(c["cell_type"] == "code" for c in guide["cells"]) > 20
+
+            # then section 5 and section 8 again, a student's answer from the exercises' table after each (section
+            # 5 once rebound that table's name), and every cell after the setup once more, last first: each cell can
+            # be re-run, in any order
+            code = [c["source"] for c in guide["cells"] if c["cell_type"] == "code"]
+            for cells in (section_cells(guide, "5"), section_cells(guide, "8"), code[:1:-1]):
+                assert cells
+                for source in cells:
+                    status, text = execute(ws, source)
+                    assert status == "ok", (source, text)
+                status, text = execute(ws, ANSWER_1)
+                assert status == "ok" and text.startswith("Exercise 1: right. 24,120: the closed basis"), text
             status, text = execute(ws, "import sys; print(sys.executable)")
             assert status == "ok" and Path(text.strip()) == Path(sys.executable)
 
@@ -353,12 +385,7 @@ def test_jupyterlab_serves_the_students_notebooks_and_runs_them_on_the_project_k
             assert status == "ok" and text.startswith("Exercise 3: wrong. Those are the four quarters of financial")
             status, text = execute(ws, "ex.check(3, ['2018/19 q3', '2017/18 Q4', '2018/19 Q1', '2018/19 Q2'])")
             assert status == "ok" and text.startswith("Exercise 3: right. 2017/18 Q4, 2018/19 Q1, 2018/19 Q2 and")
-            status, text = execute(
-                ws,
-                "answer_1 = totals[(totals['force'] == 'Cheshire') & (totals['financial_year'] == '2018/19')\n"
-                "                  & (totals['fin_quarter'] == 4) & totals['in_totals']]['closed'].sum()\n"
-                "ex.check(1, answer_1)",
-            )
+            status, text = execute(ws, ANSWER_1)
             assert status == "ok" and text.startswith("Exercise 1: right. 24,120: the closed basis")
         finally:
             ws.close()

@@ -33,7 +33,7 @@ class Fact:
     topic: str
     kind: str
     value: object  # None: this edition cannot answer the exercise
-    decimals: int = 0  # the printed precision of a number
+    decimals: int = 0  # the least printed precision of a number (the guide asks for more where a mistake needs it)
     traps: dict = field(default_factory=dict)  # mistake -> the value it gives
     about: dict = field(default_factory=dict)  # the question's parameters and the explanation's figures
 
@@ -90,6 +90,10 @@ def type0(ds: m.Dataset, force: str) -> Fact:
     traps["count"] = int(last["type0"])
     if len(rows) > 1:
         traps["first_quarter"] = first["share_pct"]
+    example = quarter_label(*trap_figures.example_quarter(ds))
+    worked = rows[rows["quarter"] == example]
+    if example not in (last["quarter"], first["quarter"]) and not worked.empty:
+        traps["example_quarter"] = worked["share_pct"].iloc[0]  # the guide's worked example (sections 5 and 7.1)
     return Fact(
         2,
         "type0",
@@ -104,6 +108,7 @@ def type0(ds: m.Dataset, force: str) -> Fact:
             "recorded": int(last["offences_recorded"]),
             "first_quarter": first["quarter"],
             "first_share": first["share_pct"],
+            "example_quarter": example,
         },
     )
 
@@ -200,6 +205,22 @@ def _types(ds: m.Dataset, area: m.Area, period: Period, *codes: str) -> int:
     return ds.evaluate(m.Query(area, period, numerator=m.OutcomeSet.parse(list(codes)))).numerator
 
 
+#: the caveats of a figure that say a quarter looks only partly supplied (cells left out leave a plausible total)
+PARTLY_SUPPLIED = (m.LOW, m.PARTLY_PROVIDED)
+
+
+def partly_supplied(fig: m.Figures) -> tuple[str, ...]:
+    """The forces with a quarter in the figure that looks only partly supplied (section 7.8): they stay in a total,
+    with a caveat; leaving them out is a mistake."""
+    return tuple(sorted({c.force for c in fig.caveats if c.kind in PARTLY_SUPPLIED}))
+
+
+def _mean_of_quarters(ds: m.Dataset, area: m.Area, period: Period) -> float | None:
+    """The average of the quarters' rates: a mistake, since quarters of different sizes weigh differently."""
+    rates = [m.figures(ds, area, Period.quarter(fy, q)).rate for fy, q in period.quarters]
+    return None if any(r is None for r in rates) else _pct(sum(rates) / len(rates))
+
+
 def rate(ds: m.Dataset) -> Fact:
     """England and Wales as this project counts it: every police force (each period without any force whose data
     for it cannot be used); the June 2021 articles' England and Wales, without Greater Manchester, is a mistake."""
@@ -212,12 +233,18 @@ def rate(ds: m.Dataset) -> Fact:
     recorded = m.figures(ds, ew, latest, "recorded")
     articles_area = m.Area.of(m.EW, exclude=m.ARTICLES_EXCLUDE)
     articles = m.figures(ds, articles_area, latest)
+    partly = partly_supplied(fig)
+    without_partly = m.figures(ds, m.Area.of(m.EW, exclude=partly), latest) if partly else None
+    without_btp = m.figures(ds, m.Area.of(m.EW, include_btp=False), latest)
     traps = {
         "type14_only": _pct(t14 / fig.closed) if fig.closed else None,
         "type16_only": _pct(t16 / fig.closed) if fig.closed else None,
         "share_16": _pct(fig.share),
         "recorded_basis": _pct(recorded.rate),
         "articles_area": _pct(articles.rate) if articles.computable else None,
+        "without_partly_supplied": _pct(without_partly.rate) if without_partly else None,
+        "without_btp": _pct(without_btp.rate) if without_btp.computable else None,
+        "mean_of_quarters": _mean_of_quarters(ds, ew, latest) if len(latest.quarters) > 1 else None,
     }
     return Fact(
         6,
@@ -236,6 +263,10 @@ def rate(ds: m.Dataset) -> Fact:
             "left_out": _left_out(fig),
             "left_out_gaps": list(fig.left_out),
             "articles_excluded": list(articles_area.exclude),
+            "partly_supplied": [
+                {"force": f, "quarters": sorted({c.quarter_label for c in fig.caveats if c.force == f})} for f in partly
+            ],
+            "quarters": len(latest.quarters),
         },
     )
 

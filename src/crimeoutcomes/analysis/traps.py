@@ -18,6 +18,12 @@ def negative_cells(edition: str) -> pd.DataFrame:
     return tables.OUTCOMES.load(edition, filters=[[("closed", "<", 0)], [("recorded", "<", 0)]])
 
 
+def example_quarter(ds: m.Dataset) -> tuple[str, int]:
+    """The quarter the guide works its examples on (sections 5 and 7.1): the first quarter of the edition's last
+    financial year."""
+    return ds.quarters[-1][0], 1
+
+
 def type0_by_quarter(ds: m.Dataset, area: m.Area) -> pd.DataFrame:
     """Outcome type 0 on the recorded basis, quarter by quarter (oldest first): of the offences recorded in each
     quarter, how many had no outcome yet when the data were extracted."""

@@ -260,44 +260,6 @@ class StoryVersion:
         )
 
 
-def type0_note(area_rows: pd.DataFrame, area: str, force_rows: pd.DataFrame, force: str, quarter: str):
-    """What type 0 (no outcome yet, recorded basis) shows, in words that follow the numbers: its share in the
-    oldest and the latest quarter of an area, and in one quarter of a force (rows: analysis.traps.type0_by_quarter)."""
-    rows = area_rows.dropna(subset=["share_pct"])
-    if rows.empty:
-        return _show("<p>No offence recorded in this edition has a recorded-basis count.</p>")
-    first, last = rows.iloc[0], rows.iloc[-1]
-    shown = [numbers.percent(last["share_pct"]), numbers.count(last["type0"]), numbers.percent(first["share_pct"])]
-    text = (
-        f"Of the offences recorded in {area} in {last['quarter']}, the edition's latest quarter, "
-        f"{shown[0]} ({shown[1]}) had no outcome yet when the data were extracted"
-    )
-    if len(rows) > 1:
-        text += f"; of those recorded in {first['quarter']}, its oldest, {shown[2]}."
-        if numbers.compare(shown[0], shown[2]) > 0:
-            text += (
-                " The older the quarter, the longer its offences have had to get an outcome, so type 0 is largest "
-                "for recent quarters and smaller for old ones: added to a total, it would inflate recent quarters "
-                "most."
-            )
-        elif numbers.compare(shown[0], shown[2]) < 0:
-            text += " Here the oldest quarter has more offences without an outcome than the latest one."
-        else:
-            text += " It is the same in both."
-    else:
-        text += "."
-    mine = force_rows[force_rows["quarter"] == quarter]
-    if not mine.empty and pd.notna(mine["share_pct"].iloc[0]):
-        r = mine.iloc[0]
-        example = [numbers.percent(r["share_pct"]), numbers.count(r["type0"]), numbers.count(r["offences_recorded"])]
-        shown += example
-        text += (
-            f" In section 5's example, {force} in {quarter}, it is {example[0]} "
-            f"({example[1]} of {example[2]} offences recorded)."
-        )
-    return _show(f"<p>{html.mark(text, shown)}</p>")
-
-
 class ClaimsAudit:
     """The claims step's files (claims_audit.csv and the raw rows of each claim), shown for people: every computed
     figure at its claim's printed precision, through the one formatter; the published figures marked as the

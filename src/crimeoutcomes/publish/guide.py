@@ -1,17 +1,27 @@
-"""Tables for the dataset guide (notebooks/00_dataset_guide.ipynb): they explain the outcomes table and show each
-of its traps on the real rows of an edition. Every table is made for people (formatted numbers, human column
-names, no index); every figure comes from the processed tables and measures."""
+"""Tables and notes for the dataset guide (notebooks/00_dataset_guide.ipynb): they explain the outcomes table and
+show each of its traps on the real rows of an edition. Every table is made for people (formatted numbers, human column
+names, no index); every figure comes from the processed tables and measures, and every note's words follow its
+numbers."""
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ..analysis import caveats as caveats_mod
 from ..analysis import measures as m
 from ..analysis.periods import Period
-from ..analysis.traps import latest_period, negative_cells, type0_by_quarter  # noqa: F401 (the guide's too)
+from ..analysis.traps import example_quarter, latest_period, negative_cells, type0_by_quarter  # noqa: F401 (the guide's too)
 from ..data import derive, outcomes
 from ..data import forces as forces_mod
-from . import numbers
+from . import html, numbers, wording
+
+
+def _show(text: str, figures):
+    """A paragraph of the guide, each figure in it marked with the exact value it states."""
+    from IPython.display import HTML
+
+    return HTML(f"<p>{html.mark(text, figures)}</p>")
+
 
 # The tidy table's columns the guide's overview tables read: categories, flags and small integers only, so the
 # whole table fits in memory at full scale (8 million rows in about 0.2 GB). Counts are read where they are needed,
@@ -128,6 +138,127 @@ def bases_example(ds: m.Dataset, force: str, fy: str, quarter: int) -> tuple[pd.
         }
     )
     return numbers.frame(rows), totals
+
+
+def bases_note(counts: dict, force: str, quarter: str):
+    """What section 5's example shows, in words that follow its numbers: the two counts of one force and quarter,
+    and why one is larger than the other (counts: the totals of bases_example)."""
+    closed, with_outcome, type0 = counts["closed"], counts["recorded"], counts["type0"]
+    recorded = with_outcome + type0
+    shown = [numbers.count(closed), numbers.count(recorded), numbers.count(with_outcome), numbers.count(type0)]
+    text = (
+        f"In {quarter}, {force} closed {shown[0]} investigations (closed basis): offences recorded in that quarter "
+        f"or before it, closed during it. It recorded {shown[1]} offences in that quarter; by the time the data "
+        f"were extracted, {shown[2]} of them had an outcome and {shown[3]} (type 0) had none yet (recorded basis). "
+    )
+    if with_outcome > closed:
+        text += (
+            "The recorded basis is the larger here. It follows the offences recorded in the quarter up to the day "
+            "the data were extracted, months or years later, and counts every outcome they had by then; the closed "
+            f"basis counts only the investigations closed during the quarter itself, old or new. {force} recorded "
+            f"more offences in {quarter} ({shown[1]}) than it closed investigations ({shown[0]}): many of the "
+            "quarter's offences were closed in later quarters, where the closed basis counts them. "
+        )
+    elif with_outcome < closed:
+        text += (
+            f"The closed basis is the larger here: {force} closed more investigations in {quarter} ({shown[0]}) than "
+            f"the quarter's own offences had outcomes by the time the data were extracted ({shown[2]}), so many of "
+            "the investigations it closed were of offences recorded in earlier quarters. "
+        )
+    text += (
+        "Neither count is 'right': they answer different questions and give different rates (the sensitivity page "
+        "measures how much)."
+    )
+    return _show(text, shown)
+
+
+def type0_note(area_rows: pd.DataFrame, area: str, force_rows: pd.DataFrame, force: str, quarter: str):
+    """What type 0 (no outcome yet, recorded basis) shows, in words that follow the numbers: its share in the
+    oldest and the latest quarter of an area, where it falls from one file to the next, and in one quarter of a
+    force (rows: analysis.traps.type0_by_quarter)."""
+    rows = area_rows.dropna(subset=["share_pct"])
+    if rows.empty:
+        return _show("No offence recorded in this edition has a recorded-basis count.", [])
+    first, last = rows.iloc[0], rows.iloc[-1]
+    shown = [numbers.percent(last["share_pct"]), numbers.count(last["type0"]), numbers.percent(first["share_pct"])]
+    text = (
+        f"Of the offences recorded in {area} in {last['quarter']}, the edition's latest quarter, "
+        f"{shown[0]} ({shown[1]}) had no outcome yet when the data were extracted"
+    )
+    if len(rows) > 1:
+        text += f"; of those recorded in {first['quarter']}, its oldest, {shown[2]}."
+        if numbers.compare(shown[0], shown[2]) > 0:
+            text += (
+                " The older the quarter, the longer its offences have had to get an outcome, so type 0 is largest "
+                "for recent quarters and smaller for old ones: added to a total, it would inflate recent quarters "
+                "most."
+            )
+        elif numbers.compare(shown[0], shown[2]) < 0:
+            text += " Here the oldest quarter has more offences without an outcome than the latest one."
+        else:
+            text += " It is the same in both."
+    else:
+        text += "."
+    text += _type0_between_files(rows, shown)
+    mine = force_rows[force_rows["quarter"] == quarter]
+    if not mine.empty and pd.notna(mine["share_pct"].iloc[0]):
+        r = mine.iloc[0]
+        example = [numbers.percent(r["share_pct"]), numbers.count(r["type0"]), numbers.count(r["offences_recorded"])]
+        shown += example
+        text += (
+            f" In section 5's example, {force} in {quarter}, it is {example[0]} "
+            f"({example[1]} of {example[2]} offences recorded)."
+        )
+    return _show(text, shown)
+
+
+def _type0_between_files(rows: pd.DataFrame, shown: list) -> str:
+    """Where the share falls from the last quarter of one financial year's file to the first of the next: the two
+    quarters come from files extracted on different dates (each year's file is its own extract)."""
+    falls = []
+    for before, after in zip(rows.iloc[:-1].itertuples(), rows.iloc[1:].itertuples()):
+        if before.quarter.split()[0] == after.quarter.split()[0]:
+            continue
+        b, a = numbers.percent(before.share_pct), numbers.percent(after.share_pct)
+        if numbers.compare(a, b) < 0:
+            shown += [b, a]
+            falls.append(f"from {b} in {before.quarter} to {a} in {after.quarter}")
+    if not falls:
+        return ""
+    return (
+        f" It falls {wording.join(falls)}, where one financial year's file ends and the next begins: each file was "
+        "extracted on its own date, and a quarter that ended longer before its file was extracted has had longer to "
+        "get outcomes."
+    )
+
+
+def caveats_table(caveats: list[caveats_mod.Caveat], financial_years: list[str]) -> pd.DataFrame:
+    """Every caveat, and whether it applies to the edition's financial years (a caveat about other years is listed
+    but marked)."""
+    rows = []
+    for c in caveats:
+        applies = c.applies(financial_years, c.scope[0] if c.scope else None)
+        rows.append(
+            {
+                "Caveat": c.label,
+                "About": ", ".join(c.scope) or "every figure",
+                "In this edition": "yes" if applies else f"no: about {wording.join(list(c.financial_years))} only",
+                "Source": c.source_citation,
+            }
+        )
+    return numbers.frame(rows)
+
+
+def files_table(build: dict) -> pd.DataFrame:
+    """The edition's files: financial year, file, release, rows read."""
+    return numbers.frame(
+        {
+            "Financial year": [f["financial_year"] for f in build["files"]],
+            "File": [f["file"] for f in build["files"]],
+            "Release": [f.get("release", "") for f in build["files"]],
+            "Rows read": [numbers.count(f["rows_read"]) for f in build["files"]],
+        }
+    )
 
 
 def negative_examples(tidy: pd.DataFrame, k: int = 8) -> pd.DataFrame:
