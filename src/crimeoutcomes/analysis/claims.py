@@ -34,6 +34,8 @@ import pandas as pd
 
 from .. import paths
 from ..data import forces as forces_mod
+from ..data import outcomes as outcomes_mod
+from ..data import tables
 from ..errors import DataError
 from ..yamlfile import read_yaml, short, validate
 from . import measures as m
@@ -50,7 +52,7 @@ VERDICTS = (REPRODUCED, REVISED, DIFFERS, NOT_VERIFIABLE, NOT_FROM_DATASET)
 RECORD_MEASURES = {"record_rate": "vdns_rate", "record_count": "vdns_count"}
 SPECIAL_MEASURES = ("coverage_gap", "external")
 MEASURES = (*m.SHORTHANDS, *RECORD_MEASURES, *SPECIAL_MEASURES)
-DEFAULT_TOLERANCE = {"count": {"relative": 0.02}, "percent": {"points": 0.5}}
+DEFAULT_TOLERANCE = {"count": {"relative": 0.02, "later": 0.6}, "percent": {"points": 0.5, "later": 0.6}}
 
 
 def default_registries() -> list[Path]:
@@ -220,12 +222,17 @@ _TEXT = {"type": "string", "maxLength": 2000}
 _NAMES = {"anyOf": [{"type": "string", "maxLength": 200}, {"type": "array", "maxItems": 50, "items": _TEXT}]}
 _OUTCOMES = {"type": ["string", "integer", "array", "object"]}  # the forms are checked by measures.OutcomeSet
 _TOLERANCE = {
-    "description": "write {relative: 0.02} (a share of the printed count) or {points: 0.5} (percentage points)",
+    "description": "write {relative: 0.02} (a share of the printed figure), {points: 0.5} (percentage points), or "
+    "both; {later: 0.6}: how far, as a share of the printed figure, a later release may move it the way later data "
+    "move such a figure",
     "type": "object",
     "minProperties": 1,
-    "maxProperties": 1,
     "additionalProperties": False,
-    "properties": {"relative": {"type": "number", "minimum": 0}, "points": {"type": "number", "minimum": 0}},
+    "properties": {
+        "relative": {"type": "number", "minimum": 0},
+        "points": {"type": "number", "minimum": 0},
+        "later": {"type": "number", "minimum": 0, "maximum": 1},
+    },
 }
 _CLAIM_ID = {"type": "string", "minLength": 1, "maxLength": 100, "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"}
 #: a claims registry; the claim form's meaning (periods, areas, outcome types) is checked after it, claim by claim
@@ -322,7 +329,8 @@ def load(path: Path | str) -> Registry:
     validate(doc, SCHEMA, paths.relative(path), DataError, where=_where_in_registry)
     defaults = doc.get("defaults") or {}
     articles = doc.get("articles") or {}
-    tolerance = {**DEFAULT_TOLERANCE, **(defaults.get("tolerance") or {})}
+    given = defaults.get("tolerance") or {}
+    tolerance = {unit: {**DEFAULT_TOLERANCE[unit], **given.get(unit, {})} for unit in DEFAULT_TOLERANCE}
     claims, seen = [], set()
     for i, entry in enumerate(doc["claims"], start=1):
         where = _Where(path, entry["id"], i)
@@ -455,6 +463,116 @@ def load_all(registry_paths: list[Path]) -> list[Registry]:
     return registries
 
 
+# ------------------------------------------------------------------------------------------------ releases
+#: which way a later extract of the table moves a figure: on the recorded basis, later extracts hold fewer offences
+#: without an outcome (type 0) and more of every other outcome (the sample edition's re-issues against the July
+#: bulletins of 2018 and 2019); the closed basis has no such record
+UP, DOWN = "up", "down"
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        (
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ),
+        start=1,
+    )
+}
+CURRENT = "current release"
+
+
+def release_date(label: str) -> tuple[int, int] | None:
+    """(year, month) a release's name gives ('July 2018 release', 're-issue of around January 2020'; the current
+    release is later than any dated one), None when it names no month and year."""
+    text = " ".join(str(label).lower().split())
+    found = re.findall(r"\b(" + "|".join(_MONTHS) + r")\s+((?:19|20)\d\d)\b", text)
+    if found:
+        month, year = found[-1]
+        return int(year), _MONTHS[month]
+    return (9999, 12) if text.startswith(CURRENT) else None
+
+
+def _moves(codes: set[str]) -> str:
+    """Which way a later extract moves a count of these outcome types ('' when it does not say)."""
+    unassigned = outcomes_mod.NOT_YET_ASSIGNED
+    others = codes - {unassigned}
+    if unassigned in codes:
+        return DOWN if not others else ""  # the offences recorded (every type with 0) barely move
+    return UP if others else ""
+
+
+def later_direction(query: m.Query) -> str:
+    """Which way a later extract of the table moves this figure: UP, DOWN or '' (not known)."""
+    if query is None or query.basis != "recorded":
+        return ""
+    num = set(query.numerator.codes)
+    if query.denominator is None:
+        return _moves(num)
+    den = set(query.denominator.codes)
+    every = {outcomes_mod.NOT_YET_ASSIGNED, *m.CLOSED_TYPES}
+    if den >= every and num <= den:  # a share of the offences recorded, which barely move: the numerator's way
+        return _moves(num)
+    return ""
+
+
+@dataclass(frozen=True)
+class Revision:
+    """What is known of the releases behind a claim: the release the story used ('' when not known), the releases
+    of the edition's files for the claim's years, which is later, which way later data move the figure, and which
+    way the edition's figure lies from the printed one."""
+
+    story: str
+    edition: tuple[str, ...]
+    order: str  # "earlier" (the story's release is earlier than every edition file's), "same", "later" or ""
+    direction: str  # UP, DOWN or '': which way later data move such a figure
+    difference: str = ""  # UP or DOWN: where the edition's figure lies from the printed one ('' inside its band)
+
+    @property
+    def goes_that_way(self) -> bool:
+        return bool(self.direction) and self.difference == self.direction
+
+
+def revision(claim: Claim, reg: Registry, release_of: dict[str, str]) -> Revision:
+    """The releases behind a claim (release_of: financial year -> the release of the edition's file)."""
+    article = reg.articles.get(claim.article, {})
+    story = str(article.get("release") or "")
+    years = claim.query.period.financial_years if claim.query is not None else []
+    edition = tuple(tables.releases_for(years, release_of))
+    order = ""
+    if story and edition:
+        if all(story == e for e in edition):
+            order = "same"
+        else:
+            mine, theirs = release_date(story), [release_date(e) for e in edition]
+            if mine is not None and None not in theirs:
+                order = (
+                    "earlier" if all(mine < t for t in theirs) else ("later" if all(mine > t for t in theirs) else "")
+                )
+    return Revision(story, edition, order, later_direction(claim.query))
+
+
+def later_band(claimed: Claimed, direction: str, share: float) -> Band | None:
+    """The values a later release may give a figure the story took from an earlier one: from its printed band, the
+    way later data move it, by at most `share` of the printed figure."""
+    band = claimed.printed_band()
+    target = claimed.as_percent if claimed.is_rate else claimed.value
+    if band is None or target is None or not direction or share <= 0:
+        return None
+    if direction == UP:
+        return Band(band.lo, max(band.hi, target * (1 + share)), closed_high=True)
+    return Band(min(band.lo, target * (1 - share)), band.hi)
+
+
 # ------------------------------------------------------------------------------------------------ the audit
 @dataclass
 class Nearest:
@@ -481,6 +599,8 @@ class Finding:
     printed: Band | None = None
     revised: Band | None = None
     tolerance: tuple[str, float] | None = None
+    later: Band | None = None  # the band a later release may give the figure (the story's release is earlier)
+    revision: Revision | None = None  # the releases behind the claim and the edition, and the way of revisions
     caveats: list[m.Flag] = field(default_factory=list)
     missing: list[m.Gap] = field(default_factory=list)  # why it cannot be checked
     left_out: list[m.Gap] = field(default_factory=list)  # England and Wales: forces left out for lack of data
@@ -607,9 +727,30 @@ def audit_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest=None, with_
         return found  # the denominator is 0
     tol = tolerance(claim, reg)
     found.tolerance, found.printed, found.revised = tol, claim.claimed.printed_band(), claim.claimed.revised_band(tol)
-    found.verdict = REPRODUCED if computed in found.printed else (REVISED if computed in found.revised else DIFFERS)
+    _judge(found, computed, claim, reg, ds)
     found.rows = ds.rows(q, result.forces) if with_rows else None
     return found
+
+
+def later_share(claim: Claim, reg: Registry) -> float:
+    unit = "count" if claim.claimed.unit in ("count", "below", "rank") else "percent"
+    return float((claim.tolerance or {}).get("later", reg.tolerance.get(unit, {}).get("later", 0.0)))
+
+
+def _judge(found: Finding, computed: float, claim: Claim, reg: Registry, ds: m.Dataset) -> None:
+    """The verdict of a computed value against the printed band, the band for revised data and, when the story took
+    the figure from an earlier release, the band a later release may give it (the way later data move it)."""
+    rev = revision(claim, reg, tables.release_of(ds.build))
+    side = "" if computed in found.printed else (UP if computed > (found.printed.lo + found.printed.hi) / 2 else DOWN)
+    found.revision = Revision(rev.story, rev.edition, rev.order, rev.direction, side)
+    if rev.order == "earlier":
+        found.later = later_band(claim.claimed, rev.direction, later_share(claim, reg))
+    if computed in found.printed:
+        found.verdict = REPRODUCED
+    elif computed in found.revised or (found.later is not None and computed in found.later):
+        found.verdict = REVISED
+    else:
+        found.verdict = DIFFERS
 
 
 def _series(q: m.Query, ds: m.Dataset, years) -> tuple[dict, dict, list[m.Flag]]:

@@ -24,7 +24,8 @@ ROWS_DIR = str(PurePosixPath(dag.file("claims", "rows", claim="x")).parent) + "/
 GZIP_ROWS_OVER = 100_000  # rows files larger than this are written as .csv.gz
 VERDICT_HELP = {
     cl.REPRODUCED: "the figure this edition computes prints exactly as published",
-    cl.REVISED: "not exactly, but within the band allowed for revised data (at least one printed unit either side)",
+    cl.REVISED: "not exactly, but within the band allowed for revised data, or, for a figure the story took from an "
+    "earlier release, moved the way later data move it",
     cl.DIFFERS: "outside that band too",
     cl.NOT_VERIFIABLE: "this edition lacks a quarter the figure needs (the nearest figure it can give is shown apart)",
     cl.NOT_FROM_DATASET: "the figure comes from another source",
@@ -96,7 +97,9 @@ def _card(f: cl.Finding, r: pd.Series, article_key: str, release_of: dict) -> st
         near_html = f"{value} <small>({html.esc(f.nearest.period.label)})</small>"
         if f.nearest.caveats:
             near_html += " <small>(with caveats)</small>"
-    band = r["printed_band"] and f"printed {r['printed_band']}; revised data {r['revised_band']}"
+    band = r["printed_band"] and f"printed {r['printed_band']}; revised data {r['revised_band']}" + (
+        f"; a later release {r['later_band']}" if r["later_band"] else ""
+    )
     with numbers.collect() as said:  # the reason and caveats again, to mark their figures up
         why = claims_text.reason(f, release_of)
         caveats = claims_text.caveats_text(f.caveats)

@@ -9,12 +9,14 @@ import pandas as pd
 
 from ..analysis import claims as cl
 from ..analysis import measures as m
-from ..data import tables
 from . import numbers, wording
 from .numbers import Printed
 
 #: the audit table (claims_audit.csv): one row per claim. `computed`, `difference`, `nearest_computed` are exact
 #: (unrounded) values in the claim's unit (a count, a percentage, a rank); the *_text columns are as printed.
+#: `later_band`: the values a later release may give a figure the story took from an earlier one; `story_release`,
+#: `edition_release`: the release the story used (where known) and the edition's; `later_data_move`: up, down or
+#: blank, the way later extracts of the table move such a figure.
 COLUMNS = [
     "id",
     "registry",
@@ -27,6 +29,10 @@ COLUMNS = [
     "difference_text",
     "printed_band",
     "revised_band",
+    "later_band",
+    "story_release",
+    "edition_release",
+    "later_data_move",
     "reason",
     "caveats",
     "quote",
@@ -126,20 +132,52 @@ def _computation(f: cl.Finding) -> str:
     return f"{q.numerator.label} / {q.denominator.label} = {n} / {numbers.count(f.denominator)} = {exact}"
 
 
+WHY_LATER = {
+    cl.UP: "later extracts of the table hold fewer offences without an outcome and more of every other outcome",
+    cl.DOWN: "later extracts of the table hold fewer offences without an outcome",
+}
+
+
 def release_sentence(f: cl.Finding, release_of: dict[str, str]) -> str:
-    """What is known about the release the story used, against this edition's."""
-    article = f.registry.articles.get(f.claim.article, {})
-    used = article.get("release", "")
-    ours = tables.releases_for(f.claim.query.period.financial_years, release_of)
-    ours_text = wording.join(ours) or "this edition's release"
-    if not used:
-        return f"The story does not say which release it used; this edition uses the {ours_text}."
-    if used in ours and len(ours) == 1:
+    """What is known of the release the story used against this edition's, which way later data move the figure,
+    and whether the difference goes that way."""
+    rev = f.revision
+    if rev is None:
+        return ""
+    ours = wording.releases(list(rev.edition)) or "this edition's release"
+    if not rev.story:
+        said = f"The story does not say which release it used; this edition uses the {ours}."
+    elif rev.order == "same":
         return (
-            f"The story used the same release as this edition ({used}), so revisions do not explain the "
+            f"The story used the same release as this edition ({rev.story}), so revisions do not explain the "
             "difference: the story may have read the table differently."
         )
-    return f"The story used the {used}; this edition uses the {ours_text}: revisions between them can explain it."
+    elif rev.order in ("earlier", "later"):
+        said = f"The story used the {rev.story}, {rev.order} than this edition's {ours}."
+    else:
+        said = f"The story used the {rev.story}; this edition uses the {ours}."
+    if not rev.direction:
+        return said + (" Revisions between them can explain the difference." if rev.story else "")
+    way = "higher" if rev.direction == cl.UP else "lower"
+    said += f" A later release gives this figure a {way} value ({WHY_LATER[rev.direction]})"
+    if not rev.difference:
+        return said + "."
+    if not rev.goes_that_way:
+        other = "lower" if rev.direction == cl.UP else "higher"
+        if f.computed in f.revised:
+            return (
+                said + f", but this edition's value is {other}: only the small revision allowed either way explains it."
+            )
+        return said + f", but this edition's value is {other}, so revisions do not explain the difference."
+    if rev.order == "earlier" and f.later is not None:
+        return said + (
+            f", and this edition's value is {way}, as a later release's would be: inside the band a later release "
+            f"may give it ({band_text(f.later, f.claim.claimed)})."
+            if f.computed in f.later
+            else f", and this edition's value is {way}, but further than a later release may move it "
+            f"({band_text(f.later, f.claim.claimed)})."
+        )
+    return said + f", and this edition's value is {way}, the way revisions go."
 
 
 def reason(f: cl.Finding, release_of: dict[str, str]) -> str:
@@ -167,14 +205,10 @@ def reason(f: cl.Finding, release_of: dict[str, str]) -> str:
     if f.verdict == cl.REPRODUCED:
         return f"{head}: the published figure."
     where = f"outside what {claimed_figure(c)} can stand for ({band_text(f.printed, c)})"
-    if f.verdict == cl.REVISED:
-        return (
-            f"{head}, {difference_text(f)}: {where}, but inside the band allowed for revised data "
-            f"({band_text(f.revised, c)}). {release_sentence(f, release_of)}"
-        )
+    inside = f.computed in f.revised
     return (
-        f"{head}, {difference_text(f)}: {where}, and outside the band allowed for revised data "
-        f"({band_text(f.revised, c)})."
+        f"{head}, {difference_text(f)}: {where}, {'but inside' if inside else 'and outside'} the band allowed for "
+        f"revised data ({band_text(f.revised, c)}). {release_sentence(f, release_of)}"
     )
 
 
@@ -300,6 +334,10 @@ def table(audit: cl.Audit, release_of: dict[str, str], rows_files: dict[str, str
                 "difference_text": difference_text(f),
                 "printed_band": band_text(f.printed, c.claimed),
                 "revised_band": band_text(f.revised, c.claimed),
+                "later_band": band_text(f.later, c.claimed),
+                "story_release": f.revision.story if f.revision else "",
+                "edition_release": wording.releases(list(f.revision.edition)) if f.revision else "",
+                "later_data_move": f.revision.direction if f.revision else "",
                 "reason": reason(f, release_of),
                 "caveats": caveats_text(f.caveats if f.verdict != cl.NOT_VERIFIABLE else []),
                 "quote": c.quote,
