@@ -424,8 +424,9 @@ def check_computed_claims(audit: pd.DataFrame, out) -> None:
             assert float(row["computed"]) == pytest.approx(100 * num / den, rel=1e-12), cid
         else:
             assert float(row["computed"]) == num, cid
+        editions = re.split(r" and |, ", row["edition_release"].replace("re-issues", "re-issue"))
         earlier = row["story_release"] and claims.release_date(row["story_release"]) < min(
-            claims.release_date(r) for r in re.split(r" and |, ", row["edition_release"].replace("re-issues", "re-issue"))
+            claims.release_date(r) for r in editions
         )
         later = row["later_data_move"] if earlier else ""
         assert row["verdict"] == expected_verdict(row["claimed"], float(row["computed"]), later=later), cid
