@@ -81,8 +81,9 @@ def _field(name: str, value: str) -> str:
 
 def _card(f: cl.Finding, r: pd.Series, article_key: str, release_of: dict) -> str:
     c = f.claim
-    computed = claims_text.computed_text(f)
-    computed_html = html.printed(computed) if isinstance(computed, Printed) else html.esc(computed)
+    with numbers.collect() as parts:
+        computed = claims_text.computed_text(f)
+    computed_html = html.printed(computed) if isinstance(computed, Printed) else html.mark(computed, parts)
     period = f.claim.query.period.label if f.claim.query else ""
     own = (
         f"{computed_html} <small>({html.esc(period)})</small>"
@@ -152,9 +153,12 @@ def render(audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, release_of
         + '</ol></li><li><a href="#check">Check it yourself</a></li></ul></nav>',
         '<h2 id="verdicts">What the verdicts mean</h2>'
         '<p data-numbers="examples">A printed figure stands for a band of exact values: “82%” '
-        "for 81.5% up to 82.5%, “1 in 24” for 1 in 24.5 up to 1 in 23.5, a count for itself. The band allowed for "
-        "revised data widens it by the registry's tolerance, never by less than one printed unit (a whole per "
-        'cent for “82%”, 2% of a count and at least 1).</p><ul class="legend">'
+        "for 81.5% up to 82.5%, “1 in 24” for 1 in 24.5 up to 1 in 23.5, “443,000” for 442,500 up to 443,500, "
+        "“a third” for the values nearer a third than a quarter or two fifths, a count printed in full for itself. "
+        "The band allowed for revised data widens it by 2% of a count (at least 1) or by the smaller of 5% of a "
+        "rate and half a percentage point. Where the story took a figure from an earlier release, later data move "
+        "it one way (more outcomes assigned, fewer offences still without one): a value that way is revised too, "
+        'up to 60% beyond the printed figure.</p><ul class="legend">'
         + "".join(f"<li>{verdict_badge(v)} {html.esc(t)}</li>" for v, t in VERDICT_HELP.items())
         + "</ul>",
         _filter(used, articles, len(audit.findings)),
