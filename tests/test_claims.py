@@ -615,6 +615,15 @@ def test_the_projects_registries_on_the_sample_edition(sample_root):
     assert published["rows_file"].ne("").sum() == 125
     # the nearest figure in its own field, with its period and the exact value it states
     assert '<data value="92811">92,811</data> <small>(calendar 2018)</small>' in page
+    # one card per sentence: a quote with three figures is written once, its figures under it
+    kent = published.loc["kentonline-2018-09-burglary-1", "quote"]
+    assert page.count(kent.replace("'", "&#x27;")) == 1 and page.count('<li class="claim"') == len(
+        audit.groupby(["article", "quote"])
+    )
+    card = page[page.index('id="northumbria-2018-09-burglary-1"') :]
+    card = card[: card.index("</li>")]
+    # the documented alternative, side by side: the recorded basis the PA analysis used against the closed basis
+    assert '<div class="readings">' in card and "3,502" in card and "3,386" in card and "closed basis" in card
 
 
 def test_bulletin_figures_are_revisions_the_way_later_data_move_them(sample_root):

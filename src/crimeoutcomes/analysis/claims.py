@@ -506,6 +506,7 @@ _ALTERNATIVE = {
     "minProperties": 2,
     "properties": {
         "reading": _TEXT,
+        "claimed": {"type": ["string", "number"]},
         "area": _NAMES,
         "period": {"type": ["string", "integer"]},
         "change_from": {"type": ["string", "integer"]},

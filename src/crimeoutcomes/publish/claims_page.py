@@ -15,7 +15,7 @@ import pandas as pd
 from .. import csvfile, dag, paths
 from ..analysis import claims as cl
 from ..atomic import write_text
-from . import claims_text, html, numbers
+from . import claims_text, html, numbers, wording
 from .numbers import Printed
 
 AUDIT_CSV = dag.file("claims", "audit_csv")
@@ -37,10 +37,13 @@ FILTER_JS = """
       out=document.getElementById('f-count'),cards=document.querySelectorAll('li.claim'),
       parts=document.querySelectorAll('section.article');
   function run(){var n=0;
-    cards.forEach(function(c){var ok=(!v.value||c.dataset.verdict===v.value)&&(!a.value||c.dataset.article===a.value);
-      c.hidden=!ok;if(ok){n++;}});
+    cards.forEach(function(c){var shown=0;
+      c.querySelectorAll('li.figure').forEach(function(f){
+        var ok=(!v.value||f.dataset.verdict===v.value)&&(!a.value||c.dataset.article===a.value);
+        f.hidden=!ok;if(ok){shown++;}});
+      c.hidden=!shown;n+=shown;});
     parts.forEach(function(s){s.hidden=!s.querySelector('li.claim:not([hidden])');});
-    out.textContent=n+(n===1?' claim shown':' claims shown');}
+    out.textContent=n+(n===1?' figure shown':' figures shown');}
   v.addEventListener('change',run);a.addEventListener('change',run);run();
 })();
 """
@@ -57,7 +60,13 @@ def rows_file(claim_id: str, n: int) -> str:
 
 
 def write(
-    audit: cl.Audit, folder: Path, build: dict, crumbs: list[tuple[str, str]], release_of: dict, root: str
+    audit: cl.Audit,
+    folder: Path,
+    build: dict,
+    crumbs: list[tuple[str, str]],
+    release_of: dict,
+    root: str,
+    title: str = "",
 ) -> None:
     """The CSV, the rows files and the page, into `folder` (the caller swaps the folder in whole); root: the way
     from the page to the site's folder (for the Methods link)."""
@@ -72,24 +81,63 @@ def write(
         csvfile.to_csv(f.rows, target, compression="gzip" if name.endswith(".gz") else None)
     table = claims_text.table(audit, release_of, files)
     csvfile.to_csv(table, folder / AUDIT_CSV)
-    write_text(folder / PAGE, render(audit, table, build, crumbs, release_of, root))
+    write_text(folder / PAGE, render(audit, table, build, crumbs, release_of, root, title))
 
 
 def _field(name: str, value: str) -> str:
     return f"<dt>{html.esc(name)}</dt><dd>{value}</dd>" if value else ""
 
 
-def _card(f: cl.Finding, r: pd.Series, article_key: str, release_of: dict) -> str:
-    c = f.claim
+def _computed(f: cl.Finding) -> str:
+    """The computed figure for the claim's own period, marked up ('cannot be computed' when the edition cannot)."""
     with numbers.collect() as parts:
         computed = claims_text.computed_text(f)
-    computed_html = html.printed(computed) if isinstance(computed, Printed) else html.mark(computed, parts)
+    shown = html.printed(computed) if isinstance(computed, Printed) else html.mark(computed, parts)
     period = f.claim.query.period.label if f.claim.query else ""
-    own = (
-        f"{computed_html} <small>({html.esc(period)})</small>"
-        if computed_html
-        else ("<em>cannot be computed from this edition</em>" if f.verdict == cl.NOT_VERIFIABLE else "")
-    )
+    if shown:
+        return f"{shown} <small>({html.esc(period)})</small>"
+    return "<em>cannot be computed from this edition</em>" if f.verdict == cl.NOT_VERIFIABLE else ""
+
+
+def _what(f: cl.Finding) -> str:
+    """What a reading counts, in a line: area · period · offences · basis · outcomes."""
+    q = f.claim.query
+    if q is None:
+        return ""
+    measure = q.numerator.label + (f" / {q.denominator.label}" if q.denominator else "")
+    change = f"change from {f.claim.change_from.label}" if f.claim.change_from else ""
+    parts = [
+        wording.area_name(q.area, f.left_out),
+        q.period.label,
+        change,
+        q.offences.label,
+        f"{q.basis} basis",
+        measure,
+    ]
+    return html.esc(" · ".join(x for x in parts if x))
+
+
+def _readings(f: cl.Finding) -> str:
+    """The claim's reading beside each other reading it was given (Northumbria's "3,395": recorded basis against
+    closed basis)."""
+    if not f.alternatives:
+        return ""
+    cells = [("This reading", f, f.claim.reading)]
+    cells += [("Another reading", alt, alt.claim.reading) for alt in f.alternatives]
+    out = []
+    for head, finding, why in cells:
+        out.append(
+            f'<div class="reading"><p><strong>{html.esc(head)}</strong>: {_computed(finding)} '
+            f'{verdict_badge(finding.verdict)}</p><p class="what">{_what(finding)}</p>'
+            + (f'<p class="why" data-numbers="note">{html.esc(why)}</p>' if why else "")
+            + "</div>"
+        )
+    return f'<div class="readings">{"".join(out)}</div>'
+
+
+def _figure(f: cl.Finding, r: pd.Series, release_of: dict) -> str:
+    """One figure of a sentence: printed, computed, verdict; the other readings side by side; why, in a fold."""
+    c = f.claim
     with numbers.collect() as near_figures:
         near = claims_text.nearest_text(f)
     near_html = ""
@@ -111,29 +159,53 @@ def _card(f: cl.Finding, r: pd.Series, article_key: str, release_of: dict) -> st
     )
     fields = "".join(
         [
-            _field("Printed", f'<span data-numbers="claimed">{html.esc(c.claimed.text)}</span>'),
-            _field("Computed", own),
-            _field("Verdict", verdict_badge(f.verdict)),
             _field("Bands", f'<span data-numbers="claimed">{html.esc(band)}</span>' if band else ""),
             _field("Nearest figure this edition can give", near_html),
             _field("Why", html.mark(why, said)),
             _field("Caveats", html.mark(caveats, said)),
-            _field("How it is read", f'<span data-numbers="note">{html.esc(c.reading)}</span>' if c.reading else ""),
+            _field(
+                "How it is read",
+                f'<span data-numbers="note">{html.esc(c.reading)}</span>' if c.reading and not f.alternatives else "",
+            ),
             _field("Rows", rows),
         ]
     )
-    what = html.esc(
-        " · ".join(x for x in (r["area"], r["period"], r["offences"], r["basis"] and f"{r['basis']} basis") if x)
-    )
+    what = _what(f)
     return (
-        f'<li class="claim" id="{html.esc(c.id)}" data-verdict="{html.esc(f.verdict)}" '
-        f'data-article="{html.esc(article_key)}"><blockquote data-numbers="cited">“{html.esc(c.quote)}”</blockquote>'
-        + (f'<p class="what">{what}</p>' if what else "")
-        + f'<dl class="claim-fields">{fields}</dl></li>'
+        f'<li class="figure" id="{html.esc(c.id)}" data-verdict="{html.esc(f.verdict)}">'
+        f'<p class="line"><span class="printed" data-numbers="claimed">{html.esc(c.claimed.text)}</span> '
+        f'<span aria-hidden="true">→</span><span class="sr-only">computed:</span> {_computed(f) or "–"} '
+        f"{verdict_badge(f.verdict)}</p>"
+        + (f'<p class="what">{what}</p>' if what and not f.alternatives else "")
+        + _readings(f)
+        + f"<details><summary>Why {html.esc(f.verdict)}</summary>"
+        f'<dl class="claim-fields">{fields}</dl></details></li>'
     )
 
 
-def render(audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, release_of: dict, root: str = "") -> str:
+def _sentence(findings: list[cl.Finding], by_id: pd.DataFrame, article_key: str, release_of: dict) -> str:
+    """One card per sentence: the quote once, then each figure it prints."""
+    quote = findings[0].claim.quote
+    verdicts = " ".join(dict.fromkeys(f.verdict for f in findings))
+    figures = "".join(_figure(f, by_id.loc[f.claim.id], release_of) for f in findings)
+    return (
+        f'<li class="claim" data-article="{html.esc(article_key)}" data-verdicts="{html.esc(verdicts)}">'
+        f'<blockquote data-numbers="cited">“{html.esc(quote)}”</blockquote>'
+        f'<ul class="figures">{figures}</ul></li>'
+    )
+
+
+def _sentences(findings: list[cl.Finding]) -> list[list[cl.Finding]]:
+    """The findings grouped by sentence, in the order the sentences first appear."""
+    groups: dict[str, list[cl.Finding]] = {}
+    for f in findings:
+        groups.setdefault(f.claim.quote, []).append(f)
+    return list(groups.values())
+
+
+def render(
+    audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, release_of: dict, root: str = "", title: str = ""
+) -> str:
     counts = audit.counts()
     articles = {key: art for reg in audit.registries for key, art in reg.articles.items()}
     used = [k for k in articles if any(f.claim.article == k for f in audit.findings)]
@@ -171,7 +243,8 @@ def render(audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, release_of
         meta = ", ".join(html.esc(str(art[k])) for k in ("publisher", "published") if art.get(k))
         release = f" The story used the {html.esc(art['release'])}." if art.get("release") else ""
         cards = "".join(
-            _card(f, by_id.loc[f.claim.id], key, release_of) for f in audit.findings if f.claim.article == key
+            _sentence(group, by_id, key, release_of)
+            for group in _sentences([f for f in audit.findings if f.claim.article == key])
         )
         body.append(
             f'<section class="article" id="article-{html.esc(key)}" data-article="{html.esc(key)}">'
@@ -181,7 +254,7 @@ def render(audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, release_of
         )
     body.append(_check_yourself(audit))
     return html.page(
-        f"Claims audit: {build.get('edition')} edition",
+        title or f"Claims audit: {build.get('edition')} edition",
         "\n".join(body),
         build,
         crumbs=crumbs,
@@ -202,7 +275,7 @@ def _filter(used: list[str], articles: dict, n: int) -> str:
         f"{verdicts}</select>"
         f'<label for="f-article">Article</label><select id="f-article"><option value="">every article</option>'
         f"{arts}</select></form>"
-        f'<p id="f-count" role="status" aria-live="polite">{html.printed(numbers.count(n))} claims shown</p></section>'
+        f'<p id="f-count" role="status" aria-live="polite">{html.printed(numbers.count(n))} figures shown</p></section>'
     )
 
 

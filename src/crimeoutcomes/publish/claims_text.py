@@ -448,10 +448,11 @@ def bands(f: cl.Finding) -> tuple[str, str, str]:
 
 def alternatives_text(f: cl.Finding) -> str:
     """The claim's other readings, each with what it computes and its verdict: 'closed basis: 3,386 (revised)'."""
-    return "; ".join(
-        f"{alt.claim.reading or 'another reading'}: {computed_text(alt) or 'cannot be computed'} ({alt.verdict})"
-        for alt in f.alternatives
-    )
+    said = []
+    for alt in f.alternatives:
+        why = (alt.claim.reading or "another reading").rstrip(".")
+        said.append(f"{why}: {computed_text(alt) or 'cannot be computed'} ({alt.verdict})")
+    return "; ".join(said)
 
 
 def table(audit: cl.Audit, release_of: dict[str, str], rows_files: dict[str, str]) -> pd.DataFrame:
