@@ -3,7 +3,8 @@ a run context (context.py) that every step receives.
 
 Steps (the step table, dag.py): `run [STEP ...]` runs the named steps (all by default) and whatever they need first,
 skipping every step that is current; `build`, `claims`, `sensitivity`, `reports`, `stories`, `pages`, `site` run one
-step (and what it needs); `stories` takes --spec, --force and --out. `steps` shows what would run and why. Tools:
+step (and what it needs); `stories` takes --spec, --force and --out; `read ARTICLE --published YYYY-MM-DD` (run only
+when asked) reads an article's every figure into claims and audits them. `steps` shows what would run and why. Tools:
 `editions`, `fetch`, `check-pages`, `discover`, `notebooks`, `install-kernel`, `lab`, `bench`.
 
 Expected failures print one line (what, where, what to do) and exit non-zero; --debug shows the traceback.
@@ -56,11 +57,13 @@ def _run(args, names: list[str], **extra) -> int:
             "a story spec of your own (--spec, STORY=) is written by the stories step alone: "
             "make stories STORY=path/to/yours.yaml"
         )
-    if ctx.out is not None and names not in (["claims"], ["stories"]):
+    if ctx.out is not None and names not in (["claims"], ["stories"], ["read"]):
         raise UserError(
-            "--out names the folder of your own run of one step: use it with the claims or the stories step alone"
+            "--out names the folder of your own run of one step: use it with the claims, stories or read step alone"
         )
-    ctx.out_step = names[0] if names in (["claims"], ["stories"]) else "claims"
+    ctx.out_step = names[0] if names in (["claims"], ["stories"], ["read"]) else "claims"
+    if names == ["read"] and ctx.out is None:  # an article's reading goes to a folder of its own
+        ctx.out = paths.reports_dir(ctx.name) / f"read-{ctx.article.stem}"
     if ctx.registries and ctx.out is None:
         stem = Path(ctx.registries[0]).stem
         ctx.out = paths.reports_dir(ctx.name) / f"claims-{stem}"
@@ -88,7 +91,25 @@ def cmd_step(args) -> int:
         extra["rebuild"] = args.force
     if args.command in ("reports", "stories") and args.force:
         extra["forces"] = args.force
+    if args.command == "read":
+        extra.update(_article(args))
     return _run(args, [args.command], **extra)
+
+
+def _article(args) -> dict:
+    """read: the article, its date, address and title, checked before anything runs."""
+    import datetime as dt
+
+    path = Path(args.article)
+    if not path.is_file():
+        raise UserError(f"the article {paths.printable(str(path))} is not a file: give the path of its text (.txt)")
+    try:
+        published = dt.date.fromisoformat(args.published)
+    except ValueError:
+        raise UserError(
+            f"--published {args.published!r} is not a date: write the article's publication date as YYYY-MM-DD"
+        ) from None
+    return {"article": path, "published": published.isoformat(), "url": args.url or "", "title": args.title or ""}
 
 
 def cmd_steps(args) -> int:
@@ -263,6 +284,12 @@ def build_parser() -> argparse.ArgumentParser:
         if s.name == "stories":
             sp.add_argument("--spec", action="append", help="a story spec of your own (repeatable)")
             sp.add_argument("--out", help="output folder (default for your own spec: reports/EDITION/stories-NAME)")
+        if s.name == "read":
+            sp.add_argument("article", help="the article's text (a .txt file)")
+            sp.add_argument("--published", required=True, help="its publication date, YYYY-MM-DD")
+            sp.add_argument("--url", help="its address")
+            sp.add_argument("--title", help="its title (read for its words too)")
+            sp.add_argument("--out", help="output folder (default: reports/EDITION/read-NAME, NAME the article's)")
     sp = add(
         "steps",
         cmd_steps,

@@ -35,6 +35,10 @@ class RunContext:
     out_step: str = "claims"  # the step that writes to `out` (claims or stories: the command line says which)
     specs: tuple[Path, ...] = ()  # story specs (else config/stories/*.yaml)
     forces: tuple[Force, ...] = ()  # only these forces' reports (else every force in the edition)
+    article: Path | None = None  # read: the article's text
+    published: str = ""  # read: its publication date, YYYY-MM-DD
+    url: str = ""  # read: its address
+    title: str = ""  # read: its title
     log: Callable[..., None] = print
     _loaded: dict = field(default_factory=dict, repr=False)
 
@@ -73,6 +77,7 @@ def create(
     registries: list[Path | str] | tuple = (),
     specs: list[Path | str] | tuple = (),
     out: Path | str | None = None,
+    article: Path | str | None = None,
     jobs: int | None = None,
     log: Callable[..., None] = print,
     **options,
@@ -91,6 +96,7 @@ def create(
         registries=tuple(Path(r) for r in registries),
         specs=tuple(Path(p) for p in specs),
         out=Path(out) if out else None,
+        article=Path(article) if article else None,
         jobs=procs.workers(jobs, log),
         log=log,
         **options,

@@ -28,6 +28,8 @@ MANIFEST = "config/sources.yaml"
 REGISTRIES = "config/claims/*.yaml"
 #: the pseudo-input of the build step: the pins (file, bytes, sha256, layout) of the edition's raw files
 EDITION_FILES = "the edition's raw files (pinned by sha256 in config/sources.yaml)"
+#: the pseudo-input of the read step: the article a user gives it (its bytes)
+ARTICLE = "the article you give it (ARTICLE=)"
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,8 @@ class Step:
     options: tuple[str, ...] = ()  # options that change what the step writes (part of the stamp)
     stamp: str = ".stamp.json"  # the stamp file, relative to the folder
     swap: bool = True  # the folder is built beside the old one and swapped in whole (else: file by file)
+    asks: tuple[str, ...] = ()  # make variables it needs: such a step runs only when asked, never in `make all`
+    make_args: str = ""  # what its make target passes to its command (from those variables)
 
     def folder_for(self, edition: str) -> str:
         return self.folder.format(edition=edition)
@@ -228,6 +232,28 @@ STEPS: tuple[Step, ...] = (
         options=("specs", "forces", "out", "keep_notebooks"),
     ),
     Step(
+        "read",
+        "read",
+        "an article's every figure read into the claim form and audited -> claims.yaml, unread figures, the audit",
+        "reports/{edition}/read",
+        after=("build",),
+        inputs=(ARTICLE, "config/reader.yaml", MANIFEST),
+        code="crimeoutcomes.steps.read",
+        outputs=(
+            Output(
+                "claims", "claims.yaml", "every figure read, in the claim form: its sentence, reading, other readings"
+            ),
+            Output("unread", "unread.csv", "every figure it could not read, and why"),
+            Output("audit_csv", "claims_audit.csv", "those claims audited: verdict, computed value, reason"),
+            Output("page", "index.html", "the audit for readers, a card per sentence"),
+            Output("rows", "rows/{claim}.csv", "the raw rows each computed claim sums (.csv.gz when large)"),
+        ),
+        options=("article", "published", "url", "title", "out"),
+        asks=("ARTICLE", "PUBLISHED"),
+        make_args='"$$CO_ARTICLE" --published "$$CO_PUBLISHED" $${CO_URL:+--url "$$CO_URL"} '
+        '$${CO_TITLE:+--title "$$CO_TITLE"}',
+    ),
+    Step(
         "pages",
         "pages",
         "the notebooks run on the edition -> pages",
@@ -321,9 +347,10 @@ def downstream(name: str) -> set[str]:
 
 
 def order(names: list[str] | None = None) -> list[str]:
-    """Steps in an order that runs every step after its upstream steps (all steps when names is None)."""
+    """Steps in an order that runs every step after its upstream steps (when names is None: every step but those
+    that run only when asked)."""
     out: list[str] = []
-    for n in names or [s.name for s in STEPS]:
+    for n in names or [s.name for s in STEPS if not s.asks]:
         for u in upstream(n):
             if u not in out:
                 out.append(u)
@@ -344,11 +371,20 @@ def makefile() -> str:
         "# whatever is current (its stamp and its files), so make itself tracks no dependencies.",
         "",
         f".PHONY: all {' '.join(s.make for s in STEPS)}",
-        "all: $(INSTALLED) ## Main job: every step below for EDITION (only what changed runs)",
+        "all: $(INSTALLED) ## Main job: every step below for EDITION but those run when asked (only what changed runs)",
         "\t$(CLI) run all $(RUN_ARGS)",
     ]
     for s in STEPS:
         after = f" (after {', '.join(s.after)})" if s.after else ""
+        if s.asks:  # run only when asked: its variables first
+            usage = " ".join(f"{v}=..." for v in s.asks)
+            test = " || ".join(f'[ -z "$$CO_{v}" ]' for v in s.asks)
+            lines += [
+                f"{s.make}: $(INSTALLED) ## Step {s.name}{after}, when asked: {s.summary} (make {s.make} {usage})",
+                f"\t@if {test}; then echo 'usage: make {s.make} {usage}' >&2; exit 2; fi",
+                f"\t$(CLI) {s.name} $(SOURCE_ARGS) {s.make_args}",
+            ]
+            continue
         lines += [
             f"{s.make}: $(INSTALLED) ## Step {s.name}{after}: {s.summary} -> "
             f"{s.folder.replace('{edition}', 'EDITION')}/",
@@ -359,7 +395,10 @@ def makefile() -> str:
 
 def _reads(s: Step) -> str:
     parts = [f"the {u} step" for u in s.after] + [
-        "the raw files (sha256-pinned in `config/sources.yaml`)" if i == EDITION_FILES else f"`{i}`" for i in s.inputs
+        "the raw files (sha256-pinned in `config/sources.yaml`)"
+        if i == EDITION_FILES
+        else (i if i == ARTICLE else f"`{i}`")
+        for i in s.inputs
     ]
     return "; ".join(parts) or "nothing else"
 

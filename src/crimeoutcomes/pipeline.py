@@ -24,7 +24,7 @@ from .context import RunContext
 from .errors import UserError
 
 #: steps whose output folder a user may name (--out): a user's own claims audit or stories
-USER_OUT = ("claims", "stories")
+USER_OUT = ("claims", "stories", "read")
 
 
 @dataclass
@@ -73,6 +73,10 @@ def input_files(step: dag.Step, ctx: RunContext | None = None) -> list[Path]:
     for pattern in step.inputs:
         if pattern == dag.EDITION_FILES:
             continue
+        if pattern == dag.ARTICLE:
+            if ctx is not None and ctx.article is not None:
+                out.append(ctx.article)  # the article's bytes
+            continue
         if pattern == dag.MANIFEST and ctx is not None:
             out.append(ctx.manifest.path)
             continue
@@ -104,6 +108,10 @@ def _options(step: dag.Step, ctx: RunContext) -> dict:
         "specs": [str(p.resolve()) for p in ctx.specs],
         "out": str(ctx.out.resolve()) if ctx.out else "",
         "forces": [f.name for f in ctx.forces],
+        "article": str(ctx.article.resolve()) if ctx.article else "",
+        "published": ctx.published,
+        "url": ctx.url,
+        "title": ctx.title,
     }
     return {o: values[o] for o in step.options}
 
@@ -192,8 +200,8 @@ def check_out(ctx: RunContext) -> None:
     out, root, checkout = ctx.out.resolve(), paths.project_root().resolve(), paths.CHECKOUT.resolve()
     said = f"--out {paths.printable(str(ctx.out))}"
     step = dag.BY_NAME[ctx.out_step]
-    what = {"claims": "a claims audit", "stories": "stories"}[step.name]
-    yours = {"claims": "audit", "stories": "stories"}[step.name]
+    what = {"claims": "a claims audit", "stories": "stories", "read": "an article read"}[step.name]
+    yours = {"claims": "audit", "stories": "stories", "read": "reading"}[step.name]
     mine = paths.relative(root / step.folder_for(ctx.name)) + "-mine"
     editions = {ctx.name, *ctx.manifest.editions}
     steps_all = [((root / s.folder_for(e)).resolve(), s) for s in dag.STEPS for e in editions]

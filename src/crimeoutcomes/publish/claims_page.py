@@ -66,7 +66,7 @@ def write(
     crumbs: list[tuple[str, str]],
     release_of: dict,
     root: str,
-    title: str = "",
+    heading: str = "",
 ) -> None:
     """The CSV, the rows files and the page, into `folder` (the caller swaps the folder in whole); root: the way
     from the page to the site's folder (for the Methods link)."""
@@ -81,7 +81,7 @@ def write(
         csvfile.to_csv(f.rows, target, compression="gzip" if name.endswith(".gz") else None)
     table = claims_text.table(audit, release_of, files)
     csvfile.to_csv(table, folder / AUDIT_CSV)
-    write_text(folder / PAGE, render(audit, table, build, crumbs, release_of, root, title))
+    write_text(folder / PAGE, render(audit, table, build, crumbs, release_of, root, heading))
 
 
 def _field(name: str, value: str) -> str:
@@ -204,7 +204,7 @@ def _sentences(findings: list[cl.Finding]) -> list[list[cl.Finding]]:
 
 
 def render(
-    audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, release_of: dict, root: str = "", title: str = ""
+    audit: cl.Audit, table: pd.DataFrame, build: dict, crumbs, release_of: dict, root: str = "", heading: str = ""
 ) -> str:
     counts = audit.counts()
     articles = {key: art for reg in audit.registries for key, art in reg.articles.items()}
@@ -254,7 +254,7 @@ def render(
         )
     body.append(_check_yourself(audit))
     return html.page(
-        title or f"Claims audit: {build.get('edition')} edition",
+        heading or f"Claims audit: {build.get('edition')} edition",
         "\n".join(body),
         build,
         crumbs=crumbs,
