@@ -113,6 +113,26 @@ def test_fractions_and_no_charge():
     assert third.fields["offences"] == {"group": "Sexual offences"}  # not the rape in the aside
 
 
+def test_a_headline_figure_takes_the_period_the_article_states_later():
+    head, count = read(
+        "Almost three quarters of investigations into residential burglaries are closed by Cleveland Police with no "
+        "suspected culprit in the frame.\n\nAcross three offence types, between April 2017 and March 2018, the "
+        "investigations into 4,463 residential burglaries were closed by Cleveland Police and Durham Constabulary "
+        "with no suspect identified.",
+        "2018-09-07",
+    )
+    assert (head.fields["claimed"], head.fields["numerator"], head.fields["period"]) == (
+        "almost three quarters",
+        [18],
+        "financial year 2017/18",
+    )
+    assert [c.source for c in head.cues if c.field == "period"] == [rd.ELSEWHERE]
+    assert count.fields["area"] == ["Cleveland", "Durham"] and count.figure.text == "4,463"  # "three offence types"
+    # "closed ... with no suspect identified" describes the outcome: the basis is the financial year's, and the
+    # closed basis is kept as another reading
+    assert count.fields["basis"] == "recorded" and ({"basis": "closed"}, "basis") in count.alternatives
+
+
 def test_changes_between_two_periods():
     values, points = read(
         "The proportion of offences in England and Wales that resulted in a charge or summons dropped from 9% to 8% in "
@@ -249,6 +269,8 @@ def test_the_command_line_checks_the_article_and_its_date(project_root, tmp_path
     assert "--published 'June 2021' is not a date: write the article's publication date as YYYY-MM-DD" in line
     assert "read: " in dag.makefile() and "make read ARTICLE=... PUBLISHED=..." in dag.makefile()
     assert "read" not in dag.order()  # run only when asked: never by make all
+    line = cli_line(capsys, "run", "read", "--offline")
+    assert "the read step needs ARTICLE and PUBLISHED: run it with its own command, make read ARTICLE=..." in line
 
 
 # ------------------------------------------------------------------------------------------------ recall

@@ -82,6 +82,12 @@ def cmd_run(args) -> int:
     unknown = [n for n in names or [] if n not in dag.BY_NAME and n not in dag.BY_TARGET]
     if unknown:
         raise UserError(f"no step named {', '.join(map(repr, unknown))}; steps: {', '.join(dag.BY_NAME)} (or all)")
+    asked = [dag.BY_TARGET[n] if n in dag.BY_TARGET else dag.BY_NAME[n] for n in names or []]
+    for s in (s for s in asked if s.asks):
+        raise UserError(
+            f"the {s.name} step needs {' and '.join(s.asks)}: run it with its own command, "
+            f"make {s.make} {' '.join(f'{v}=...' for v in s.asks)}"
+        )
     return _run(args, [dag.BY_TARGET[n].name if n in dag.BY_TARGET else n for n in names] if names else None)
 
 

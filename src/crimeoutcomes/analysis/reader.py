@@ -304,6 +304,10 @@ _COUNTED = re.compile(
 def _counts_something(sentence: str, end: int) -> bool:
     """A number in words is a figure when it counts something ("three resulted", "five sexual offences", "one in
     12"), not in "one of the", "one force"."""
+    if re.match(
+        r"\s+(?:offence |crime )?(?:types?|kinds?|categories|sorts?|forces?|ways?|times?)\b", sentence[end:], re.I
+    ):
+        return False  # "three offence types", "one force": not a figure of the table
     return bool(_COUNTED.match(sentence[end:]))
 
 
@@ -555,6 +559,7 @@ class _Context:
     suspect: bool = False  # the article reads the victim not supporting action with a suspect known (16)
     total: dict | None = None  # the last total: {"basis", "numerator", "offences", "area", "period", "words"}
     basis: str = ""
+    basis_assumed: bool = False  # the article's basis was assumed (or said loosely): the other is kept too
     kind: str = ""  # the kind of period the article uses (financial, calendar, quarters)
     only_force: tuple | None = None  # (force, words): the one force the whole article names, if only one
     only_period: tuple | None = None  # (period, words): the one period the whole article states, if only one
@@ -648,6 +653,9 @@ def _learn(ctx: _Context, mentions: list[Mention], sentence: str, from_title=Fal
             ctx.period, ctx.kind = p, p.kind
         if r.fields.get("basis"):
             ctx.basis = r.fields["basis"]
+            ctx.basis_assumed = any(c.field == "basis" and c.source == ASSUMED for c in r.cues) or any(
+                why == "basis" for _, why in r.alternatives
+            )
         ctx.last = r
         if r.fields.get("total"):
             ctx.total = r.fields
@@ -1130,8 +1138,10 @@ def _basis(fig, mentions, back, fwd, ctx: _Context, period: Period, total: bool,
     near += [m for m in totals if a <= m.start <= a + 60]
     outcome_words = [m for m in mentions if m.kind == "outcome" and m.value != "=suspect"]
 
-    def describes_outcome(m):  # "were closed with the outcome", "closed before a suspect is identified"
-        return any(0 <= o.start - m.end <= 45 for o in outcome_words) and m.value == "closed"
+    def describes_outcome(m):  # "were closed with the outcome", "closed by the force with no suspect identified"
+        return m.value == "closed" and any(
+            0 <= o.start - m.end <= 80 and not re.search(r"[,;]", sentence[m.end : o.start]) for o in outcome_words
+        )
 
     deciding = [m for m in near if not describes_outcome(m)]
     if deciding:
@@ -1144,8 +1154,9 @@ def _basis(fig, mentions, back, fwd, ctx: _Context, period: Period, total: bool,
         return same[-1].fields["basis"], Cue("basis", CARRIED, same[-1].figure.text), ""
     if ctx.total is not None and ctx.total.get("period") == period.label and not total:
         return ctx.total["basis"], Cue("basis", CARRIED, "the total it is part of"), ""
-    if ctx.basis:
-        return ctx.basis, Cue("basis", CARRIED, ""), ""
+    if ctx.basis:  # the article's basis; when that was assumed, the other is still kept
+        other = ("closed" if ctx.basis == "recorded" else "recorded") if ctx.basis_assumed else ""
+        return ctx.basis, Cue("basis", CARRIED, ""), other
     basis = "recorded" if period.kind in ("financial", "year ending") else "closed"
     return basis, Cue("basis", ASSUMED, period.kind), "closed" if basis == "recorded" else "recorded"
 
