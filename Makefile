@@ -4,7 +4,8 @@
 # OFFLINE=1 (never download), FORCE (for `make report` and `make story`), REBUILD=1 (build again even when nothing
 # changed), JOBS (parallel workers), CLAIMS (your own registry for `make claims`), STORY (your own story spec for
 # `make stories`), KEEP_NOTEBOOKS=1 (keep executed notebooks), DOWNLOAD=1 (for `make discover`), FRESH=1 (for
-# `make lab`: fresh copies of the notebooks, yours kept aside), LAB_ARGS (options for JupyterLab), PYTHON.
+# `make lab`: fresh copies of the notebooks, yours kept aside), LAB_ARGS (options for JupyterLab), ARTICLE and
+# PUBLISHED (for `make read`: an article's text and its publication date, YYYY-MM-DD; URL and TITLE optional), PYTHON.
 # Their values are taken literally and reach commands only as environment data, never as shell or make text.
 
 SHELL := /bin/bash
@@ -24,6 +25,10 @@ KEEP_NOTEBOOKS ?=
 DOWNLOAD ?=
 FRESH ?=
 LAB_ARGS ?=
+ARTICLE ?=
+PUBLISHED ?=
+URL ?=
+TITLE ?=
 override EDITION := $(value EDITION)
 override PYTHON := $(value PYTHON)
 override MIRROR := $(value MIRROR)
@@ -37,6 +42,10 @@ override KEEP_NOTEBOOKS := $(value KEEP_NOTEBOOKS)
 override DOWNLOAD := $(value DOWNLOAD)
 override FRESH := $(value FRESH)
 override LAB_ARGS := $(value LAB_ARGS)
+override ARTICLE := $(value ARTICLE)
+override PUBLISHED := $(value PUBLISHED)
+override URL := $(value URL)
+override TITLE := $(value TITLE)
 ifneq ($(words $(EDITION)),1)
 $(error EDITION must be one edition name, such as EDITION=sample (make editions lists them))
 endif
@@ -53,6 +62,10 @@ export CO_KEEP := $(KEEP_NOTEBOOKS)
 export CO_DOWNLOAD := $(DOWNLOAD)
 export CO_FRESH := $(FRESH)
 export CO_LAB_ARGS := $(LAB_ARGS)
+export CO_ARTICLE := $(ARTICLE)
+export CO_PUBLISHED := $(PUBLISHED)
+export CO_URL := $(URL)
+export CO_TITLE := $(TITLE)
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -73,6 +86,7 @@ help: ## List the steps and tools
 	@echo "Tools:"
 	@grep -E '^[a-z][a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
 	@echo "Variables: EDITION=$$CO_EDITION MIRROR= OFFLINE=1 JOBS= FORCE= REBUILD=1 CLAIMS= STORY= KEEP_NOTEBOOKS=1 FRESH=1 LAB_ARGS="
+	@echo "  ARTICLE= PUBLISHED= URL= TITLE= (make read)"
 	@echo "(see the top of the Makefile)"
 
 # the step targets (all, data, claims, ...): generated from the step table by `python -m crimeoutcomes steps --write`

@@ -76,7 +76,8 @@ def test_files_rows_and_hashes(sample_root):
     assert files["2017/18"]["rows_read"] == 450_912 and files["2017/18"]["empty_rows"] == 1
     assert files["2018/19"]["sha256"] == "6260cf259ad9dea8b1555d2cfd41808ffc23b7e5bd7059a80473ac54d35bed8c"
     assert files["2017/18"]["headers"]["recorded"] == "offences"
-    assert [f["release"] for f in info["files"]] == ["2018 release", "2019 release"]
+    assert [f["release"] for f in info["files"]] == ["re-issue of around April 2019", "re-issue of around January 2020"]
+    assert info["release"] == "re-issues of around April 2019 and January 2020"
     assert info["synthetic"] is False and info["rows"] == 1_072_192
 
 

@@ -161,6 +161,9 @@ def test_different_releases_are_said(tmp_path):
     assert "open data tables, 2018 and 2019 releases (Open Government Licence" in w.markdown()
     one = story.write(version(s), DS, RELEASES).markdown()  # both years from the 2018 release (the build says 2019)
     assert "open data tables, 2018 release (Open Government Licence" in one
+    reissues = {"2017/18": "re-issue of around April 2019", "2018/19": "re-issue of around January 2020"}
+    said = story.write(version(s), DS, reissues).markdown()  # the sample edition's files, named as re-issues
+    assert "open data tables, re-issues of around April 2019 and January 2020 (Open Government Licence" in said
 
 
 @pytest.mark.parametrize("force", [f.name for f in forces_mod.POLICE_FORCES])

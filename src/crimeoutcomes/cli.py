@@ -3,7 +3,8 @@ a run context (context.py) that every step receives.
 
 Steps (the step table, dag.py): `run [STEP ...]` runs the named steps (all by default) and whatever they need first,
 skipping every step that is current; `build`, `claims`, `sensitivity`, `reports`, `stories`, `pages`, `site` run one
-step (and what it needs); `stories` takes --spec, --force and --out. `steps` shows what would run and why. Tools:
+step (and what it needs); `stories` takes --spec, --force and --out; `read ARTICLE --published YYYY-MM-DD` (run only
+when asked) reads an article's every figure into claims and audits them. `steps` shows what would run and why. Tools:
 `editions`, `fetch`, `check-pages`, `discover`, `notebooks`, `install-kernel`, `lab`, `bench`.
 
 Expected failures print one line (what, where, what to do) and exit non-zero; --debug shows the traceback.
@@ -54,6 +55,14 @@ def _run(args, names: list[str] | None, **extra) -> int:
                     f"{inp.yours} ({inp.option}, {inp.make}=) is for the {step.name} step alone: "
                     f"make {step.make} {inp.make}=path/to/yours.yaml"
                 )
+    for name in names or ():  # a step that runs only when asked needs what it asks for
+        step = dag.BY_NAME.get(name)
+        missing = [i for i in step.inputs if i.positional and not pipeline.own_files(i, ctx)] if step else []
+        if missing:
+            usage = " ".join(f"{v}=..." for v in step.asks)
+            raise UserError(
+                f"the {step.name} step runs only when asked, with {missing[0].yours}: make {step.make} {usage}"
+            )
     alone = dag.BY_NAME[names[0]] if names and len(names) == 1 else None
     if ctx.out is not None and (alone is None or alone.out is None):
         raise UserError(pipeline._out_usage())
@@ -70,6 +79,12 @@ def cmd_run(args) -> int:
     unknown = [n for n in names or [] if n not in dag.BY_NAME and n not in dag.BY_TARGET]
     if unknown:
         raise UserError(f"no step named {', '.join(map(repr, unknown))}; steps: {', '.join(dag.BY_NAME)} (or all)")
+    asked = [dag.BY_TARGET[n] if n in dag.BY_TARGET else dag.BY_NAME[n] for n in names or []]
+    for s in (s for s in asked if s.asks):
+        raise UserError(
+            f"the {s.name} step needs {' and '.join(s.asks)}: run it with its own command, "
+            f"make {s.make} {' '.join(f'{v}=...' for v in s.asks)}"
+        )
     return _run(args, [dag.BY_TARGET[n].name if n in dag.BY_TARGET else n for n in names] if names else None)
 
 
@@ -232,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
         for s in steps:
             for i in s.own_inputs:
                 where = f"{s.name}: " if len(steps) > 1 else ""
+                if i.positional:  # a file the step must be given: its command's argument (that step's alone)
+                    if len(steps) == 1:
+                        sp.add_argument(i.own, help=f"{i.yours} (make {s.make} {i.make}=...)")
+                    continue
                 sp.add_argument(
                     i.option, dest=i.own, action="append", help=f"{where}{i.yours} instead of {i.path} (repeatable)"
                 )
@@ -246,7 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
             )
 
     def flag(sp, o):
-        if o.several:
+        if o.value:
+            sp.add_argument(o.flag, dest=o.name, metavar=o.value, required=o.required, help=o.help)
+        elif o.several:
             sp.add_argument(o.flag, dest=o.name, action="append", help=o.help)
         else:
             sp.add_argument(o.flag, dest=o.name, action="store_true", help=o.help)

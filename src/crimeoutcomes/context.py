@@ -7,6 +7,7 @@ for it and released between steps that do not share it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 from . import paths, procs
 from .data import manifest as manifest_mod
 from .data.forces import Force, resolve
+from .errors import UserError
 
 if TYPE_CHECKING:
     from .analysis.measures import Dataset
@@ -35,6 +37,10 @@ class RunContext:
     out_step: str = ""  # the step that writes to `out` ("": the one step whose inputs the user replaced)
     specs: tuple[Path, ...] = ()  # a user's own story specs (else the table's, dag.SPECS)
     forces: tuple[Force, ...] = ()  # only these forces' reports (else every force in the edition)
+    article: Path | None = None  # read: the article's text
+    published: str = ""  # read: its publication date, YYYY-MM-DD
+    url: str = ""  # read: its address
+    title: str = ""  # read: its title
     log: Callable[..., None] = print
     _loaded: dict = field(default_factory=dict, repr=False)
 
@@ -78,12 +84,23 @@ def create(
     registries: list[Path | str] | tuple = (),
     specs: list[Path | str] | tuple = (),
     out: Path | str | None = None,
+    article: Path | str | None = None,
     jobs: int | None = None,
     log: Callable[..., None] = print,
     **options,
 ) -> RunContext:
     """Resolve everything a command needs once. `generate(edition, manifest, log)` lists (and, the first time,
     makes) the files of an edition that is generated on this machine; without it, they must have been made."""
+    if article and not Path(article).is_file():
+        raise UserError(f"the article {paths.printable(str(article))} is not a file: give the path of its text (.txt)")
+    if options.get("published"):
+        try:
+            options["published"] = dt.date.fromisoformat(options["published"]).isoformat()
+        except ValueError:
+            raise UserError(
+                f"--published {options['published']!r} is not a date: write the article's publication date as "
+                "YYYY-MM-DD"
+            ) from None
     manifest = manifest_mod.load(manifest_path)
     ed = manifest.edition(edition)
     if ed.generate:
@@ -96,6 +113,7 @@ def create(
         registries=tuple(Path(r) for r in registries),
         specs=tuple(Path(p) for p in specs),
         out=Path(out) if out else None,
+        article=Path(article) if article else None,
         jobs=procs.workers(jobs, log),
         log=log,
         **options,

@@ -69,7 +69,7 @@ def neutralised(df: pd.DataFrame, cell=safe_cell) -> pd.DataFrame:
     return out
 
 
-def to_csv(df: pd.DataFrame, target: Path | str | None = None, *, compression: str | None = None) -> str | None:
+def to_csv(df: pd.DataFrame, target: Path | str | None = None, *, compression: str | dict | None = None) -> str | None:
     """Write the frame (without its index) as a CSV file, atomically, or return the CSV text when no target is
     given; cells a spreadsheet would run are neutralised either way."""
     safe = neutralised(df)

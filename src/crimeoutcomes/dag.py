@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 LOCK_FILE = "requirements.lock"
 #: the pseudo-input of the build step: the pins (file, bytes, sha256, layout) of the edition's raw files
 EDITION_FILES = "the edition's raw files (pinned by sha256 in config/sources.yaml)"
+#: the pseudo-input of the read step: the article a user gives it (its bytes)
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Input:
     option: str = ""
     make: str = ""
     yours: str = ""
+    #: a file the user must give (the command's argument, a make variable): the step runs only when asked
+    positional: bool = False
 
     @property
     def several(self) -> bool:
@@ -56,6 +59,8 @@ class Option:
     several: bool = False  # a value each time it is given (else a switch)
     reruns: bool = False  # giving it makes the step run even when current (else: part of the stamp)
     make: str = ""  # the make variable that passes it, if any
+    value: str = ""  # it takes a value (its name in the help, e.g. DATE); else a switch
+    required: bool = False  # the step cannot run without it
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,28 @@ RAW_FILES = Input("raw", EDITION_FILES, "the edition's raw files")
 
 #: options of the step commands
 REBUILD = Option("rebuild", "--rebuild", "build again even when nothing changed", reruns=True)
+#: an article to read: the file, its publication date, its address and title
+ARTICLE = Input(
+    "article",
+    "ARTICLE",
+    "the article you give it (ARTICLE=)",
+    own="article",
+    option="article",
+    make="ARTICLE",
+    yours="an article's text",
+    positional=True,
+)
+READER = Input("reader", "config/reader.yaml", "the reader's vocabulary: news phrasings of offences and outcomes")
+PUBLISHED = Option(
+    "published",
+    "--published",
+    "the article's publication date, YYYY-MM-DD",
+    value="DATE",
+    required=True,
+    make="PUBLISHED",
+)
+URL = Option("url", "--url", "the article's address", value="URL", make="URL")
+TITLE = Option("title", "--title", "the article's title (read for its words too)", value="TITLE", make="TITLE")
 FORCES = Option(
     "forces",
     "--force",
@@ -187,8 +214,25 @@ class Step:
 
     @property
     def own_inputs(self) -> tuple[Input, ...]:
-        """The inputs a user may replace with their own files (--registry, --spec)."""
+        """The inputs a user may replace with their own files (--registry, --spec), or must give (an article)."""
         return tuple(i for i in self.inputs if i.option)
+
+    @property
+    def asks(self) -> tuple[str, ...]:
+        """The make variables a step needs from its user (a file it must be given, a required option): such a step
+        runs only when asked, never in `make all`."""
+        return tuple(i.make for i in self.inputs if i.positional) + tuple(o.make for o in self.flags if o.required)
+
+    @property
+    def make_args(self) -> str:
+        """What its make target passes to its command, from the make variables (as environment data)."""
+        parts = [f'"$$CO_{i.make}"' for i in self.inputs if i.positional]
+        for o in self.flags:
+            if o.value and o.make:
+                parts.append(
+                    f'{o.flag} "$$CO_{o.make}"' if o.required else f'$${{CO_{o.make}:+{o.flag} "$$CO_{o.make}"}}'
+                )
+        return " ".join(parts)
 
 
 STORY_NOTEBOOK = "05_story"
@@ -368,6 +412,27 @@ STEPS: tuple[Step, ...] = (
         ),
     ),
     Step(
+        "read",
+        "read",
+        "an article's every figure read into the claim form and audited -> claims.yaml, unread figures, the audit",
+        "reports/{edition}/read",
+        after=("build",),
+        inputs=(ARTICLE, READER, MANIFEST),
+        code="crimeoutcomes.steps.read",
+        outputs=(
+            Output(
+                "claims", "claims.yaml", "every figure read, in the claim form: its sentence, reading, other readings"
+            ),
+            Output("unread", "unread.csv", "every figure it could not read, and why"),
+            Output("audit_csv", "claims_audit.csv", "those claims audited: verdict, computed value, reason"),
+            Output("page", "index.html", "the audit for readers, a card per sentence"),
+            Output("rows", "rows/{claim}.csv", "the raw rows each computed claim sums (.csv.gz when large)"),
+        ),
+        options=("published", "url", "title", "out"),
+        flags=(PUBLISHED, URL, TITLE),
+        out=UserOut("reports/{edition}/read-{name}", "an article read", "reading"),
+    ),
+    Step(
         "pages",
         "pages",
         "the notebooks run on the edition -> pages",
@@ -468,9 +533,10 @@ def downstream(name: str) -> set[str]:
 
 
 def order(names: list[str] | None = None) -> list[str]:
-    """Steps in an order that runs every step after its upstream steps (all steps when names is None)."""
+    """Steps in an order that runs every step after its upstream steps (when names is None: every step but those
+    that run only when asked)."""
     out: list[str] = []
-    for n in names or [s.name for s in STEPS]:
+    for n in names or [s.name for s in STEPS if not s.asks]:
         for u in upstream(n):
             if u not in out:
                 out.append(u)
@@ -491,11 +557,20 @@ def makefile() -> str:
         "# whatever is current (its stamp and its files), so make itself tracks no dependencies.",
         "",
         f".PHONY: all {' '.join(s.make for s in STEPS)}",
-        "all: $(INSTALLED) ## Main job: every step below for EDITION (only what changed runs)",
+        "all: $(INSTALLED) ## Main job: every step below for EDITION but those run when asked (only what changed runs)",
         "\t$(CLI) run all $(RUN_ARGS)",
     ]
     for s in STEPS:
         after = f" (after {', '.join(s.after)})" if s.after else ""
+        if s.asks:  # run only when asked: its variables first
+            usage = " ".join(f"{v}=..." for v in s.asks)
+            test = " || ".join(f'[ -z "$$CO_{v}" ]' for v in s.asks)
+            lines += [
+                f"{s.make}: $(INSTALLED) ## Step {s.name}{after}, when asked: {s.summary} (make {s.make} {usage})",
+                f"\t@if {test}; then echo 'usage: make {s.make} {usage}' >&2; exit 2; fi",
+                f"\t$(CLI) {s.name} $(SOURCE_ARGS) {s.make_args}",
+            ]
+            continue
         lines += [
             f"{s.make}: $(INSTALLED) ## Step {s.name}{after}: {s.summary} -> "
             f"{s.folder.replace('{edition}', 'EDITION')}/",
@@ -517,7 +592,9 @@ def makefile() -> str:
 
 def _reads(s: Step) -> str:
     parts = [f"the {u} step" for u in s.after] + [
-        "the raw files (sha256-pinned in `config/sources.yaml`)" if i.path == EDITION_FILES else f"`{i.path}`"
+        "the raw files (sha256-pinned in `config/sources.yaml`)"
+        if i.path == EDITION_FILES
+        else (i.what if i.positional else f"`{i.path}`")
         for i in s.inputs
     ]
     return "; ".join(parts) or "nothing else"

@@ -78,7 +78,10 @@ def folder(step: dag.Step, ctx: RunContext) -> Path:
 
 def own_files(inp: dag.Input, ctx: RunContext | None) -> tuple[Path, ...]:
     """The user's own files that replace a declared input in this run (none: the table's own)."""
-    return tuple(getattr(ctx, inp.own, ()) or ()) if ctx is not None and inp.own else ()
+    if ctx is None or not inp.own:
+        return ()
+    given = getattr(ctx, inp.own, ()) or ()
+    return (given,) if isinstance(given, Path) else tuple(given)
 
 
 def resolve(inp: dag.Input, ctx: RunContext | None = None) -> list[Path]:
@@ -87,7 +90,7 @@ def resolve(inp: dag.Input, ctx: RunContext | None = None) -> list[Path]:
     if inp.path == dag.EDITION_FILES:
         return []
     own = own_files(inp, ctx)
-    if own:
+    if own or inp.positional:  # a file the user must give has no default
         return list(own)
     pattern = str(paths.project_root() / inp.path)
     return sorted(Path(p) for p in glob.glob(pattern)) if inp.several else [Path(pattern)]
@@ -118,6 +121,10 @@ def _options(step: dag.Step, ctx: RunContext) -> dict:
         "keep_notebooks": ctx.keep_notebooks,
         "out": str(ctx.out.resolve()) if ctx.out else "",
         "forces": [f.name for f in ctx.forces],
+        "article": str(ctx.article.resolve()) if ctx.article else "",
+        "published": ctx.published,
+        "url": ctx.url,
+        "title": ctx.title,
     }
     return {o: values[o] for o in step.options}
 

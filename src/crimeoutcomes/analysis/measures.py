@@ -90,24 +90,35 @@ class Flag:
 
 
 # ------------------------------------------------------------------------------------------------- query parts
+#: every outcome type including 0 (not yet assigned) but some: "ended with no charge" is {EXCEPT_UNASSIGNED: [1]}
+EXCEPT_UNASSIGNED = "all_including_unassigned_except"
+
+
 @dataclass(frozen=True)
 class OutcomeSet:
-    kind: str  # types | all | all_including_unassigned | all_except
+    kind: str  # types | all | all_including_unassigned | all_except | all_including_unassigned_except
     types: tuple[str, ...] = ()
 
     @classmethod
     def parse(cls, value) -> OutcomeSet:
         if isinstance(value, str) and value.strip() in ("all", "all_including_unassigned"):
             return cls(value.strip())
-        if isinstance(value, dict) and set(value) == {"all_except"}:
-            return cls("all_except", _types(value["all_except"]))
+        if isinstance(value, dict) and len(value) == 1 and set(value) <= {"all_except", EXCEPT_UNASSIGNED}:
+            ((kind, types),) = value.items()
+            listed = types if isinstance(types, (list, tuple)) else [types]
+            if outcomes.NOT_YET_ASSIGNED in _types(listed):
+                raise ValueError(
+                    f"{{{kind}: {types!r}}}: type 0 (not yet assigned) is left out or kept by the form itself: write "
+                    f"{{all_except: [...]}} (without it) or {{{EXCEPT_UNASSIGNED}: [...]}} (with it)"
+                )
+            return cls(kind, _types(listed))
         if isinstance(value, (list, tuple)) and value:
             return cls("types", _types(value))
         if isinstance(value, (int, str)) and str(value).strip():
             return cls("types", _types([value]))
         raise ValueError(
             f"outcome types {value!r} not understood: write a list such as [14, 16], 'all', "
-            "'all_including_unassigned' or {all_except: [14, 18]}"
+            "'all_including_unassigned', {all_except: [14, 18]} or {all_including_unassigned_except: [1]}"
         )
 
     @property
@@ -118,6 +129,8 @@ class OutcomeSet:
             return (outcomes.NOT_YET_ASSIGNED, *CLOSED_TYPES)
         if self.kind == "all_except":
             return tuple(c for c in CLOSED_TYPES if c not in self.types)
+        if self.kind == EXCEPT_UNASSIGNED:
+            return (outcomes.NOT_YET_ASSIGNED, *(c for c in CLOSED_TYPES if c not in self.types))
         return self.types
 
     @property
@@ -126,18 +139,17 @@ class OutcomeSet:
             return "all outcome types"
         if self.kind == "all_including_unassigned":
             return "all outcome types including 0 (not yet assigned)"
-        if self.kind == "all_except":
-            return "all outcome types except " + (
-                self.types[0] if len(self.types) == 1 else ", ".join(self.types[:-1]) + " and " + self.types[-1]
-            )
+        if self.kind in ("all_except", EXCEPT_UNASSIGNED):
+            but = self.types[0] if len(self.types) == 1 else ", ".join(self.types[:-1]) + " and " + self.types[-1]
+            with_zero = " including 0 (not yet assigned)" if self.kind == EXCEPT_UNASSIGNED else ""
+            return f"all outcome types{with_zero} except {but}"
         return ("outcome type " if len(self.types) == 1 else "outcome types ") + " + ".join(self.types)
 
     def to_yaml(self):
-        return (
-            {"all_except": [int(t) if t.isdigit() else t for t in self.types]}
-            if self.kind == "all_except"
-            else (self.kind if self.kind != "types" else [int(t) if t.isdigit() else t for t in self.types])
-        )
+        listed = [int(t) if t.isdigit() else t for t in self.types]
+        if self.kind in ("all_except", EXCEPT_UNASSIGNED):
+            return {self.kind: listed}
+        return self.kind if self.kind != "types" else listed
 
 
 def _types(values) -> tuple[str, ...]:

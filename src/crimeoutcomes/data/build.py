@@ -139,6 +139,7 @@ def read_and_clean(located: list[tuple[SourceFile, Path]], *, jobs: int | None =
         if report is None:
             todo.append((src, path))
         else:
+            report.source = src  # the pin is the entry's; its descriptions (release, vintage) are the manifest's now
             reports[src.id] = report
     if todo:
         jobs = max(1, min(jobs or os.cpu_count() or 1, len(todo)))

@@ -286,8 +286,11 @@ class ClaimsAudit:
         if not self.path.is_file():
             raise not_found(self.path)
         self.audit = csvfile.read_csv(
-            self.path, keep_default_na=False, na_values={c: [""] for c in ("computed", "nearest_computed")}
+            self.path,
+            keep_default_na=False,
+            na_values={c: [""] for c in ("computed", "nearest_computed", "earlier_computed")},
         )
+        self._marked: dict[str, list] = {}  # a change's text -> its figures (marked on the page)
 
     def _figure(self, r, value_col: str, counts: bool) -> numbers.Printed | str:
         from ..analysis import claims as cl
@@ -296,14 +299,30 @@ class ClaimsAudit:
         value = r[value_col]
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return ""
+        if r.get("change_from") and value_col == "computed":
+            return self._change(r)
         try:
             claimed = cl.Claimed.parse(r["claimed"])
         except ValueError:
             return ""
-        if claimed.unit not in ("count", "percent", "one_in"):
+        if claimed.unit not in ("count", "percent", "one_in", "fraction"):
             return ""
         pair = (int(r["numerator_value"]), int(r["denominator_value"])) if counts and r["denominator_value"] else None
         return claims_text.as_printed(claimed, float(value), counts=pair)
+
+    def _change(self, r) -> str:
+        """A change as the audit computed it ('from 10% to 9%', 'up 4.1 points'), its figures marked on a page."""
+        from ..analysis import claims as cl
+        from . import claims_text
+
+        change = cl.parse_change(r["claimed"])
+        if change is None or change.form != "values" or pd.isna(r["earlier_computed"]):
+            return ""
+        with numbers.collect() as parts:
+            start = claims_text.as_printed(change.start, float(r["earlier_computed"]))
+            end = claims_text.as_printed(change.end, float(r["computed"]))
+        self._marked[f"from {start} to {end}"] = parts
+        return f"from {start} to {end}"
 
     def _nearest(self, r) -> numbers.Printed | str:
         """The nearest figure for a claim this edition cannot check: at the claim's precision, or (a record) the
@@ -348,10 +367,21 @@ class ClaimsAudit:
                 return html.mark(text, [p])  # a record's sentence, its figure marked
             return html.printed(p) if isinstance(p, numbers.Printed) else html.esc(p)
 
+        def computed(r):
+            p = r["Computed"]
+            if isinstance(p, numbers.Printed):
+                return html.printed(p)
+            return html.mark(p, self._marked[p]) if p in self._marked else html.esc(p)
+
         return table(
             shown,
             "Every claim (the full reasons are in claims_audit.csv and on the claims page)",
-            cell_html={"Printed": claimed, "Claim": claim_id, "Nearest computable figure": nearest},
+            cell_html={
+                "Printed": claimed,
+                "Claim": claim_id,
+                "Nearest computable figure": nearest,
+                "Computed": computed,
+            },
         )
 
     def trace(self, claim_id: str):

@@ -62,6 +62,13 @@ blockquote.story h3{margin:.4rem 0}
 .legend{display:flex;flex-wrap:wrap;gap:.4rem 1rem;padding:0;list-style:none;font-size:.92rem}
 ul.claims{list-style:none;padding:0}li.claim{border-top:2px solid #4d4d4d;padding:.6rem 0;margin:0}
 li.claim blockquote{margin:0 0 .4rem;font-style:italic}p.what{font-size:.9rem;color:#4d4d4d;margin:.2rem 0}
+ul.figures{list-style:none;padding:0;margin:0}li.figure{border-top:1px solid #d0d0d0;padding:.35rem 0;margin:0}
+li.figure p.line{margin:.1rem 0;font-size:1.05rem}li.figure .printed{font-weight:600}
+li.figure details{margin:.2rem 0}li.figure summary{font-size:.92rem}
+.readings{display:grid;grid-template-columns:repeat(auto-fit,minmax(14rem,1fr));gap:.4rem 1rem;margin:.3rem 0}
+.reading{border-left:3px solid #d0d0d0;padding:0 .6rem}.reading p{margin:.15rem 0}
+p.why{font-size:.9rem}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 dl.claim-fields{display:grid;grid-template-columns:minmax(7rem,max-content) 1fr;gap:.2rem 1rem;margin:.3rem 0}
 dl.claim-fields dt{font-weight:600}dl.claim-fields dd{margin:0}
 form.filters{display:flex;flex-wrap:wrap;gap:.4rem .8rem;align-items:center}

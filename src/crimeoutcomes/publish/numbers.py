@@ -77,6 +77,18 @@ def count(n, key: str = "") -> Printed:
     return Printed(f"{int(n):,}", int(n), key)
 
 
+def rounded(n, step: float, key: str = "", scale: float = 1.0, suffix: str = "") -> Printed:
+    """A count at the precision a story printed it: to a step ("443,000": 442,717 is "443,000"), or in a unit of
+    `scale` with a suffix ("4.6m": 4,786,848 is "4.8m")."""
+    if _missing(n):
+        return Printed("–", None, key)
+    if suffix:
+        decimals = max(0, -math.floor(math.log10(step / scale) + 1e-9))
+        return Printed(f"{half_up(n / scale, decimals):,}{suffix}", float(n), key)
+    units = int(half_up(n / step, 0))
+    return Printed(f"{int(units * step):,}", float(n), key)
+
+
 WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 
 

@@ -50,9 +50,7 @@ def story_list(ds: m.Dataset, spec_paths) -> list[dict]:
     return out
 
 
-def write_force_files(
-    ds: m.Dataset, force: Force, caveat_list, folder: Path, spec, others: list[dict] = ()
-) -> dict:
+def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, spec, others: list[dict] = ()) -> dict:
     """Figures, story and charts of one force into `folder` (a fresh folder), its story from `spec` (the report's
     story spec, the step table's input `report_story`); returns figures.json's content. others: the stories written
     for the edition (story_list), each linked at the force's version."""

@@ -954,12 +954,12 @@ BASIS_WORDS = {
 
 
 def releases_used(v: stories.Version, release_of: dict[str, str]) -> str:
-    """The releases the version's figures come from: '2018 release', '2018 and 2019 releases'."""
+    """The releases the version's figures come from: '2018 release', '2018 and 2019 releases', 're-issues of around
+    April 2019 and January 2020'."""
     periods = [p.period for p in (v.now, v.before) if p is not None and p.computable]
-    names = tables.releases_for([fy for period in periods for fy in period.financial_years], release_of)
-    if len(names) <= 1 or not all(n.endswith(" release") for n in names):
-        return wording.join(names)
-    return wording.join([n.removesuffix(" release") for n in names]) + " releases"
+    return wording.releases(
+        tables.releases_for([fy for period in periods for fy in period.financial_years], release_of)
+    )
 
 
 def place_name(force: forces_mod.Force) -> str:

@@ -223,3 +223,15 @@ def area_name(area: m.Area, left_out: list[m.Gap] | tuple = ()) -> str:
         when = join(spans([(g.financial_year, g.quarter) for g in left_out]))  # in date order, runs joined
         reasons.append(f"without {who}, which {'has' if len(lacking) == 1 else 'have'} no usable data for {when}")
     return f"{m.EW} ({'; '.join(reasons)})" if reasons else m.EW
+
+
+REISSUE = "re-issue of around "  # how config/sources.yaml names a later re-issue of a year's table
+
+
+def releases(names: list[str]) -> str:
+    """Releases named together: '2018 and 2019 releases', 're-issues of around April 2019 and January 2020'."""
+    if len(names) > 1 and all(n.endswith(" release") for n in names):
+        return join([n.removesuffix(" release") for n in names]) + " releases"
+    if len(names) > 1 and all(n.startswith(REISSUE) for n in names):
+        return "re-issues of around " + join([n.removeprefix(REISSUE) for n in names])
+    return join(names)

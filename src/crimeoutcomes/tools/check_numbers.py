@@ -96,6 +96,9 @@ def consistent(text: str, value) -> bool:
         return False
     if math.isnan(v):
         return t in ("–", "-")
+    press = _press_form(t, v)
+    if press is not None:
+        return press
     if t.lower() in numbers.WORDS:
         return numbers.WORDS.index(t.lower()) == v
     if t.startswith(("<", "less than ")):  # "<0.1%", "less than 0.1%": a positive share below the printed unit
@@ -119,6 +122,50 @@ def consistent(text: str, value) -> bool:
     if t.endswith(("points", "point")) and not t.startswith(("+", "-")) and v < 0:
         v = abs(v)  # a distance
     return shown == numbers.half_up(v, _decimals(body))
+
+
+#: the words a published figure may carry around it (a claimed figure, as the story printed it)
+_SIDES = ("fewer than ", "nearly ", "almost ", "just under ", "just over ", "more than ", "over ", "above ")
+_MAGNITUDE = re.compile(rf"({DIGITS}) ?(m|mn|million|k|thousand|bn|billion)")
+_SCALE = {"m": 1e6, "mn": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3, "bn": 1e9, "billion": 1e9}
+
+
+def _press_form(text: str, v: float) -> bool | None:
+    """A figure in a form news stories print (None when it is none of them): a count to a printed unit ("443,000"
+    for 442,717), with a magnitude ("4.8m"), a fraction ("nine in 10", "a third": the value is the fraction, in per
+    cent), "one in every 24", a figure after "fewer than" or "nearly" (the value is the figure's own)."""
+    from ..analysis import claims
+
+    t = text.lower()
+    if t.startswith(("less than ", "under ")):  # a claimed bound ("less than four per cent") states its own figure
+        rest = t.split(" ", 2)[-1] if t.startswith("less than ") else t.removeprefix("under ")
+        return True if (_press_form(rest, v) or consistent(rest, v)) else None  # else: "<0.1%"-style, below
+    side = next((w for w in _SIDES if t.startswith(w)), "")
+    t = t.removeprefix(side)
+    words = "|".join(claims.NUMBER_WORDS)
+    if m := re.fullmatch(rf"({words}) ?(?:%|per ?cent)", t):
+        return claims.NUMBER_WORDS[m.group(1)] == v
+    if m := re.fullmatch(r"(?:one|a|an|1) in (?:every )?([\d,]+(?:\.\d+)?)", t):
+        return v > 0 and abs(1 / v - float(_number(m.group(1)))) <= 10.0 ** -_decimals(m.group(1)) / 2 + 1e-9
+    if t in claims.FRACTION_WORDS:
+        k, d = claims.FRACTION_WORDS[t]
+        return abs(100 * k / d - v) < 1e-9
+    if m := re.fullmatch(rf"({words}|\d+) (?:in|out of) ({words}|\d+)", t):
+        k, d = (claims.number_value(x) for x in m.groups())
+        return abs(100 * k / d - v) < 1e-9
+    if m := _MAGNITUDE.fullmatch(t):
+        body, scale = m.group(1), _SCALE[m.group(2)]
+        return _number(body) == numbers.half_up(v / scale, _decimals(body))
+    body = t.replace(",", "")
+    zeros = len(body) - len(body.rstrip("0"))
+    if re.fullmatch(DIGITS, t) and body.isdigit() and zeros >= 3 and body.strip("0") and not side:
+        step = 10**zeros  # printed to the thousand (or coarser), as the story printed its figure
+        return int(body) == int(numbers.half_up(v / step, 0)) * step
+    if side and t in claims.NUMBER_WORDS:
+        return claims.NUMBER_WORDS[t] == v
+    if side:  # "fewer than 10", "nearly 5 million": the figure printed is the value stated
+        return consistent(t, v)
+    return None
 
 
 def _number(s: str) -> Decimal | None:
