@@ -289,15 +289,17 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         {"edition": "sample"},
         "04_sensitivity.html",
     ),
+    Notebook(
+        "06_story_builder",
+        "Story builder",
+        "journalists",
+        "make a story of your own: choose offences and outcomes from the data's lists, see one force's version and "
+        "the national table, save the definition to run for every force",
+        {"edition": "sample", "force": "Kent"},
+        "",
+    ),
 )
 PAGES = tuple(nb for nb in NOTEBOOKS if nb.page)
-#: the committed notebooks (stem under notebooks/ -> (notebook, parameters)): each notebook as it is, and its examples
-COMMITTED: dict[str, tuple[str, dict]] = {
-    stem: value
-    for nb in NOTEBOOKS
-    for stem, value in [(nb.name, (nb.name, {}))]
-    + [(f"examples/{nb.name}_{suffix}", (nb.name, params)) for suffix, params in nb.examples]
-}
 #: the committed notebooks (stem under notebooks/ -> (notebook, parameters)): each notebook as it is, and its examples
 COMMITTED: dict[str, tuple[str, dict]] = {
     stem: value

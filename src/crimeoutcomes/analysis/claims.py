@@ -224,10 +224,12 @@ class Claimed:
         m_rank = re.fullmatch(r"(?i)(?:rank(?:ed)? )?(\d+) of (\d+)", t)
         if m_rank and int(m_rank.group(1)) <= int(m_rank.group(2)):
             return cls(t, "rank", float(m_rank.group(1)), of=int(m_rank.group(2)))
-        m_place = re.fullmatch(rf"(?i)(joint )?(?:({ORDINALS}) )?(highest|lowest) of ([\d,]+)", t)
+        words = "|".join(COUNT_WORDS)
+        m_place = re.fullmatch(rf"(?i)(joint )?(?:({ORDINALS}) )?(highest|lowest) of ([\d,]+|{words})", t)
         if m_place:
             joint, nth, side, of = m_place.groups()
-            n, of_n = ordinal_value(nth) if nth else 1, int(of.replace(",", ""))
+            of_n = COUNT_WORDS.index(of.lower()) if of.lower() in COUNT_WORDS else int(of.replace(",", ""))
+            n = ordinal_value(nth) if nth else 1
             if n > of_n:
                 raise ValueError(f"rank {t!r} counts past the {of_n} forces ranked")
             return cls(t, "rank", float(n), of=of_n, lowest=side.lower() == "lowest", joint=bool(joint))
@@ -720,7 +722,11 @@ def _where_in_registry(doc: dict, location: list) -> str:
 def load(path: Path | str) -> Registry:
     """Read and check one registry; every problem is an error naming the file, the claim and the field."""
     path = Path(path)
-    doc = read_yaml(path, "claims registry", DataError)
+    return parse(read_yaml(path, "claims registry", DataError), path)
+
+
+def parse(doc: dict, path: Path) -> Registry:
+    """Check a registry read from `path` (or made in memory under that name: a story builder's version)."""
     validate(doc, SCHEMA, paths.relative(path), DataError, where=_where_in_registry)
     defaults = doc.get("defaults") or {}
     articles = doc.get("articles") or {}
@@ -1122,7 +1128,8 @@ class Finding:
     of: int | None = None  # rank: forces ranked
     tied: bool = False  # rank: another force's figure prints the same
     place: tuple[str, int] | None = None  # rank: ("highest", 9) - the rank from the nearer end
-    values: dict[str, float | int | None] = field(default_factory=dict)  # statements: the exact values compared
+    values: tuple[float, float] | None = None  # change: the measure's exact value in the earlier and later period
+    compared: dict[str, float | int | None] = field(default_factory=dict)  # statements: the exact values compared
     edition_needed: str | None = None  # an edition (real data) that holds every year the claim needs
     years_needed: list[str] = field(default_factory=list)
     problem: str = ""  # a claim that names offences the edition does not have
@@ -1426,12 +1433,12 @@ def _statement_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest) -> Fi
         needed["ew_before"] = needed["ew"].with_period(claim.change_from)
     results = {k: ds.evaluate(v) for k, v in needed.items()}
     found.caveats = list(dict.fromkeys(f for r in results.values() for f in r.caveats))
-    found.values = {k: ranking_mod.value(r) for k, r in results.items()}
-    if any(v is None for v in found.values.values()):
+    found.compared = {k: ranking_mod.value(r) for k, r in results.items()}
+    if any(v is None for v in found.compared.values()):
         found.missing = [g for r in results.values() for g in r.missing]
         found.edition_needed, found.years_needed = _needed(claim, manifest, ds)
         return found
-    p = {k: _printed(v, claim.precision) for k, v in found.values.items()}
+    p = {k: _printed(v, claim.precision) for k, v in found.compared.items()}
     sign = lambda d: (d > 0) - (d < 0)  # noqa: E731
     if c.unit == "versus":
         true = sign(p["now"] - p["ew"]) == c.relation
@@ -1441,8 +1448,8 @@ def _statement_claim(claim: Claim, reg: Registry, ds: m.Dataset, manifest) -> Fi
         change = p["now"] - p["before"]
         if q.denominator is None:  # a count: the change in per cent of the earlier count
             change = (
-                (found.values["now"] - found.values["before"]) / abs(found.values["before"]) * 100
-                if (found.values["before"])
+                (found.compared["now"] - found.compared["before"]) / abs(found.compared["before"]) * 100
+                if (found.compared["before"])
                 else float("inf")
             )
         true = sign(change) == c.relation and (abs(change) >= claim.sharp) == c.sharp

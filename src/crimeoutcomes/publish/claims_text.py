@@ -392,7 +392,7 @@ def _statement_reason(f: cl.Finding) -> str:
     decimals = claim.precision or 0
 
     def shown(key: str) -> Printed:
-        v = f.values[key]
+        v = f.compared[key]
         return numbers.percent(v, decimals) if q.denominator is not None else numbers.count(v)
 
     area = wording.area_name(q.area)

@@ -534,7 +534,7 @@ class _Version:
                 c["denominator"] = stories._set_form(den)
             return self.w.fig(printed, c)
 
-        mine, ew = m.Area.of(self.force.name), m.Area.of(m.EW, exclude=self.spec.exclude)
+        mine, ew = m.Area.of(self.force.name), m.Area.of(m.EW)  # the rule judges against all of England and Wales
         parts = []
         if quality.UNASSIGNED in q.reasons:
             share = fig(
