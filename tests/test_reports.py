@@ -314,8 +314,50 @@ def report_story(sample):
     return period, write
 
 
+@pytest.fixture(scope="module")
+def incomplete_2018(sample) -> set[str]:
+    """The forces whose outcomes for calendar 2018 are incomplete compared with the other forces', by hand from the
+    tidy rows with the rules of docs/methods.md: the share of offences recorded with no outcome yet (type 0) at least
+    10 points above England and Wales's and at least twice it, or offences closed per offence recorded under 80% of
+    England and Wales's."""
+    t = sample.tidy
+    when = pd.MultiIndex.from_arrays([t["financial_year"].astype(str), t["fin_quarter"].astype(int)])
+    keep = when.isin(CALENDAR_2018) & t["force"].astype(str).isin(POLICE).to_numpy()
+    part = t[keep]
+    kind = part["outcome_type"].astype(str)
+    recorded = part[(part["in_totals"] | (kind == "0")).to_numpy()].groupby(part["force"].astype(str))["recorded"].sum()
+    unassigned = part[(kind == "0").to_numpy()].groupby(part["force"].astype(str))["recorded"].sum()
+    closed = part[part["in_totals"].to_numpy()].groupby(part["force"].astype(str))["closed"].sum()
+    ew_share, ew_ratio = 100 * unassigned.sum() / recorded.sum(), closed.sum() / recorded.sum()
+    out = set()
+    for force in recorded.index:
+        share, ratio = 100 * unassigned.get(force, 0) / recorded[force], closed[force] / recorded[force]
+        if (share >= ew_share + 10 and share >= 2 * ew_share) or ratio < 0.8 * ew_ratio:
+            out.add(force)
+    assert out == {"North Yorkshire"}
+    return out
+
+
+ORDINAL = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+
+
+def place_by_hand(cal2018: pd.DataFrame, incomplete: set[str], force: str) -> tuple[str, int] | None:
+    """The words and the number of forces of a force's rank: the territorial forces less the incomplete, by the
+    rate as printed, ties shared, said from the nearer end."""
+    territorial = [f.name for f in forces.POLICE_FORCES if f.kind == forces.TERRITORIAL and f.name not in incomplete]
+    printed = {f: Decimal(pct(cal2018.loc[f, "rate"])[:-1]) for f in territorial}
+    if force not in printed:
+        return None
+    mine = printed[force]
+    rank, from_bottom = 1 + sum(v > mine for v in printed.values()), 1 + sum(v < mine for v in printed.values())
+    tied = sum(v == mine for v in printed.values()) > 1
+    side, n = ("highest", rank) if rank <= from_bottom else ("lowest", from_bottom)
+    words = side if n == 1 else f"{ORDINAL[n - 1] if n <= 9 else f'{n}th'} {side}"
+    return ("joint " if tied else "") + words, len(printed)
+
+
 @pytest.mark.parametrize("force", POLICE)
-def test_the_story_of_every_force(report_story, cal2018, rows, force):
+def test_the_story_of_every_force(report_story, cal2018, rows, incomplete_2018, force):
     period, write = report_story
     _, s = write(force)
     prose = forces.BY_NAME[force].prose
@@ -324,52 +366,51 @@ def test_the_story_of_every_force(report_story, cal2018, rows, force):
     # a total that includes a quarter of the force's that looks incomplete says so in the same sentence
     low = [MONTHS[q] for q in low_quarters(rows, force) if q in CALENDAR_2018]
     assert len(low) <= 1
-    assert s.headline == (
-        f"{pct(mine['rate'])} of offences closed by {prose} in 2018 fell through after the alleged victim did not "
-        "support further action" + (f", though its figures for {low[0]} look incomplete" if low else "")
-    )
+    assert s.headline == f"{force}: {pct(mine['rate'])} of closed offences dropped as victims withdrew support"
+    assert len(s.headline.split()) <= 14
     including = f" (a total that includes {low[0]}, when its figures look incomplete)" if low else ""
     assert s.section("intro") == (
-        f"Of the {mine['closed']:,} offences closed by {prose} in 2018{including}, {mine['vdns']:,} fell through "
+        f"Of the {mine['closed']:,} offences that {prose} closed in 2018{including}, {mine['vdns']:,} fell through "
         "after the alleged victim did not support further action, Home Office figures show."
     )
+    flagged = force in incomplete_2018
+    assert s.section("quality").startswith(f"{prose}'s figures cannot fairly be compared") == flagged
     body = s.section("body")
-    assert body.startswith(f"That is a rate of {pct(mine['rate'])}. It cannot be compared with 2017: the data for ")
-    if low:
-        assert f"{prose}'s figures for {low[0]} look incomplete" in body
+    share, ew_share = pct(100 * mine["suspect"] / mine["vdns"], 0), pct(100 * ew["suspect"] / ew["vdns"], 0)
+    assert body.startswith(f"In {mine['suspect']:,} of those offences ({share}), a suspect had been identified")
+    if not flagged:
+        assert ("the same as the national share" if share == ew_share else f"compared with {ew_share} across") in body
+        assert (
+            "There is no figure for 2017 to compare with: the figures used here do not cover January to March "
+            "2017." in body
+        )
     comparison = s.section("comparison")
     ew_rate = pct(ew["rate"])
+    assert comparison.startswith(
+        f"Across England and Wales, {ew['vdns']:,} of {ew['closed']:,} offences closed in 2018 fell through after "
+        f"the alleged victim did not support further action, a rate of {ew_rate}."
+    )
     how = (
         "the same as"
         if pct(mine["rate"]) == ew_rate
         else ("higher than" if Decimal(pct(mine["rate"])[:-1]) > Decimal(ew_rate[:-1]) else "lower than")
     )
-    assert comparison.startswith(
-        f"Across England and Wales, {ew['vdns']:,} of {ew['closed']:,} offences closed in 2018 fell through after "
-        f"the alleged victim did not support further action, a rate of {ew_rate}: {prose}'"
-    )
-    assert f"rate was {how} the national rate." in comparison
-    assert "rate of the 44 police forces." in comparison
-    place, ranked = (f.printed for f in s.figures if f.claim.get("rank"))  # each audited as a rank claim
-    assert (place.value, ranked.value, str(ranked)) == (mine["rank"], len(cal2018), "44")
-    assert str(place).endswith(("highest", "lowest")) and f"It was the {place} rate of the 44" in comparison
-    if mine["rank"] == 1:
-        assert "It was the highest rate" in comparison
-    if mine["rank"] == len(cal2018):
-        assert "It was the lowest rate" in comparison
-    share, ew_share = pct(100 * mine["suspect"] / mine["vdns"], 0), pct(100 * ew["suspect"] / ew["vdns"], 0)
-    assert f"In {mine['suspect']:,} of those {mine['vdns']:,} cases ({share}), a suspect had been identified" in (
-        comparison
-    )
-    if share == ew_share:
-        assert "the same share as across England and Wales" in comparison and "compared with" not in comparison
+    assert (f"rate was {how} the national rate." in comparison) == (not flagged)
+    place = place_by_hand(cal2018, incomplete_2018, force)
+    if place is None:
+        assert "It had the" not in comparison
+        if force == "British Transport Police":
+            assert "polices the railways rather than an area, so it is not ranked" in comparison
     else:
-        assert f"compared with {ew_share} across England and Wales." in comparison
+        words, n = place
+        assert f"It had the {words} rate of the {n} territorial forces ranked" in comparison
+        assert "Not ranked: North Yorkshire Police, whose outcomes are incomplete." in comparison
+        ranked = [f for f in s.figures if f.claim and f.claim.get("among")]  # one claim, read from both words
+        assert [str(f.printed) for f in ranked] == [words, str(n)] and ranked[0].claim is ranked[1].claim
     assert not re.search(r"(by|in) (Metropolitan|Greater Manchester Police's)", s.text())
-    # every printed figure is in its sentence; England and Wales' caveats keep every version from being ready
-    for f in s.figures:
-        assert str(f.printed) in s.sentences[f.sentence].text
-    assert {c.anchor for c in s.caveats} >= EW_CAVEATS and not s.ready
+    # the England and Wales caveats of calendar 2018 move no printed figure: kept to the notes on the data
+    assert not s.section("caveats") and "Avon and Somerset's for April to June 2018" in s.section("data")
+    assert s.ready == (not flagged and not low)
 
 
 def test_the_story_of_cheshire_by_hand(report_story, sample, sample_root, tmp_path):
