@@ -21,9 +21,10 @@ import pandas as pd
 from .. import csvfile
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
+from ..analysis.periods import Period
 from ..data import outcomes, tables
 from ..errors import UserError
-from . import numbers, style, wording
+from . import numbers, sensitivity_text, style, wording
 from .numbers import Printed
 from .style import DESK, LAYOUTS, Frame, Layout, Margins
 
@@ -157,7 +158,8 @@ def _direction(first: Printed, last: Printed) -> str:
 # ------------------------------------------------------------------------------------------- 1. by quarter
 def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
     force, q = figs.force, figs.quarters
-    quarters = list(dict.fromkeys(q["quarter"]))
+    each = q.drop_duplicates("quarter")  # the edition's quarters, in order
+    quarters, years, numbered = list(each["quarter"]), list(each["financial_year"]), list(each["fin_quarter"])
     mine = q[q["area"] == force.name].set_index("quarter")
     ew = q[q["area"] == m.EW].set_index("quarter")
     key = "rate_by_quarter"
@@ -226,12 +228,12 @@ def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Char
             ax.plot(x, y, color=colour, linewidth=2.0, linestyle=dash, label=area, gid=area)
             ax.scatter(x[~flagged], y[~flagged], color=colour, s=22, zorder=3)
             ax.scatter(x[flagged], y[flagged], facecolor="white", edgecolor=colour, linewidth=1.5, s=28, zorder=3)
-        firsts = [i for i, lab in enumerate(quarters) if lab.endswith("Q1")] or list(range(len(quarters)))
-        label_w = _max_width([quarters[i].split(" ")[0] for i in firsts], layout.small_pt) + 0.1
+        firsts = [i for i, n in enumerate(numbered) if n == 1] or list(range(len(quarters)))
+        label_w = _max_width([years[i] for i in firsts], layout.small_pt) + 0.1
         room = frame.layout.width_in - left - right
         step = max(1, math.ceil(len(firsts) * label_w / room))
         shown = firsts[::step]
-        ax.set_xticks(shown, [quarters[i].split(" ")[0] for i in shown])
+        ax.set_xticks(shown, [years[i] for i in shown])
         ax.set_xticks(x, minor=True)
         ax.set_xlim(-0.4, len(quarters) - 0.6)
         ax.set_yticks(ticks, [_tick_text(t) for t in ticks])
@@ -721,51 +723,57 @@ def force_charts(figs: ff.ForceFigures, release: str, synthetic: bool, release_o
 
 # ------------------------------------------------------------------------------------------- sensitivity
 def sensitivity_national(
-    national: pd.DataFrame, spread: Printed | None, period: str, source: str, synthetic: bool, places: int = 2
+    national: pd.DataFrame, spread: Printed | None, period: Period | None, source: str, synthetic: bool, places: int = 2
 ) -> Chart:
     """The methods compared on one period, the one whose rate moves most (`period`, as `sensitivity_files.spread`
-    finds it): national holds the computable scenario rows (exact rates) of every period, and the chart draws the
-    rows of that period only, so that the spread its title states is the spread it shows (a financial year is
-    another period: its rates are in the table, not beside calendar years)."""
-    rate = "Rate (% of offences closed)"
-    rows = national[national["Period"] == period].reset_index(drop=True)
-    data = rows.drop(columns=[c for c in ("Key", "flags") if c in rows]).rename(
-        columns={rate: "Rate (% of offences closed, unrounded)"}
+    finds it): national holds the computable scenario rows (exact rates) of every period (analysis/sensitivity.py's
+    columns), and the chart draws the rows of that period only, so that the spread its title states is the spread it
+    shows (a financial year is another period: its rates are in the table, not beside calendar years)."""
+    rows = national.loc[[p == period for p in national["period"]]].reset_index(drop=True)
+    names = rows["scenario"].map(sensitivity_text.NAMES)
+    headers = sensitivity_text.NATIONAL
+    data = pd.DataFrame(
+        {
+            headers["scenario"]: names,
+            headers["period"]: rows["period"].map(sensitivity_text.period_name),
+            headers["closed"]: rows["closed"],
+            headers["vdns"]: rows["vdns"],
+            headers["rate"]: rows["rate"],
+            "Change against the articles' method (points)": rows["change"],
+        }
     )
-    printed = [
-        numbers.percent(v, places, key=f"sensitivity:{s}:{p}")
-        for s, p, v in zip(rows["Scenario"], rows["Period"], rows[rate])
-    ]
+    label = period.label if period is not None else ""
+    printed = [numbers.percent(v, places, key=f"sensitivity:{s}:{label}") for s, v in zip(names, rows["rate"])]
     if len(rows) > 1 and spread is not None:
-        title = f"The England and Wales rate for {period} moves by up to {spread} depending on the method"
+        title = f"The England and Wales rate for {label} moves by up to {spread} depending on the method"
     elif len(rows):
-        title = f"Only one method can be computed for England and Wales in {period}"
+        title = f"Only one method can be computed for England and Wales in {label}"
     else:
         title = "No period of this edition can be computed for England and Wales"
-    others = sorted(set(national["Period"]) - {period})
+    others = sorted({p.label for p in national["period"]} - {label})
     named = wording.join(others) if len(others) <= 3 else wording.counted(len(others), "other period")
-    subtitle = f"England and Wales, {period}: {RATE_MEANS}, under each choice of method" + (
+    subtitle = f"England and Wales, {label}: {RATE_MEANS}, under each choice of method" + (
         f"; the table also gives {named}" if others else ""
     )
 
     def draw(layout: Layout) -> Frame:
         wrap_at = 48 if layout is DESK else 26
-        labels = ["\n".join(textwrap.wrap(str(s), wrap_at)) for s in rows["Scenario"]]
+        labels = ["\n".join(textwrap.wrap(str(s), wrap_at)) for s in names]
         return _labelled_bars(
             layout,
             (title, subtitle, source, synthetic),
             labels,
-            rows[rate].to_numpy(dtype=float),
+            rows["rate"].to_numpy(dtype=float),
             [f" {p}" for p in printed],
             [style.FORCE if i == 0 else style.NATIONAL for i in range(len(rows))],
-            f"% of offences closed, {period}" if period else "% of offences closed",
+            f"% of offences closed, {label}" if label else "% of offences closed",
             row_in=0.34,
             empty_max=10.0,
         )
 
     alt = (
-        f"Bar chart of the England and Wales rate for {period} under each method: "
-        + "; ".join(f"{s}: {v}" for s, v in zip(rows["Scenario"], printed))
+        f"Bar chart of the England and Wales rate for {label} under each method: "
+        + "; ".join(f"{s}: {v}" for s, v in zip(names, printed))
         + "."
     )
     figures = printed + ([spread] if spread is not None and len(rows) > 1 else [])
