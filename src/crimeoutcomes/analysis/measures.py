@@ -145,12 +145,6 @@ class OutcomeSet:
             return f"all outcome types{with_zero} except {but}"
         return ("outcome type " if len(self.types) == 1 else "outcome types ") + " + ".join(self.types)
 
-    def to_yaml(self):
-        listed = [int(t) if t.isdigit() else t for t in self.types]
-        if self.kind in ("all_except", EXCEPT_UNASSIGNED):
-            return {self.kind: listed}
-        return self.kind if self.kind != "types" else listed
-
 
 def _types(values) -> tuple[str, ...]:
     out = []
