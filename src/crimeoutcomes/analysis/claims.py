@@ -1162,9 +1162,9 @@ class UnknownOffences:
     field: str
     problem: m.UnknownOffence
 
-    def error(self, problem: str) -> DataError:
+    def error(self, words: str) -> DataError:
         """The error naming the file, the claim and the field, with the problem in words (publish/ words it)."""
-        return _Where(self.path, self.claim_id).error(self.field, problem)
+        return _Where(self.path, self.claim_id).error(self.field, words)
 
 
 def unknown_offences(registries: list[Registry], ds: m.Dataset) -> Iterator[UnknownOffences]:
