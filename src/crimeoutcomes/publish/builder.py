@@ -50,7 +50,11 @@ class StoryBuilder:
             for r in part.itertuples(index=False)
         ]
         outcomes = [
-            {"Outcome type": r.type, "Description": r.description, f"Outcomes assigned, {when}": numbers.count(r.closed)}
+            {
+                "Outcome type": r.type,
+                "Description": r.description,
+                f"Outcomes assigned, {when}": numbers.count(r.closed),
+            }
             for r in cat.outcomes.itertuples(index=False)
         ]
         return _show(
@@ -159,4 +163,5 @@ class StoryBuilder:
                 raise UserError(f"save_to {to!r} is inside the project's {kept.name}/: save it in my-stories/")
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text(path, self.text(doc))
-        return f"Saved {paths.printable(str(path))}. Every force's version: make stories STORY={paths.printable(str(path))}"
+        shown = paths.printable(str(path))
+        return f"Saved {shown}. Every force's version: make stories STORY={shown}"
