@@ -157,9 +157,10 @@ def _direction(first: Printed, last: Printed) -> str:
 
 # ------------------------------------------------------------------------------------------- 1. by quarter
 def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
+    """The force's rate each quarter against England and Wales's, as two lines; the title states how it moved from
+    the first computable quarter to the last."""
     force, q = figs.force, figs.quarters
-    each = q.drop_duplicates("quarter")  # the edition's quarters, in order
-    quarters, years, numbered = list(each["quarter"]), list(each["financial_year"]), list(each["fin_quarter"])
+    quarters = list(q.drop_duplicates("quarter")["quarter"])  # the edition's quarters, in order
     mine = q[q["area"] == force.name].set_index("quarter")
     ew = q[q["area"] == m.EW].set_index("quarter")
     key = "rate_by_quarter"
@@ -182,66 +183,14 @@ def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Char
     last = numbers.percent(got.loc[qn, "rate_pct"], key=f"rate:{force.name}:{qn}")
     ew_first = numbers.percent(ew["rate_pct"].get(q0), key=f"rate:{m.EW}:{q0}")
     ew_last = numbers.percent(ew["rate_pct"].get(qn), key=f"rate:{m.EW}:{qn}")
-    if q0 == qn:
-        title = f"In {qn}, {last} of offences closed by {force.prose} ended because the victim did not support action"
-    else:
-        how, whose = _direction(first, last), wording.possessive(wording.short_name(force.name, start=True))
-        title = (
-            f"{whose} rate {how} at {last}"
-            if how == "was unchanged"
-            else f"{whose} rate {how}, from {first} in {q0} to {last} in {qn}"
-        )
+    title = _quarters_title(force, (q0, first), (qn, last))
     caveats = bool(q["flags"].map(len).gt(0).any())
     note = "Hollow markers: quarters whose figures carry a caveat (see the notes)." if caveats else ""
     subtitle = f"Each quarter: {RATE_MEANS}"
     figures = [first, last, ew_first, ew_last]
 
     def draw(layout: Layout) -> Frame:
-        names = {
-            force.name: "\n".join(textwrap.wrap(force.name, 12, break_long_words=False)),
-            m.EW: "England\nand Wales",
-        }
-        right = max(_max_width([names[force.name]], layout.small_pt, True), _max_width([names[m.EW]], layout.small_pt))
-        right += 0.2
-        ticks = nice_ticks(np.nanmax(q["rate_pct"].to_numpy(dtype=float)) * 1.1)
-        left = _max_width([_tick_text(t) for t in ticks], layout.small_pt) + 0.45
-        xlabel, bottom = _xlabel(
-            "Financial year (labels mark its first quarter, April to June)", layout, layout.width_in - left - right
-        )
-        frame = Frame(
-            layout,
-            title,
-            subtitle,
-            source,
-            2.6 if layout is DESK else 2.3,
-            Margins(left, right, bottom),
-            synthetic=synthetic,
-            note=note,
-        )
-        ax = frame.ax
-        style.style_axes(ax, layout, grid="y")
-        x = np.arange(len(quarters))
-        for area, colour, dash in ((force.name, style.FORCE, "-"), (m.EW, style.NATIONAL, "--")):
-            part = q[q["area"] == area].set_index("quarter").reindex(quarters)
-            y = part["rate_pct"].to_numpy(dtype=float)
-            flagged = part["flags"].map(lambda f: bool(isinstance(f, list) and f)).to_numpy(dtype=bool)
-            ax.plot(x, y, color=colour, linewidth=2.0, linestyle=dash, label=area, gid=area)
-            ax.scatter(x[~flagged], y[~flagged], color=colour, s=22, zorder=3)
-            ax.scatter(x[flagged], y[flagged], facecolor="white", edgecolor=colour, linewidth=1.5, s=28, zorder=3)
-        firsts = [i for i, n in enumerate(numbered) if n == 1] or list(range(len(quarters)))
-        label_w = _max_width([years[i] for i in firsts], layout.small_pt) + 0.1
-        room = frame.layout.width_in - left - right
-        step = max(1, math.ceil(len(firsts) * label_w / room))
-        shown = firsts[::step]
-        ax.set_xticks(shown, [years[i] for i in shown])
-        ax.set_xticks(x, minor=True)
-        ax.set_xlim(-0.4, len(quarters) - 0.6)
-        ax.set_yticks(ticks, [_tick_text(t) for t in ticks])
-        ax.set_ylim(0, ticks[-1])
-        _end_labels(ax, layout, x, q, quarters, names)
-        ax.set_ylabel("% of offences closed", fontsize=layout.small_pt)
-        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
-        return frame
+        return _quarter_lines(layout, (title, subtitle, source, synthetic), note, q, force.name)
 
     alt = (
         f"Line chart of {RATE_MEANS}, each quarter from {quarters[0]} to {quarters[-1]}: {force.name} (solid line) "
@@ -249,6 +198,72 @@ def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Char
         f"{ew_first} in {q0}, {ew_last} in {qn}."
     )
     return Chart(key, title, subtitle, alt, title, data, figures, draw, source)
+
+
+def _quarters_title(force, start: tuple[str, Printed], end: tuple[str, Printed]) -> str:
+    """How the force's rate moved from its first computable quarter to its last (or its one quarter's rate)."""
+    (q0, first), (qn, last) = start, end
+    if q0 == qn:
+        return f"In {qn}, {last} of offences closed by {force.prose} ended because the victim did not support action"
+    how, whose = _direction(first, last), wording.possessive(wording.short_name(force.name, start=True))
+    if how == "was unchanged":
+        return f"{whose} rate {how} at {last}"
+    return f"{whose} rate {how}, from {first} in {q0} to {last} in {qn}"
+
+
+def _quarter_lines(
+    layout: Layout, heading: tuple[str, str, str, bool], note: str, q: pd.DataFrame, force_name: str
+) -> Frame:
+    """The force's line and England and Wales's (dashed) over the edition's quarters, hollow markers on quarters
+    with a caveat, each line named at its end; the x axis labels each financial year at its first quarter."""
+    title, subtitle, source, synthetic = heading
+    each = q.drop_duplicates("quarter")  # the edition's quarters, in order
+    quarters, years, numbered = list(each["quarter"]), list(each["financial_year"]), list(each["fin_quarter"])
+    names = {
+        force_name: "\n".join(textwrap.wrap(force_name, 12, break_long_words=False)),
+        m.EW: "England\nand Wales",
+    }
+    right = max(_max_width([names[force_name]], layout.small_pt, True), _max_width([names[m.EW]], layout.small_pt))
+    right += 0.2
+    ticks = nice_ticks(np.nanmax(q["rate_pct"].to_numpy(dtype=float)) * 1.1)
+    left = _max_width([_tick_text(t) for t in ticks], layout.small_pt) + 0.45
+    xlabel, bottom = _xlabel(
+        "Financial year (labels mark its first quarter, April to June)", layout, layout.width_in - left - right
+    )
+    frame = Frame(
+        layout,
+        title,
+        subtitle,
+        source,
+        2.6 if layout is DESK else 2.3,
+        Margins(left, right, bottom),
+        synthetic=synthetic,
+        note=note,
+    )
+    ax = frame.ax
+    style.style_axes(ax, layout, grid="y")
+    x = np.arange(len(quarters))
+    for area, colour, dash in ((force_name, style.FORCE, "-"), (m.EW, style.NATIONAL, "--")):
+        part = q[q["area"] == area].set_index("quarter").reindex(quarters)
+        y = part["rate_pct"].to_numpy(dtype=float)
+        flagged = part["flags"].map(lambda f: bool(isinstance(f, list) and f)).to_numpy(dtype=bool)
+        ax.plot(x, y, color=colour, linewidth=2.0, linestyle=dash, label=area, gid=area)
+        ax.scatter(x[~flagged], y[~flagged], color=colour, s=22, zorder=3)
+        ax.scatter(x[flagged], y[flagged], facecolor="white", edgecolor=colour, linewidth=1.5, s=28, zorder=3)
+    firsts = [i for i, n in enumerate(numbered) if n == 1] or list(range(len(quarters)))
+    label_w = _max_width([years[i] for i in firsts], layout.small_pt) + 0.1
+    room = frame.layout.width_in - left - right
+    step = max(1, math.ceil(len(firsts) * label_w / room))
+    shown = firsts[::step]
+    ax.set_xticks(shown, [years[i] for i in shown])
+    ax.set_xticks(x, minor=True)
+    ax.set_xlim(-0.4, len(quarters) - 0.6)
+    ax.set_yticks(ticks, [_tick_text(t) for t in ticks])
+    ax.set_ylim(0, ticks[-1])
+    _end_labels(ax, layout, x, q, quarters, names)
+    ax.set_ylabel("% of offences closed", fontsize=layout.small_pt)
+    ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+    return frame
 
 
 def _end_labels(ax, layout, x, q, quarters, names) -> None:
