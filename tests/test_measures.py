@@ -10,6 +10,7 @@ from crimeoutcomes.analysis import measures as m
 from crimeoutcomes.analysis.measures import Gap
 from crimeoutcomes.analysis.periods import Period
 from crimeoutcomes.data import forces as forces_mod
+from crimeoutcomes.publish import wording
 from tests.conftest import build_synthetic
 
 FORCES = ["Cheshire", "Derbyshire", "Kent", "Greater Manchester"]
@@ -214,6 +215,41 @@ def test_rows_re_add_to_the_figure(data):
 
 def test_unknown_offences_are_reported_with_close_matches(data):
     ds, _ = data
-    assert "close matches: S001" in ds.check_offences(m.OffenceScope.parse({"code": "S01"}))
-    assert "offence group 'Robery'" in ds.check_offences(m.OffenceScope.parse({"group": "Robery"}))
+    code = ds.check_offences(m.OffenceScope.parse({"code": "S01"}))
+    assert code == m.UnknownOffence("codes", "S01", ("S001", "S003", "S002"))  # typed: publish/ words it
+    assert wording.unknown_offence(code) == (
+        "offence code 'S01' is not in the data; the nearest: S001, S003, S002 (the list of measures names every one)"
+    )
+    group = ds.check_offences(m.OffenceScope.parse({"group": "Robery"}))
+    assert group == m.UnknownOffence("group", "Robery", ())  # the synthetic groups have no name near it
+    assert (
+        wording.unknown_offence(group)
+        == "offence group 'Robery' is not in the data (the list of measures names every one)"
+    )
     assert ds.check_offences(m.OffenceScope.parse({"subgroup": "rape"})) is None
+
+
+def test_why_a_story_cannot_be_written_is_a_typed_fact_worded_in_publish(data, tmp_path):
+    """stories.cannot_write says why as a typed fact (its offences, the kind of period, the period): wording words it
+    for the stories step."""
+    from crimeoutcomes.analysis import stories
+
+    ds, _ = data
+
+    def spec(period: str, offences: str = "all") -> stories.Spec:
+        path = tmp_path / "x.yaml"
+        measure = f"{{basis: closed, offences: {offences}, numerator: [14, 16], denominator: all}}"
+        path.write_text(f"id: x\ntitle: T\nmeasure: {measure}\nperiod: {period}\nnoun: offences\n")
+        return stories.load(path)
+
+    why = stories.cannot_write(spec("calendar 2018", "{group: Robery}"), ds, Period.calendar(2018))
+    assert why == m.NoFigure(offence=m.UnknownOffence("group", "Robery", ()))
+    assert wording.no_figure(why) == "offence group 'Robery' is not in the data (the list of measures names every one)"
+    latest = spec("latest calendar year")
+    why = stories.cannot_write(latest, ds, None)  # no calendar year of the edition can be computed
+    assert why == m.NoFigure(kind="calendar")
+    assert wording.no_figure(why) == "no calendar year can be computed for England and Wales in this edition"
+    why = stories.cannot_write(latest, ds, Period.calendar(2016))
+    assert why == m.NoFigure(period=Period.calendar(2016))
+    assert wording.no_figure(why) == "England and Wales has no figure for calendar 2016 in this edition"
+    assert stories.cannot_write(latest, ds, Period.calendar(2018)) is None

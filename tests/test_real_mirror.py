@@ -14,7 +14,7 @@ from crimeoutcomes import paths
 from crimeoutcomes.analysis import measures as m
 from crimeoutcomes.analysis import sensitivity
 from crimeoutcomes.analysis.periods import Period
-from crimeoutcomes.publish import guide, sensitivity_files
+from crimeoutcomes.publish import guide, sensitivity_files, sensitivity_text
 
 GMP, BTP = "Greater Manchester", "British Transport Police"
 CALENDAR_2018 = {("2017/18", 4), ("2018/19", 1), ("2018/19", 2), ("2018/19", 3)}
@@ -145,33 +145,33 @@ def test_quality_report_counts(sample):
 
 def test_sensitivity_of_the_national_rate(sample, raw):
     result = sensitivity.run(sample)
-    national = result["national"].set_index(["Key", "Period"])
-    nat = national[sensitivity.RATE]
+    assert list(sensitivity_text.NAMES) == [s.key for s in sensitivity.SCENARIOS]  # every scenario has its name
+    national = result.national.set_index(["scenario", "period"])  # typed: scenario keys x periods x numbers
+    nat = national["rate"]
+    cal, fy = Period.calendar(2018), Period.financial
 
     def rate(quarters, basis="closed", without=(GMP,)):  # outcomes 14 + 16 over offences closed, in percent
         vdns = raw_sum(raw, quarters, ["14", "16"], basis, without)
         return 100 * vdns / raw_sum(raw, quarters, None, basis, without)
 
     expected = {  # exact (unrounded) rates, and the rates to two decimals as read off the real files
-        ("baseline", "calendar 2018"): (rate(CALENDAR_2018), 23.64),
-        ("financial_year", "financial year 2018/19"): (rate(fy_quarters("2018/19")), 24.10),
-        ("financial_year", "financial year 2017/18"): (rate(fy_quarters("2017/18")), 21.19),
-        ("recorded_basis", "calendar 2018"): (rate(CALENDAR_2018, "recorded"), 23.89),
-        ("with_gmp", "calendar 2018"): (rate(CALENDAR_2018, without=()), 23.57),
-        ("without_btp", "calendar 2018"): (rate(CALENDAR_2018, without=(GMP, BTP)), 23.83),
+        ("baseline", cal): (rate(CALENDAR_2018), 23.64),
+        ("financial_year", fy(2018)): (rate(fy_quarters("2018/19")), 24.10),
+        ("financial_year", fy(2017)): (rate(fy_quarters("2017/18")), 21.19),
+        ("recorded_basis", cal): (rate(CALENDAR_2018, "recorded"), 23.89),
+        ("with_gmp", cal): (rate(CALENDAR_2018, without=()), 23.57),
+        ("without_btp", cal): (rate(CALENDAR_2018, without=(GMP, BTP)), 23.83),
     }
     for key, (exact, printed) in expected.items():
         assert nat[key] == pytest.approx(exact, rel=1e-12), key
         assert round(nat[key], 2) == printed, key
-    closed = national["Offences closed"]
+    closed = national["closed"]
     fraud = raw_sum(raw, CALENDAR_2018, without=[GMP], where=lambda s: s["group"].str.lower().str.startswith("fraud"))
-    assert closed[("baseline", "calendar 2018")] - closed[("without_fraud", "calendar 2018")] == fraud == 2
-    change = national["Change against the articles' method (points)"]
-    assert change[("with_gmp", "calendar 2018")] == pytest.approx(
-        rate(CALENDAR_2018, without=()) - rate(CALENDAR_2018), rel=1e-12
-    )
+    assert closed[("baseline", cal)] - closed[("without_fraud", cal)] == fraud == 2
+    change = national["change"]
+    assert change[("with_gmp", cal)] == pytest.approx(rate(CALENDAR_2018, without=()) - rate(CALENDAR_2018), rel=1e-12)
     # the baseline's caveats are typed: two quarters that look incomplete and Bedfordshire's blank cells
-    flags = national.loc[("baseline", "calendar 2018"), "flags"]
+    flags = national.loc[("baseline", cal), "flags"]
     assert sorted((f.kind, f.force) for f in flags) == [
         (m.LEFT_OUT, "Bedfordshire"),
         (m.LOW, "Avon and Somerset"),
@@ -221,7 +221,10 @@ def test_the_steps_outputs_in_the_prepared_root(sample_root, raw):
     assert float(base[rate]) == pytest.approx(100 * vdns / closed, rel=1e-12)  # unrounded in the file
     assert base["Caveats"] == "1; 2; 3"  # note numbers: the notes are in conclusions.json
     conclusions = json.loads((sens / "conclusions.json").read_text())
-    assert set(conclusions) == {"conclusions", "notes", "places"} and conclusions["places"] == 2
+    assert set(conclusions) == {"conclusions", "notes", "row_notes", "places"} and conclusions["places"] == 2
+    # the page's note markers come from the numbers, one list per row of national.csv, as its Caveats column says
+    assert conclusions["row_notes"] == [[int(n) for n in c.split("; ") if n] for c in national["Caveats"]]
+    assert conclusions["row_notes"][0] == [1, 2, 3]
     assert [n["number"] for n in conclusions["notes"]] == [1, 2, 3]
     assert "7,966 offences were closed, 55% of its usual 14,541" in " ".join(n["text"] for n in conclusions["notes"])
     (chart,) = json.loads((sens / "charts.json").read_text())

@@ -36,6 +36,7 @@ The audit's results are typed (`Finding`); their words are written by publish/cl
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -1132,7 +1133,7 @@ class Finding:
     compared: dict[str, float | int | None] = field(default_factory=dict)  # statements: the exact values compared
     edition_needed: str | None = None  # an edition (real data) that holds every year the claim needs
     years_needed: list[str] = field(default_factory=list)
-    problem: str = ""  # a claim that names offences the edition does not have
+    problem: m.UnknownOffence | None = None  # a claim that names offences the edition does not have
     rows: pd.DataFrame | None = None  # the raw rows summed
     values: tuple[float, float] | None = None  # change: the measure's exact value in the earlier and later period
     ends: tuple[Finding, ...] = ()  # change printed as two values ("from 11% to 9%"): each value's own finding
@@ -1152,33 +1153,45 @@ class Audit:
         )
 
 
-def check_against(registries: list[Registry], ds: m.Dataset) -> None:
-    """Claims naming offences the edition does not have are errors (before anything is written)."""
+@dataclass(frozen=True)
+class UnknownOffences:
+    """A claim (or one of its other readings, its field says which) naming offences the edition does not have."""
+
+    path: Path
+    claim_id: str
+    field: str
+    problem: m.UnknownOffence
+
+    def error(self, words: str) -> DataError:
+        """The error naming the file, the claim and the field, with the problem in words (publish/ words it)."""
+        return _Where(self.path, self.claim_id).error(self.field, words)
+
+
+def unknown_offences(registries: list[Registry], ds: m.Dataset) -> Iterator[UnknownOffences]:
+    """Every claim reading that names offences the edition does not have, in the registries' order."""
     for reg in registries:
         for c in reg.claims:
             for n, reading in enumerate((c, *c.alternatives)):
                 problem = ds.check_offences(reading.query.offences) if reading.query is not None else None
                 if problem:
-                    raise _Where(reg.path, c.id).error("offences" if not n else f"alternatives.{n}.offences", problem)
+                    yield UnknownOffences(
+                        reg.path, c.id, "offences" if not n else f"alternatives.{n}.offences", problem
+                    )
 
 
-def audit(
-    registries: list[Registry], ds: m.Dataset, manifest=None, with_rows: bool = True, strict: bool = True
-) -> Audit:
-    """strict: a claim naming offences the edition does not have is an error (a registry the user brought);
-    otherwise (the project's own registries on another edition) that claim is not verifiable, with the reason."""
-    if strict:
-        check_against(registries, ds)
+def audit(registries: list[Registry], ds: m.Dataset, manifest=None, with_rows: bool = True) -> Audit:
+    """Every claim audited. A claim naming offences the edition does not have is not verifiable, with the reason (a
+    registry the user brought is refused before its audit instead: unknown_offences, worded in publish/)."""
     findings = []
     for reg in registries:
         for claim in reg.claims:
-            problem = ds.check_offences(claim.query.offences) if claim.query is not None and not strict else None
+            problem = ds.check_offences(claim.query.offences) if claim.query is not None else None
             if problem:
                 findings.append(Finding(claim, reg, NOT_VERIFIABLE, problem=problem))
                 continue
             found = audit_claim(claim, reg, ds, manifest, with_rows)
             for alt in claim.alternatives:
-                trouble = ds.check_offences(alt.query.offences) if alt.query is not None and not strict else None
+                trouble = ds.check_offences(alt.query.offences) if alt.query is not None else None
                 found.alternatives.append(
                     Finding(alt, reg, NOT_VERIFIABLE, problem=trouble)
                     if trouble

@@ -145,12 +145,6 @@ class OutcomeSet:
             return f"all outcome types{with_zero} except {but}"
         return ("outcome type " if len(self.types) == 1 else "outcome types ") + " + ".join(self.types)
 
-    def to_yaml(self):
-        listed = [int(t) if t.isdigit() else t for t in self.types]
-        if self.kind in ("all_except", EXCEPT_UNASSIGNED):
-            return {self.kind: listed}
-        return self.kind if self.kind != "types" else listed
-
 
 def _types(values) -> tuple[str, ...]:
     out = []
@@ -191,6 +185,27 @@ class OffenceScope:
         if self.kind == "codes":
             return ("offence code " if len(self.values) == 1 else "offence codes ") + ", ".join(self.values)
         return f"offence {self.kind} {self.values[0]!r}"
+
+
+@dataclass(frozen=True)
+class UnknownOffence:
+    """An offence scope names an offence the edition does not have: its kind (codes, group or subgroup), the name as
+    written, and the nearest names the edition has (close spellings, then names that share a word; up to five)."""
+
+    kind: str
+    name: str
+    nearest: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoFigure:
+    """Why a measure gives England and Wales no figure in an edition (a story of it is not written): its offences are
+    not in the data (offence), no period of the kind asked for can be computed (kind: calendar or financial, with no
+    period), or the period asked for cannot (period)."""
+
+    offence: UnknownOffence | None = None
+    kind: str = ""
+    period: Period | None = None
 
 
 @dataclass(frozen=True)
@@ -413,9 +428,9 @@ class Dataset:
             "subgroup": sorted(map(str, t["offence_subgroup"].unique())),
         }
 
-    def check_offences(self, scope: OffenceScope) -> str | None:
-        """None if the scope names offences the edition has, else the problem, with the nearest valid names (close
-        spellings, then names that share a word)."""
+    def check_offences(self, scope: OffenceScope) -> UnknownOffence | None:
+        """None if the scope names offences the edition has, else the first name it does not have, with the nearest
+        valid names (close spellings, then names that share a word)."""
         import difflib
 
         if scope.kind == "all":
@@ -428,13 +443,7 @@ class Dataset:
             close = difflib.get_close_matches(v.lower(), list(folded), n=5, cutoff=0.5)
             words = {w for w in v.lower().split() if len(w) > 2}
             close += [k for k in folded if words & set(k.split())]
-            nearest = [folded[c] for c in dict.fromkeys(close)][:5]
-            what = "offence code" if scope.kind == "codes" else f"offence {scope.kind}"
-            return (
-                f"{what} {v!r} is not in the data"
-                + (f"; the nearest: {', '.join(nearest)}" if nearest else "")
-                + " (the list of measures names every one)"
-            )
+            return UnknownOffence(scope.kind, v, tuple(folded[c] for c in dict.fromkeys(close))[:5])
         return None
 
     # ------------------------------------------------------------------ counts by force-quarter-outcome type
@@ -713,8 +722,8 @@ def _ranking(ds: Dataset, period: Period, basis: str, include_btp: bool, offence
 
 
 def quarterly(ds: Dataset, area: Area, basis: str = "closed") -> pd.DataFrame:
-    """One row per financial quarter of the edition: offences closed, outcomes 14 + 16, rate, and whether the
-    quarter is computable and complete for the area."""
+    """One row per financial quarter of the edition (its label, financial year and number 1-4): offences closed,
+    outcomes 14 + 16, rate, and whether the quarter is computable and complete for the area."""
     rows = []
     for fy, q in ds.quarters:
         p = Period.quarter(fy, q)
@@ -724,6 +733,8 @@ def quarterly(ds: Dataset, area: Area, basis: str = "closed") -> pd.DataFrame:
             {
                 "area": area.name,
                 "quarter": p.label,
+                "financial_year": fy,
+                "fin_quarter": q,
                 "quarter_start": start,
                 "offences_closed": fig.closed,
                 "vdns": fig.vdns,

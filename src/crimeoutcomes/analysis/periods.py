@@ -146,9 +146,6 @@ class Period:
         """The same kind of period `years` years later (earlier when negative)."""
         return Period(self.kind, self.first + 4 * years, self.length)
 
-    def same_kind(self, other: Period) -> bool:
-        return self.kind == other.kind and self.length == other.length and (self.first - other.first) % 4 == 0
-
     def __str__(self) -> str:
         return self.label
 

@@ -1,7 +1,8 @@
 """How robust is the headline rate (outcomes 14 + 16 as a share of offences closed)? Each scenario changes one of
-the articles' choices and recomputes the rate for England and Wales and every force, with the ranking. The numbers
-are exact (unrounded); the conclusions are written from them in publish/sensitivity_files.py. Editions of any length
-work: a scenario with no computable period has one row saying so (Period = NOT_AVAILABLE)."""
+the articles' choices and recomputes the rate for England and Wales and every force, with the ranking. The results
+are typed: scenario keys x `Period` x exact (unrounded) numbers, in frames with machine column names; the headers,
+the scenarios' names and the conclusions in words are made in publish/sensitivity_files.py. Editions of any length
+work: a scenario with no computable period has one national row with no period (period None, no numbers)."""
 
 from __future__ import annotations
 
@@ -13,14 +14,10 @@ from ..data import forces as forces_mod
 from . import measures as m
 from .periods import Period
 
-RATE = "Rate (% of offences closed)"
-NOT_AVAILABLE = "not available in this edition"
-
 
 @dataclass(frozen=True)
 class Scenario:
     key: str
-    label: str
     kind: str = "calendar"  # calendar | financial
     basis: str = "closed"  # closed | recorded
     exclude: tuple[str, ...] = m.ARTICLES_EXCLUDE
@@ -28,15 +25,30 @@ class Scenario:
     include_fraud: bool = True
 
 
-BASELINE = Scenario("baseline", "The articles' method: calendar year, closed basis, without Greater Manchester")
+BASELINE = Scenario("baseline")  # the articles' method: calendar year, closed basis, without Greater Manchester
 SCENARIOS = (
     BASELINE,
-    Scenario("financial_year", "Financial year instead of calendar year", kind="financial"),
-    Scenario("recorded_basis", "Recorded basis (outcomes of offences recorded in the period)", basis="recorded"),
-    Scenario("with_gmp", "Greater Manchester included", exclude=()),
-    Scenario("without_btp", "British Transport Police left out", include_btp=False),
-    Scenario("without_fraud", "Fraud offences left out", include_fraud=False),
+    Scenario("financial_year", kind="financial"),
+    Scenario("recorded_basis", basis="recorded"),
+    Scenario("with_gmp", exclude=()),
+    Scenario("without_btp", include_btp=False),
+    Scenario("without_fraud", include_fraud=False),
 )
+
+#: national: one row per scenario and computable period (or one row with period None): scenario (key), period
+#: (Period), closed (offences closed), vdns (outcomes 14 + 16), rate (% of offences closed), change (points against the
+#: articles' method for the same period), flags (the caveats, typed)
+NATIONAL = ["scenario", "period", "closed", "vdns", "rate", "change", "flags"]
+#: forces: every force's rate (%) and rank (1 = highest) under each scenario, for its latest computable period
+FORCES = ["force", "scenario", "period", "rate", "rank"]
+#: ranks: one row per force: its rank under every scenario (a column per scenario key) and its largest rank move
+LARGEST_MOVE = "largest_move"
+
+
+@dataclass(frozen=True)
+class Result:
+    national: pd.DataFrame  # columns NATIONAL
+    forces: pd.DataFrame  # columns FORCES
 
 
 def _fraud_groups(ds: m.Dataset) -> list[str]:
@@ -59,8 +71,28 @@ def _rate(ds: m.Dataset, s: Scenario, area: m.Area, period: Period) -> tuple[int
     return total, vdns, closed.missing, closed.caveats
 
 
-def run(ds: m.Dataset, scenarios=SCENARIOS) -> dict[str, pd.DataFrame]:
-    """national: one row per scenario and computable year (or one 'not available' row); forces: every force's rate
+def _force_rates(ds: m.Dataset, s: Scenario, period: Period) -> pd.DataFrame:
+    """Every force's rate under a scenario for one period, ranked (forces whose data are missing have no rate)."""
+    rows = []
+    for f in forces_mod.POLICE_FORCES:
+        if f.kind == forces_mod.BTP and not s.include_btp:
+            continue
+        closed, vdns, missing, _ = _rate(ds, s, m.Area.of(f.name), period)
+        rows.append(
+            {
+                "force": f.name,
+                "scenario": s.key,
+                "period": period,
+                "rate": 100 * vdns / closed if closed and not missing else None,
+            }
+        )
+    part = pd.DataFrame(rows)
+    part["rank"] = part["rate"].rank(ascending=False, method="min").astype("Int64")
+    return part
+
+
+def run(ds: m.Dataset, scenarios=SCENARIOS) -> Result:
+    """national: one row per scenario and computable period (or one row with no period); forces: every force's rate
     and rank under each scenario, for that scenario's latest computable period."""
     national, force_rows = [], []
     for s in scenarios:
@@ -68,74 +100,42 @@ def run(ds: m.Dataset, scenarios=SCENARIOS) -> dict[str, pd.DataFrame]:
         periods = ds.computable_periods(ew, s.kind, s.basis)
         if not periods:
             national.append(
-                {
-                    "Scenario": s.label,
-                    "Key": s.key,
-                    "Period": NOT_AVAILABLE,
-                    "Offences closed": None,
-                    "Victim did not support action (14 + 16)": None,
-                    RATE: None,
-                    "flags": [],
-                }
+                {"scenario": s.key, "period": None, "closed": None, "vdns": None, "rate": None, "flags": []}
             )
             continue
         for p in periods:
             closed, vdns, _, caveats = _rate(ds, s, ew, p)
             national.append(
                 {
-                    "Scenario": s.label,
-                    "Key": s.key,
-                    "Period": p.label,
-                    "Offences closed": closed,
-                    "Victim did not support action (14 + 16)": vdns,
-                    RATE: 100 * vdns / closed if closed else None,
+                    "scenario": s.key,
+                    "period": p,
+                    "closed": closed,
+                    "vdns": vdns,
+                    "rate": 100 * vdns / closed if closed else None,
                     "flags": caveats,
                 }
             )
-        latest = periods[-1]
-        rows = []
-        for f in forces_mod.POLICE_FORCES:
-            if f.kind == forces_mod.BTP and not s.include_btp:
-                continue
-            closed, vdns, missing, _ = _rate(ds, s, m.Area.of(f.name), latest)
-            rows.append(
-                {
-                    "Force": f.name,
-                    "Scenario": s.label,
-                    "Key": s.key,
-                    "Period": latest.label,
-                    RATE: 100 * vdns / closed if closed and not missing else None,
-                }
-            )
-        part = pd.DataFrame(rows)
-        part["Rank (1 = highest)"] = part[RATE].rank(ascending=False, method="min").astype("Int64")
-        force_rows.append(part)
+        force_rows.append(_force_rates(ds, s, periods[-1]))
     national = pd.DataFrame(national)
-    base = national[(national["Key"] == BASELINE.key) & national[RATE].notna()].set_index("Period")[RATE]
-    national["Change against the articles' method (points)"] = [
-        r[RATE] - base[r["Period"]]
-        if r["Key"] != BASELINE.key and r["Period"] in base.index and pd.notna(r[RATE])
-        else None
-        for _, r in national.iterrows()
+    base = {r.period: r.rate for r in national.itertuples() if r.scenario == BASELINE.key and pd.notna(r.rate)}
+    national["change"] = [
+        r.rate - base[r.period] if r.scenario != BASELINE.key and r.period in base and pd.notna(r.rate) else None
+        for r in national.itertuples()
     ]
-    forces = (
-        pd.concat(force_rows, ignore_index=True)
-        if force_rows
-        else pd.DataFrame(columns=["Force", "Scenario", "Key", "Period", RATE, "Rank (1 = highest)"])
-    )
-    return {"national": national, "forces": forces}
+    forces = pd.concat(force_rows, ignore_index=True) if force_rows else pd.DataFrame(columns=FORCES)
+    return Result(national[NATIONAL], forces)
 
 
-def force_table(forces: pd.DataFrame) -> pd.DataFrame:
-    """One row per force: its rank under every scenario and the largest move from the articles' method."""
+def ranks(forces: pd.DataFrame) -> pd.DataFrame:
+    """One row per force: its rank under every scenario (a column per scenario key) and the largest move from the
+    articles' method (LARGEST_MOVE), sorted by the rank under the articles' method."""
     if forces.empty:
-        return pd.DataFrame(columns=["Force"])
-    rank = forces.pivot(index="Force", columns="Key", values="Rank (1 = highest)")
+        return pd.DataFrame(columns=["force"])
+    rank = forces.pivot(index="force", columns="scenario", values="rank")
     keys = [s.key for s in SCENARIOS if s.key in rank.columns]
-    labels = {s.key: s.label for s in SCENARIOS}
-    table = rank[keys].rename(columns={k: f"Rank: {labels[k]}" for k in keys})
+    table = rank[keys].copy()
     if BASELINE.key in keys:
         moves = rank[keys].sub(rank[BASELINE.key], axis=0).abs()
-        table["Largest rank move"] = moves.max(axis=1).astype("Int64")
-        table = table.sort_values(f"Rank: {labels[BASELINE.key]}")
+        table[LARGEST_MOVE] = moves.max(axis=1).astype("Int64")
+        table = table.sort_values(BASELINE.key)
     return table.reset_index()

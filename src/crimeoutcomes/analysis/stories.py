@@ -493,18 +493,18 @@ def resolve_period(spec: Spec, ds: m.Dataset) -> Period | None:
     return Period.parse(spec.period)
 
 
-def cannot_write(spec: Spec, ds: m.Dataset, period: Period | None) -> str:
-    """Why the story cannot be written for this edition ("" when it can): its offences are not in the data, or
+def cannot_write(spec: Spec, ds: m.Dataset, period: Period | None) -> m.NoFigure | None:
+    """Why the story cannot be written for this edition (None when it can): its offences are not in the data, or
     England and Wales has no figure for its period."""
     problem = ds.check_offences(spec.measure.offences)
     if problem:
-        return problem
+        return m.NoFigure(offence=problem)
     if period is None:
-        return f"no {spec.period.removeprefix('latest ')} can be computed for England and Wales in this edition"
+        return m.NoFigure(kind=LATEST[spec.period])
     ew = point(ds, spec.measure, ew_area(spec), period)
     if not ew.computable:
-        return f"England and Wales has no figure for {period.label} in this edition"
-    return ""
+        return m.NoFigure(period=period)
+    return None
 
 
 def ew_area(spec: Spec) -> m.Area:

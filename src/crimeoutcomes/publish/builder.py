@@ -50,7 +50,11 @@ class StoryBuilder:
             for r in part.itertuples(index=False)
         ]
         outcomes = [
-            {"Outcome type": r.type, "Description": r.description, f"Outcomes assigned, {when}": numbers.count(r.closed)}
+            {
+                "Outcome type": r.type,
+                "Description": r.description,
+                f"Outcomes assigned, {when}": numbers.count(r.closed),
+            }
             for r in cat.outcomes.itertuples(index=False)
         ]
         return _show(
@@ -73,7 +77,7 @@ class StoryBuilder:
         spec = stories.parse(doc, None, "the story builder")
         problem = self.ds.check_offences(spec.measure.offences)
         if problem:
-            raise DataError(f"the story builder: measure.offences: {problem}")
+            raise DataError(f"the story builder: measure.offences: {wording.unknown_offence(problem)}")
         return spec
 
     @staticmethod
@@ -88,8 +92,8 @@ class StoryBuilder:
         """A force's version, and every problem the stories step would fail it for (none when it would pass)."""
         period = stories.resolve_period(spec, self.ds)
         why = stories.cannot_write(spec, self.ds, period)
-        if why:
-            raise UserError(f"the story cannot be written on these figures: {why}")
+        if why is not None:
+            raise UserError(f"the story cannot be written on these figures: {wording.no_figure(why)}")
         v = stories.version(self.ds, spec, forces_mod.resolve(force, police_only=True), period)
         written = story.write(v, self.ds, tables.release_of(self.ds.build))
         what = f"version {v.force.name}"
@@ -97,7 +101,8 @@ class StoryBuilder:
         if not problems:
             doc = story_page.claims_doc(spec, [written], self.ds.release)
             registry = claims.parse(doc, Path(f"{spec.id}-claims.yaml"))
-            audit = claims.audit([registry], self.ds, with_rows=False, strict=True)
+            claims_text.refuse_unknown_offences([registry], self.ds)
+            audit = claims.audit([registry], self.ds, with_rows=False)
             release_of = tables.release_of(self.ds.build)
             problems += [
                 f"{what}: {f.claim.claimed.text!r} is {f.verdict} ({claims_text.reason(f, release_of)})"
@@ -158,4 +163,5 @@ class StoryBuilder:
                 raise UserError(f"save_to {to!r} is inside the project's {kept.name}/: save it in my-stories/")
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text(path, self.text(doc))
-        return f"Saved {paths.printable(str(path))}. Every force's version: make stories STORY={paths.printable(str(path))}"
+        shown = paths.printable(str(path))
+        return f"Saved {shown}. Every force's version: make stories STORY={shown}"

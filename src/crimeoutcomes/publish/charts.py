@@ -21,9 +21,10 @@ import pandas as pd
 from .. import csvfile
 from ..analysis import force_figures as ff
 from ..analysis import measures as m
+from ..analysis.periods import Period
 from ..data import outcomes, tables
 from ..errors import UserError
-from . import numbers, style, wording
+from . import numbers, sensitivity_text, style, wording
 from .numbers import Printed
 from .style import DESK, LAYOUTS, Frame, Layout, Margins
 
@@ -156,8 +157,10 @@ def _direction(first: Printed, last: Printed) -> str:
 
 # ------------------------------------------------------------------------------------------- 1. by quarter
 def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
+    """The force's rate each quarter against England and Wales's, as two lines; the title states how it moved from
+    the first computable quarter to the last."""
     force, q = figs.force, figs.quarters
-    quarters = list(dict.fromkeys(q["quarter"]))
+    quarters = list(q.drop_duplicates("quarter")["quarter"])  # the edition's quarters, in order
     mine = q[q["area"] == force.name].set_index("quarter")
     ew = q[q["area"] == m.EW].set_index("quarter")
     key = "rate_by_quarter"
@@ -180,66 +183,14 @@ def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Char
     last = numbers.percent(got.loc[qn, "rate_pct"], key=f"rate:{force.name}:{qn}")
     ew_first = numbers.percent(ew["rate_pct"].get(q0), key=f"rate:{m.EW}:{q0}")
     ew_last = numbers.percent(ew["rate_pct"].get(qn), key=f"rate:{m.EW}:{qn}")
-    if q0 == qn:
-        title = f"In {qn}, {last} of offences closed by {force.prose} ended because the victim did not support action"
-    else:
-        how, whose = _direction(first, last), wording.possessive(wording.short_name(force.name, start=True))
-        title = (
-            f"{whose} rate {how} at {last}"
-            if how == "was unchanged"
-            else f"{whose} rate {how}, from {first} in {q0} to {last} in {qn}"
-        )
+    title = _quarters_title(force, (q0, first), (qn, last))
     caveats = bool(q["flags"].map(len).gt(0).any())
     note = "Hollow markers: quarters whose figures carry a caveat (see the notes)." if caveats else ""
     subtitle = f"Each quarter: {RATE_MEANS}"
     figures = [first, last, ew_first, ew_last]
 
     def draw(layout: Layout) -> Frame:
-        names = {
-            force.name: "\n".join(textwrap.wrap(force.name, 12, break_long_words=False)),
-            m.EW: "England\nand Wales",
-        }
-        right = max(_max_width([names[force.name]], layout.small_pt, True), _max_width([names[m.EW]], layout.small_pt))
-        right += 0.2
-        ticks = nice_ticks(np.nanmax(q["rate_pct"].to_numpy(dtype=float)) * 1.1)
-        left = _max_width([_tick_text(t) for t in ticks], layout.small_pt) + 0.45
-        xlabel, bottom = _xlabel(
-            "Financial year (labels mark its first quarter, April to June)", layout, layout.width_in - left - right
-        )
-        frame = Frame(
-            layout,
-            title,
-            subtitle,
-            source,
-            2.6 if layout is DESK else 2.3,
-            Margins(left, right, bottom),
-            synthetic=synthetic,
-            note=note,
-        )
-        ax = frame.ax
-        style.style_axes(ax, layout, grid="y")
-        x = np.arange(len(quarters))
-        for area, colour, dash in ((force.name, style.FORCE, "-"), (m.EW, style.NATIONAL, "--")):
-            part = q[q["area"] == area].set_index("quarter").reindex(quarters)
-            y = part["rate_pct"].to_numpy(dtype=float)
-            flagged = part["flags"].map(lambda f: bool(isinstance(f, list) and f)).to_numpy(dtype=bool)
-            ax.plot(x, y, color=colour, linewidth=2.0, linestyle=dash, label=area, gid=area)
-            ax.scatter(x[~flagged], y[~flagged], color=colour, s=22, zorder=3)
-            ax.scatter(x[flagged], y[flagged], facecolor="white", edgecolor=colour, linewidth=1.5, s=28, zorder=3)
-        firsts = [i for i, lab in enumerate(quarters) if lab.endswith("Q1")] or list(range(len(quarters)))
-        label_w = _max_width([quarters[i].split(" ")[0] for i in firsts], layout.small_pt) + 0.1
-        room = frame.layout.width_in - left - right
-        step = max(1, math.ceil(len(firsts) * label_w / room))
-        shown = firsts[::step]
-        ax.set_xticks(shown, [quarters[i].split(" ")[0] for i in shown])
-        ax.set_xticks(x, minor=True)
-        ax.set_xlim(-0.4, len(quarters) - 0.6)
-        ax.set_yticks(ticks, [_tick_text(t) for t in ticks])
-        ax.set_ylim(0, ticks[-1])
-        _end_labels(ax, layout, x, q, quarters, names)
-        ax.set_ylabel("% of offences closed", fontsize=layout.small_pt)
-        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
-        return frame
+        return _quarter_lines(layout, (title, subtitle, source, synthetic), note, q, force.name)
 
     alt = (
         f"Line chart of {RATE_MEANS}, each quarter from {quarters[0]} to {quarters[-1]}: {force.name} (solid line) "
@@ -247,6 +198,72 @@ def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Char
         f"{ew_first} in {q0}, {ew_last} in {qn}."
     )
     return Chart(key, title, subtitle, alt, title, data, figures, draw, source)
+
+
+def _quarters_title(force, start: tuple[str, Printed], end: tuple[str, Printed]) -> str:
+    """How the force's rate moved from its first computable quarter to its last (or its one quarter's rate)."""
+    (q0, first), (qn, last) = start, end
+    if q0 == qn:
+        return f"In {qn}, {last} of offences closed by {force.prose} ended because the victim did not support action"
+    how, whose = _direction(first, last), wording.possessive(wording.short_name(force.name, start=True))
+    if how == "was unchanged":
+        return f"{whose} rate {how} at {last}"
+    return f"{whose} rate {how}, from {first} in {q0} to {last} in {qn}"
+
+
+def _quarter_lines(
+    layout: Layout, heading: tuple[str, str, str, bool], note: str, q: pd.DataFrame, force_name: str
+) -> Frame:
+    """The force's line and England and Wales's (dashed) over the edition's quarters, hollow markers on quarters
+    with a caveat, each line named at its end; the x axis labels each financial year at its first quarter."""
+    title, subtitle, source, synthetic = heading
+    each = q.drop_duplicates("quarter")  # the edition's quarters, in order
+    quarters, years, numbered = list(each["quarter"]), list(each["financial_year"]), list(each["fin_quarter"])
+    names = {
+        force_name: "\n".join(textwrap.wrap(force_name, 12, break_long_words=False)),
+        m.EW: "England\nand Wales",
+    }
+    right = max(_max_width([names[force_name]], layout.small_pt, True), _max_width([names[m.EW]], layout.small_pt))
+    right += 0.2
+    ticks = nice_ticks(np.nanmax(q["rate_pct"].to_numpy(dtype=float)) * 1.1)
+    left = _max_width([_tick_text(t) for t in ticks], layout.small_pt) + 0.45
+    xlabel, bottom = _xlabel(
+        "Financial year (labels mark its first quarter, April to June)", layout, layout.width_in - left - right
+    )
+    frame = Frame(
+        layout,
+        title,
+        subtitle,
+        source,
+        2.6 if layout is DESK else 2.3,
+        Margins(left, right, bottom),
+        synthetic=synthetic,
+        note=note,
+    )
+    ax = frame.ax
+    style.style_axes(ax, layout, grid="y")
+    x = np.arange(len(quarters))
+    for area, colour, dash in ((force_name, style.FORCE, "-"), (m.EW, style.NATIONAL, "--")):
+        part = q[q["area"] == area].set_index("quarter").reindex(quarters)
+        y = part["rate_pct"].to_numpy(dtype=float)
+        flagged = part["flags"].map(lambda f: bool(isinstance(f, list) and f)).to_numpy(dtype=bool)
+        ax.plot(x, y, color=colour, linewidth=2.0, linestyle=dash, label=area, gid=area)
+        ax.scatter(x[~flagged], y[~flagged], color=colour, s=22, zorder=3)
+        ax.scatter(x[flagged], y[flagged], facecolor="white", edgecolor=colour, linewidth=1.5, s=28, zorder=3)
+    firsts = [i for i, n in enumerate(numbered) if n == 1] or list(range(len(quarters)))
+    label_w = _max_width([years[i] for i in firsts], layout.small_pt) + 0.1
+    room = frame.layout.width_in - left - right
+    step = max(1, math.ceil(len(firsts) * label_w / room))
+    shown = firsts[::step]
+    ax.set_xticks(shown, [years[i] for i in shown])
+    ax.set_xticks(x, minor=True)
+    ax.set_xlim(-0.4, len(quarters) - 0.6)
+    ax.set_yticks(ticks, [_tick_text(t) for t in ticks])
+    ax.set_ylim(0, ticks[-1])
+    _end_labels(ax, layout, x, q, quarters, names)
+    ax.set_ylabel("% of offences closed", fontsize=layout.small_pt)
+    ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+    return frame
 
 
 def _end_labels(ax, layout, x, q, quarters, names) -> None:
@@ -289,27 +306,12 @@ def _end_labels(ax, layout, x, q, quarters, names) -> None:
 
 # ------------------------------------------------------------------------------------------- 2. by year
 def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of: dict[str, str] | None) -> Chart:
+    """Each complete year's rate, the force's against England and Wales's, calendar and financial years in a panel
+    each; the title states the change between the force's last two years of the kind it has more of."""
     force = figs.force
     key = "rate_by_year"
-    rows = []
-    for kind in ("calendar", "financial"):
-        for period, f, e in figs.years.get(kind, []):
-            for name, fig in ((force.name, f), (EW_SHORT, e)):
-                if fig.computable and fig.rate is not None:
-                    rows.append(
-                        {
-                            "kind": kind,
-                            "year": period.short,
-                            "label": period.label,
-                            "area": name,
-                            "closed": fig.closed,
-                            "vdns": fig.vdns,
-                            "rate": 100 * fig.rate,
-                            "caveats": len(fig.caveats),
-                        }
-                    )
-    table = pd.DataFrame(rows, columns=["kind", "year", "label", "area", "closed", "vdns", "rate", "caveats"])
-    data = table.drop(columns=["label"]).rename(
+    table = _years(figs)
+    data = table.drop(columns=["period"]).rename(
         columns={
             "kind": "Year type",
             "year": "Year",
@@ -324,92 +326,22 @@ def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of
         return _empty(
             key, f"No year of this edition has every quarter present for {force.name}", source, synthetic, data
         )
-    mine = table[table["area"] == force.name]
-    kind = "calendar" if (mine["kind"] == "calendar").sum() >= 2 else "financial"
-    series = mine[mine["kind"] == kind]
     printed = {
         (r.kind, r.year, r.area): numbers.percent(
-            r.rate, key=f"rate:{m.EW if r.area == EW_SHORT else r.area}:{r.label}"
+            r.rate, key=f"rate:{m.EW if r.area == EW_SHORT else r.area}:{r.period.label}"
         )
         for r in table.itertuples()
     }
-    if len(series) >= 2:
-        a, b = series.iloc[-2], series.iloc[-1]
-        pa, pb = printed[(kind, a["year"], force.name)], printed[(kind, b["year"], force.name)]
-        how, whose = _direction(pa, pb), wording.possessive(wording.short_name(force.name, start=True))
-        title = (
-            f"{whose} rate {how} at {pb} in {b['year']}"
-            if how == "was unchanged"
-            else f"{whose} rate {how}, from {pa} in {a['year']} to {pb} in {b['year']}"
-        )
-    else:
-        last = series.iloc[-1] if len(series) else mine.iloc[-1]
-        ewv = printed.get((last["kind"], last["year"], EW_SHORT))
-        title = (
-            f"In {last['year']}, {printed[(last['kind'], last['year'], force.name)]} of offences closed by "
-            f"{force.prose} ended this way" + (f", against {ewv} across England and Wales" if ewv else "")
-        )
+    mine = table[table["area"] == force.name]
+    kind = "calendar" if (mine["kind"] == "calendar").sum() >= 2 else "financial"
+    series = mine[mine["kind"] == kind]
+    title = _years_title(force, mine, series, printed)
     subtitle = f"Each complete year: {RATE_MEANS}. Years of the edition that lack a quarter are left out"
-    if len(series) >= 2 and release_of:
-        from ..analysis.periods import Period
-
-        years = list(series["year"].iloc[-2:])
-        rel = [
-            tables.releases_for(Period.parse(y if kind == "financial" else f"calendar {y}").financial_years, release_of)
-            for y in years
-        ]
-        if rel[0] != rel[1]:
-            subtitle += (
-                f". {years[0]} and {years[1]} come from different releases "
-                f"({', '.join(sorted(set(rel[0] + rel[1])))}), so revisions may explain part of the change"
-            )
+    subtitle += _releases_differ(series, release_of)
     kinds = [k for k in ("calendar", "financial") if (table["kind"] == k).any()]
 
     def draw(layout: Layout) -> Frame:
-        sep = "  " if layout is DESK else "\n"
-        labels = {(r.kind, r.year, r.area): f"{r.year}{sep}{r.area}" for r in table.itertuples()}
-        left = _max_width(labels.values(), layout.small_pt) + 0.25
-        axis_in = layout.width_in - left - 0.3
-        vmax = float(table["rate"].max())
-        xmax = _headroom(vmax, _max_width(printed.values(), layout.small_pt), axis_in)
-        ticks = _ticks(vmax, xmax, layout, axis_in)
-        xlabel, bottom = _xlabel("% of offences closed", layout, axis_in)
-        rows_per = [int((table["kind"] == k).sum()) for k in kinds]
-        height = (0.3 if layout is DESK else 0.42) * max(rows_per) + 0.35
-        frame = Frame(
-            layout,
-            title,
-            subtitle,
-            source,
-            height,
-            Margins(left, 0.3, bottom, 0.25),
-            nrows=len(kinds),
-            gap_in=0.55,
-            synthetic=synthetic,
-        )
-        for ax, k in zip(frame.axes, kinds):
-            style.style_axes(ax, layout, grid="x")
-            part = table[table["kind"] == k].reset_index(drop=True)
-            y = np.arange(len(part))
-            colours = [style.FORCE if a == force.name else style.NATIONAL for a in part["area"]]
-            ax.barh(y, part["rate"], color=colours, height=0.7)
-            for yi, r in zip(y, part.itertuples()):
-                ax.text(
-                    r.rate,
-                    yi,
-                    f" {printed[(r.kind, r.year, r.area)]}",
-                    va="center",
-                    ha="left",
-                    fontsize=layout.small_pt,
-                    color=style.TEXT,
-                )
-            ax.set_yticks(y, [labels[(r.kind, r.year, r.area)] for r in part.itertuples()])
-            ax.invert_yaxis()
-            ax.set_xlim(0, xmax)
-            ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
-            ax.set_title(f"{k.capitalize()} years", loc="left", fontsize=layout.small_pt, color=style.MUTED, pad=4)
-        frame.axes[-1].set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
-        return frame
+        return _year_panels(layout, (title, subtitle, source, synthetic), table, kinds, printed, force.name)
 
     alt = (
         f"Bar chart of {RATE_MEANS}, each complete year, {force.name} against England and Wales: "
@@ -421,11 +353,122 @@ def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of
     return Chart(key, title, subtitle, alt, title, data, list(printed.values()), draw, source)
 
 
+def _years(figs: ff.ForceFigures) -> pd.DataFrame:
+    """One row per complete year and area (the force, then England and Wales), calendar years first: kind, year (its
+    short name), area, offences closed, outcomes 14 + 16, rate (%), caveats (how many), period."""
+    rows = []
+    for kind in ("calendar", "financial"):
+        for period, f, e in figs.years.get(kind, []):
+            for name, fig in ((figs.force.name, f), (EW_SHORT, e)):
+                if fig.computable and fig.rate is not None:
+                    rows.append(
+                        {
+                            "kind": kind,
+                            "year": period.short,
+                            "period": period,
+                            "area": name,
+                            "closed": fig.closed,
+                            "vdns": fig.vdns,
+                            "rate": 100 * fig.rate,
+                            "caveats": len(fig.caveats),
+                        }
+                    )
+    return pd.DataFrame(rows, columns=["kind", "year", "period", "area", "closed", "vdns", "rate", "caveats"])
+
+
+def _years_title(force, mine: pd.DataFrame, series: pd.DataFrame, printed: dict) -> str:
+    """The change between the last two years of the series, or the one year against England and Wales."""
+    if len(series) >= 2:
+        a, b = series.iloc[-2], series.iloc[-1]
+        pa, pb = printed[(a["kind"], a["year"], force.name)], printed[(b["kind"], b["year"], force.name)]
+        how, whose = _direction(pa, pb), wording.possessive(wording.short_name(force.name, start=True))
+        if how == "was unchanged":
+            return f"{whose} rate {how} at {pb} in {b['year']}"
+        return f"{whose} rate {how}, from {pa} in {a['year']} to {pb} in {b['year']}"
+    last = series.iloc[-1] if len(series) else mine.iloc[-1]
+    ewv = printed.get((last["kind"], last["year"], EW_SHORT))
+    return (
+        f"In {last['year']}, {printed[(last['kind'], last['year'], force.name)]} of offences closed by "
+        f"{force.prose} ended this way" + (f", against {ewv} across England and Wales" if ewv else "")
+    )
+
+
+def _releases_differ(series: pd.DataFrame, release_of: dict[str, str] | None) -> str:
+    """When the series' last two years come from different releases, a sentence saying so ('' otherwise)."""
+    if len(series) < 2 or not release_of:
+        return ""
+    years, periods = list(series["year"].iloc[-2:]), list(series["period"].iloc[-2:])
+    rel = [tables.releases_for(p.financial_years, release_of) for p in periods]
+    if rel[0] == rel[1]:
+        return ""
+    return (
+        f". {years[0]} and {years[1]} come from different releases "
+        f"({', '.join(sorted(set(rel[0] + rel[1])))}), so revisions may explain part of the change"
+    )
+
+
+def _year_panels(
+    layout: Layout,
+    heading: tuple[str, str, str, bool],
+    table: pd.DataFrame,
+    kinds: list[str],
+    printed: dict,
+    force_name: str,
+) -> Frame:
+    """A panel of bars per kind of year (calendar, financial), each bar's printed rate at its end."""
+    title, subtitle, source, synthetic = heading
+    sep = "  " if layout is DESK else "\n"
+    labels = {(r.kind, r.year, r.area): f"{r.year}{sep}{r.area}" for r in table.itertuples()}
+    left = _max_width(labels.values(), layout.small_pt) + 0.25
+    axis_in = layout.width_in - left - 0.3
+    vmax = float(table["rate"].max())
+    xmax = _headroom(vmax, _max_width(printed.values(), layout.small_pt), axis_in)
+    ticks = _ticks(vmax, xmax, layout, axis_in)
+    xlabel, bottom = _xlabel("% of offences closed", layout, axis_in)
+    rows_per = [int((table["kind"] == k).sum()) for k in kinds]
+    height = (0.3 if layout is DESK else 0.42) * max(rows_per) + 0.35
+    frame = Frame(
+        layout,
+        title,
+        subtitle,
+        source,
+        height,
+        Margins(left, 0.3, bottom, 0.25),
+        nrows=len(kinds),
+        gap_in=0.55,
+        synthetic=synthetic,
+    )
+    for ax, k in zip(frame.axes, kinds):
+        style.style_axes(ax, layout, grid="x")
+        part = table[table["kind"] == k].reset_index(drop=True)
+        y = np.arange(len(part))
+        colours = [style.FORCE if a == force_name else style.NATIONAL for a in part["area"]]
+        ax.barh(y, part["rate"], color=colours, height=0.7)
+        for yi, r in zip(y, part.itertuples()):
+            ax.text(
+                r.rate,
+                yi,
+                f" {printed[(r.kind, r.year, r.area)]}",
+                va="center",
+                ha="left",
+                fontsize=layout.small_pt,
+                color=style.TEXT,
+            )
+        ax.set_yticks(y, [labels[(r.kind, r.year, r.area)] for r in part.itertuples()])
+        ax.invert_yaxis()
+        ax.set_xlim(0, xmax)
+        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+        ax.set_title(f"{k.capitalize()} years", loc="left", fontsize=layout.small_pt, color=style.MUTED, pad=4)
+    frame.axes[-1].set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+    return frame
+
+
 # ------------------------------------------------------------------------------------------- 3. outcome mix
 def outcome_mix(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
-    force, mix = figs.force, figs.mix
+    """The force's share of offences closed by each outcome type in the latest financial year, England and Wales as a
+    tick on each bar; the title states the type where the force differs most."""
+    force, mix, fy = figs.force, figs.mix, figs.periods.get("financial")
     key = "outcome_mix"
-    fy = figs.periods.get("financial")
     data = pd.DataFrame(
         {
             "Area": [EW_SHORT if a == m.EW else a for a in mix["area"]],
@@ -449,80 +492,28 @@ def outcome_mix(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
         for t in types
         if t in tab.index
     }
-    diffs = [(abs(mine.loc[t, "share"] - ew.loc[t, "share"]), t) for t in types if t in ew.index]
-    _, top = max(diffs) if diffs else (0, types[0])
-    more = mine.loc[top, "share"] > ew["share"].get(top, 0)
-    name = outcomes.OUTCOME_TYPES[top].lower()
-    title = (
-        f"Compared with England and Wales, {force.prose} closed a {'larger' if more else 'smaller'} share of "
-        f"offences with outcome {top}, {name} ({printed[(force.name, top)]} against {printed[(m.EW, top)]})"
-        if (m.EW, top) in printed
-        else f"Outcome {top}, {name}, closed {printed[(force.name, top)]} of offences closed by {force.prose}"
-    )
+    title = _mix_title(force, mine, ew, types, printed)
     subtitle = (
         f"Share of all offences closed in {fy.label}, by outcome type: {force.name} (bars) and England and "
         "Wales (black ticks)"
     )
+    shares = np.array([mine.loc[t, "share"] for t in types], dtype=float)
+    ew_shares = _Reference(np.array([ew["share"].get(t, np.nan) for t in types], dtype=float), EW_SHORT)
 
     def draw(layout: Layout) -> Frame:
-        wrap_at = 40 if layout is DESK else 24
-        labels = ["\n".join(textwrap.wrap(f"{t}: {outcomes.OUTCOME_TYPES[t]}", wrap_at)) for t in types]
-        left = _max_width(labels, layout.small_pt) + 0.25
-        lines = np.array([lab.count("\n") + 1 for lab in labels])
-        heights = np.maximum(0.3, 0.17 * lines + 0.08)
-        y = np.concatenate([[0.0], np.cumsum((heights[:-1] + heights[1:]) / 2)])
-        axis_in = layout.width_in - left - 0.3
-        vmax = float(max(mine["share"].max(), ew["share"].max() if len(ew) else 0))
-        xmax = _headroom(vmax, _max_width(printed.values(), layout.small_pt), axis_in)
-        xlabel, bottom = _xlabel(f"% of offences closed, {fy.label}", layout, axis_in)
-        frame = Frame(
+        labels = _wrapped([f"{t}: {outcomes.OUTCOME_TYPES[t]}" for t in types], layout, desk=40, phone=24)
+        return _labelled_bars(
             layout,
-            title,
-            subtitle,
-            source,
-            float(heights.sum()) + 0.2,
-            Margins(left, 0.3, bottom, 0.3),
-            synthetic=synthetic,
+            (title, subtitle, source, synthetic),
+            labels,
+            shares,
+            [f" {printed[(force.name, t)]}" for t in types],
+            style.FORCE,
+            f"% of offences closed, {fy.label}",
+            _Rows.fitted(labels),
+            reference=ew_shares,
+            room_for=[str(p) for p in printed.values()],
         )
-        ax = frame.ax
-        style.style_axes(ax, layout, grid="x")
-        vals = np.array([mine.loc[t, "share"] for t in types], dtype=float)
-        ew_vals = np.array([ew["share"].get(t, np.nan) for t in types], dtype=float)
-        ax.barh(y, vals, height=heights * 0.62, color=style.FORCE)
-        ax.plot(
-            ew_vals,
-            y,
-            linestyle="none",
-            marker="|",
-            markersize=13,
-            markeredgewidth=2.2,
-            color=style.NATIONAL,
-            label="England and Wales",
-            gid="ew",
-        )
-        for yi, t, v, e in zip(y, types, vals, ew_vals):
-            at = np.nanmax([v, e]) + vmax * 0.012
-            ax.text(at, yi, f" {printed[(force.name, t)]}", va="center", ha="left", fontsize=layout.small_pt)
-        ax.set_yticks(y, labels, fontsize=layout.small_pt)
-        ax.set_ylim(y[-1] + 0.5, -0.5)
-        ticks = _ticks(vmax, xmax, layout, axis_in)
-        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
-        ax.set_xlim(0, xmax)
-        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
-        ax.annotate(
-            "England and Wales",
-            xy=(ew_vals[0], y[0]),
-            xycoords="data",
-            xytext=(0, 9),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=layout.small_pt,
-            color=style.NATIONAL,
-            annotation_clip=False,
-            gid="label:ew",
-        )
-        return frame
 
     alt = (
         f"Bar chart of the share of offences closed by each outcome type in {fy.label}, {force.name} (bars) "
@@ -535,6 +526,20 @@ def outcome_mix(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
         + "."
     )
     return Chart(key, title, subtitle, alt, title, data, list(printed.values()), draw, source)
+
+
+def _mix_title(force, mine: pd.DataFrame, ew: pd.DataFrame, types: list[str], printed: dict) -> str:
+    """The outcome type whose share differs most from England and Wales's, and which way."""
+    diffs = [(abs(mine.loc[t, "share"] - ew.loc[t, "share"]), t) for t in types if t in ew.index]
+    _, top = max(diffs) if diffs else (0, types[0])
+    more = mine.loc[top, "share"] > ew["share"].get(top, 0)
+    name = outcomes.OUTCOME_TYPES[top].lower()
+    if (m.EW, top) in printed:
+        return (
+            f"Compared with England and Wales, {force.prose} closed a {'larger' if more else 'smaller'} share of "
+            f"offences with outcome {top}, {name} ({printed[(force.name, top)]} against {printed[(m.EW, top)]})"
+        )
+    return f"Outcome {top}, {name}, closed {printed[(force.name, top)]} of offences closed by {force.prose}"
 
 
 # ------------------------------------------------------------------------------------------- 4. offence groups
@@ -574,8 +579,7 @@ def offence_groups(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart
     labels_text = [f" {c} ({s})" for c, s in zip(counts, shares)]
 
     def draw(layout: Layout) -> Frame:
-        wrap_at = 30 if layout is DESK else 20
-        names = ["\n".join(textwrap.wrap(str(x), wrap_at)) for x in g["group"]]
+        names = _wrapped(g["group"], layout, desk=30, phone=20)
         return _labelled_bars(
             layout,
             (title, subtitle, source, synthetic),
@@ -584,7 +588,7 @@ def offence_groups(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart
             labels_text,
             [style.FORCE] * len(g),
             f"Offences closed with outcome 14 or 16, {fy.label}",
-            row_in=0.32,
+            _Rows.even(names, 0.32),
         )
 
     alt = (
@@ -721,51 +725,56 @@ def force_charts(figs: ff.ForceFigures, release: str, synthetic: bool, release_o
 
 # ------------------------------------------------------------------------------------------- sensitivity
 def sensitivity_national(
-    national: pd.DataFrame, spread: Printed | None, period: str, source: str, synthetic: bool, places: int = 2
+    national: pd.DataFrame, spread: Printed | None, period: Period | None, source: str, synthetic: bool, places: int = 2
 ) -> Chart:
     """The methods compared on one period, the one whose rate moves most (`period`, as `sensitivity_files.spread`
-    finds it): national holds the computable scenario rows (exact rates) of every period, and the chart draws the
-    rows of that period only, so that the spread its title states is the spread it shows (a financial year is
-    another period: its rates are in the table, not beside calendar years)."""
-    rate = "Rate (% of offences closed)"
-    rows = national[national["Period"] == period].reset_index(drop=True)
-    data = rows.drop(columns=[c for c in ("Key", "flags") if c in rows]).rename(
-        columns={rate: "Rate (% of offences closed, unrounded)"}
+    finds it): national holds the computable scenario rows (exact rates) of every period (analysis/sensitivity.py's
+    columns), and the chart draws the rows of that period only, so that the spread its title states is the spread it
+    shows (a financial year is another period: its rates are in the table, not beside calendar years)."""
+    rows = national.loc[[p == period for p in national["period"]]].reset_index(drop=True)
+    names = rows["scenario"].map(sensitivity_text.NAMES)
+    headers = sensitivity_text.NATIONAL
+    data = pd.DataFrame(
+        {
+            headers["scenario"]: names,
+            headers["period"]: rows["period"].map(sensitivity_text.period_name),
+            headers["closed"]: rows["closed"],
+            headers["vdns"]: rows["vdns"],
+            headers["rate"]: rows["rate"],
+            "Change against the articles' method (points)": rows["change"],
+        }
     )
-    printed = [
-        numbers.percent(v, places, key=f"sensitivity:{s}:{p}")
-        for s, p, v in zip(rows["Scenario"], rows["Period"], rows[rate])
-    ]
+    label = period.label if period is not None else ""
+    printed = [numbers.percent(v, places, key=f"sensitivity:{s}:{label}") for s, v in zip(names, rows["rate"])]
     if len(rows) > 1 and spread is not None:
-        title = f"The England and Wales rate for {period} moves by up to {spread} depending on the method"
+        title = f"The England and Wales rate for {label} moves by up to {spread} depending on the method"
     elif len(rows):
-        title = f"Only one method can be computed for England and Wales in {period}"
+        title = f"Only one method can be computed for England and Wales in {label}"
     else:
         title = "No period of this edition can be computed for England and Wales"
-    others = sorted(set(national["Period"]) - {period})
+    others = sorted({p.label for p in national["period"]} - {label})
     named = wording.join(others) if len(others) <= 3 else wording.counted(len(others), "other period")
-    subtitle = f"England and Wales, {period}: {RATE_MEANS}, under each choice of method" + (
+    subtitle = f"England and Wales, {label}: {RATE_MEANS}, under each choice of method" + (
         f"; the table also gives {named}" if others else ""
     )
 
     def draw(layout: Layout) -> Frame:
-        wrap_at = 48 if layout is DESK else 26
-        labels = ["\n".join(textwrap.wrap(str(s), wrap_at)) for s in rows["Scenario"]]
+        labels = _wrapped(names, layout, desk=48, phone=26)
         return _labelled_bars(
             layout,
             (title, subtitle, source, synthetic),
             labels,
-            rows[rate].to_numpy(dtype=float),
+            rows["rate"].to_numpy(dtype=float),
             [f" {p}" for p in printed],
             [style.FORCE if i == 0 else style.NATIONAL for i in range(len(rows))],
-            f"% of offences closed, {period}" if period else "% of offences closed",
-            row_in=0.34,
+            f"% of offences closed, {label}" if label else "% of offences closed",
+            _Rows.even(labels, 0.34),
             empty_max=10.0,
         )
 
     alt = (
-        f"Bar chart of the England and Wales rate for {period} under each method: "
-        + "; ".join(f"{s}: {v}" for s, v in zip(rows["Scenario"], printed))
+        f"Bar chart of the England and Wales rate for {label} under each method: "
+        + "; ".join(f"{s}: {v}" for s, v in zip(names, printed))
         + "."
     )
     figures = printed + ([spread] if spread is not None and len(rows) > 1 else [])
@@ -791,48 +800,117 @@ def _england_and_wales_line(ax, rate: Printed, layout: Layout) -> None:
     )
 
 
+def _wrapped(names, layout: Layout, *, desk: int, phone: int) -> list[str]:
+    """Bar names wrapped onto lines of at most `desk` (or, on a phone, `phone`) characters."""
+    width = desk if layout is DESK else phone
+    return ["\n".join(textwrap.wrap(str(n), width)) for n in names]
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """Where the rows of a horizontal bar chart sit, top to bottom: each bar's centre and height (data units), the
+    plot's height (inches) and its y limits (None: matplotlib's own, turned upside down)."""
+
+    y: np.ndarray
+    bar: np.ndarray | float
+    plot_in: float
+    ylim: tuple[float, float] | None = None
+
+    @staticmethod
+    def _lines(names: list[str]) -> np.ndarray:
+        return np.array([n.count("\n") + 1 for n in names]) if names else np.array([1])
+
+    @classmethod
+    def even(cls, names: list[str], row_in: float) -> _Rows:
+        """Evenly spaced bars; the plot is as tall as its rows, each at least row_in and as tall as its name."""
+        height = float(np.maximum(row_in, 0.17 * cls._lines(names) + 0.1).sum()) + 0.1
+        return cls(np.arange(len(names)), 0.62, height)
+
+    @classmethod
+    def fitted(cls, names: list[str]) -> _Rows:
+        """Each row as tall as its name (at least 0.3 in), its bar in proportion."""
+        heights = np.maximum(0.3, 0.17 * cls._lines(names) + 0.08)
+        y = np.concatenate([[0.0], np.cumsum((heights[:-1] + heights[1:]) / 2)])
+        return cls(y, heights * 0.62, float(heights.sum()) + 0.2, (y[-1] + 0.5, -0.5))
+
+
+@dataclass(frozen=True)
+class _Reference:
+    """A reference value for each bar (England and Wales), drawn as a tick across it and named above the first."""
+
+    values: np.ndarray
+    name: str
+
+
 def _labelled_bars(
     layout: Layout,
     heading: tuple[str, str, str, bool],
     names: list[str],
     values,
     texts: list,
-    colours: list[str],
+    colours,
     axis_label: str,
+    rows: _Rows,
     *,
-    row_in: float,
     empty_max: float = 1.0,
+    reference: _Reference | None = None,
+    room_for: list[str] | None = None,
 ) -> Frame:
-    """Horizontal bars with their names (already wrapped) on the left and each bar's printed value at its end;
-    heading: title, subtitle, source and whether the data are SYNTHETIC."""
+    """Horizontal bars with their names (already wrapped) on the left and each bar's printed value at its end, after
+    the reference tick when there is one; heading: title, subtitle, source and whether the data are SYNTHETIC.
+    room_for: the texts the axis leaves room for after the longest bar (the bars' own texts unless given)."""
     title, subtitle, source, synthetic = heading
     left = _max_width(names, layout.small_pt) + 0.25
     axis_in = layout.width_in - left - 0.3
     vmax = float(max(values)) if len(values) else empty_max
-    xmax = _headroom(vmax, _max_width([str(t) for t in texts], layout.small_pt), axis_in)
-    lines = np.array([n.count("\n") + 1 for n in names]) if names else np.array([1])
+    if reference is not None and not np.isnan(reference.values).all():
+        vmax = max(vmax, float(np.nanmax(reference.values)))
+    room = _max_width([str(t) for t in (texts if room_for is None else room_for)], layout.small_pt)
+    xmax = _headroom(vmax, room, axis_in)
     xlabel, bottom = _xlabel(axis_label, layout, axis_in)
-    frame = Frame(
-        layout,
-        title,
-        subtitle,
-        source,
-        float(np.maximum(row_in, 0.17 * lines + 0.1).sum()) + 0.1,
-        Margins(left, 0.3, bottom),
-        synthetic=synthetic,
-    )
+    top = 0.3 if reference is not None else Margins.top  # the reference's name sits above the first bar
+    frame = Frame(layout, title, subtitle, source, rows.plot_in, Margins(left, 0.3, bottom, top), synthetic=synthetic)
     ax = frame.ax
     style.style_axes(ax, layout, grid="x")
-    y = np.arange(len(names))
-    ax.barh(y, values, color=colours, height=0.62)
-    for yi, v, text in zip(y, values, texts):
-        ax.text(v, yi, str(text), va="center", ha="left", fontsize=layout.small_pt)
-    ax.set_yticks(y, names, fontsize=layout.small_pt)
-    ax.invert_yaxis()
+    ax.barh(rows.y, values, color=colours, height=rows.bar)
+    if reference is not None:
+        ax.plot(
+            reference.values,
+            rows.y,
+            linestyle="none",
+            marker="|",
+            markersize=13,
+            markeredgewidth=2.2,
+            color=style.NATIONAL,
+            label=reference.name,
+            gid="ew",
+        )
+    for i, (yi, v, text) in enumerate(zip(rows.y, values, texts)):
+        at = v if reference is None else np.nanmax([v, reference.values[i]]) + vmax * 0.012
+        ax.text(at, yi, str(text), va="center", ha="left", fontsize=layout.small_pt)
+    ax.set_yticks(rows.y, names, fontsize=layout.small_pt)
+    if rows.ylim is None:
+        ax.invert_yaxis()
+    else:
+        ax.set_ylim(*rows.ylim)
     ticks = _ticks(vmax, xmax, layout, axis_in)
     ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
     ax.set_xlim(0, xmax)
     ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
+    if reference is not None:
+        ax.annotate(
+            reference.name,
+            xy=(reference.values[0], rows.y[0]),
+            xycoords="data",
+            xytext=(0, 9),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=layout.small_pt,
+            color=style.NATIONAL,
+            annotation_clip=False,
+            gid="label:ew",
+        )
     return frame
 
 

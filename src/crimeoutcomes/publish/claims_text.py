@@ -235,6 +235,14 @@ def release_sentence(f: cl.Finding, release_of: dict[str, str]) -> str:
     return said + f", and this edition's value is {mine}, as it would be if the story used an earlier release."
 
 
+def refuse_unknown_offences(registries: list[cl.Registry], ds: m.Dataset) -> None:
+    """A registry the user brought must fit the edition: its first claim naming offences the edition does not have is
+    an error naming the file, the claim and the field, with the nearest names the edition has."""
+    found = next(cl.unknown_offences(registries, ds), None)
+    if found is not None:
+        raise found.error(wording.unknown_offence(found.problem))
+
+
 def reason(f: cl.Finding, release_of: dict[str, str]) -> str:
     """Why the verdict, in a few sentences."""
     c, claim = f.claim.claimed, f.claim
@@ -244,7 +252,7 @@ def reason(f: cl.Finding, release_of: dict[str, str]) -> str:
             "cannot be checked against them."
         )
     if f.problem:
-        return f"The {f.problem}, so this claim cannot be checked on it."
+        return f"The {wording.unknown_offence(f.problem)}, so this claim cannot be checked on it."
     if claim.kind == "coverage":
         return _coverage_reason(f)
     if claim.kind == "record":

@@ -19,7 +19,7 @@ import pandas as pd
 from .. import csvfile, dag, paths
 from ..data import tables
 from ..errors import DataError
-from . import html, numbers
+from . import html, numbers, sensitivity_text
 
 
 def _show(markup: str):
@@ -486,24 +486,24 @@ class Sensitivity:
         from IPython.display import display
 
         df = csvfile.read_csv(self._file("national"), keep_default_na=False, na_values=[""], dtype={"Caveats": str})
+        df = df.rename(columns={header: column for column, header in sensitivity_text.NATIONAL.items()})
         anchors = {n["number"]: n["anchor"] for n in self.text["notes"]}
-        rate = next(c for c in df.columns if c.startswith("Rate"))
-        change = next(c for c in df.columns if c.startswith("Change"))
         places = self.text.get("places", 2)  # the page's one precision, as the step printed its conclusions
         shown = numbers.frame(
             {
-                "Choice": df["Scenario"],
-                "Period": df["Period"],
-                "Offences closed": numbers.column(df["Offences closed"], numbers.count),
-                "Rate": numbers.column(df[rate], lambda v: numbers.percent(v, places)),
-                "Change (points)": numbers.column(df[change], lambda v: numbers.points(v, places)),
-                "Notes": df["Caveats"].fillna(""),
+                "Choice": df["scenario"],
+                "Period": df["period"],
+                "Offences closed": numbers.column(df["closed"], numbers.count),
+                "Rate": numbers.column(df["rate"], lambda v: numbers.percent(v, places)),
+                "Change (points)": numbers.column(df["change"], lambda v: numbers.points(v, places)),
+                "Notes": self.text["row_notes"],  # each row's note numbers, as the step numbered them
             }
         )
 
         def notes_cell(r):
-            refs = [int(x) for x in str(r["Notes"]).split(";") if x.strip()]
-            return ", ".join(f'<a href="#{html.esc(anchors[n])}"><sup class="fn">{n}</sup></a>' for n in refs) or "–"
+            return (
+                ", ".join(f'<a href="#{html.esc(anchors[n])}"><sup class="fn">{n}</sup></a>' for n in r["Notes"]) or "–"
+            )
 
         display(table(shown, "England and Wales under each choice of method", cell_html={"Notes": notes_cell}))
         items = "".join(
@@ -525,7 +525,7 @@ class Sensitivity:
         from IPython.display import display
 
         df = csvfile.read_csv(self._file("ranks"), keep_default_na=False, na_values=[""])
-        short = {c: c.replace("Rank: ", "") for c in df.columns}
+        short = {sensitivity_text.rank_header(key): name for key, name in sensitivity_text.NAMES.items()}
         display(table(df.rename(columns=short), "Each force's rank under each choice (1 = highest rate)"))
         display(
             _show(

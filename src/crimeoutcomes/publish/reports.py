@@ -45,7 +45,7 @@ def story_list(ds: m.Dataset, spec_paths) -> list[dict]:
     out = []
     for spec in stories.load_all(list(spec_paths)):
         period = stories.resolve_period(spec, ds)
-        if not stories.cannot_write(spec, ds, period):
+        if stories.cannot_write(spec, ds, period) is None:
             out.append({"id": spec.id, "title": spec.title, "period": wording.period_name(period)})
     return out
 

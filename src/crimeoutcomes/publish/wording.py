@@ -1,5 +1,6 @@
 """The words for the typed facts analysis produces: quarters, gaps (data a figure cannot use), caveats (flags on a
-figure that can be computed) and areas. Plain English for readers; every number through the one formatter."""
+figure that can be computed), areas, and offences a claim or story names that the edition does not have. Plain
+English for readers; every number through the one formatter."""
 
 from __future__ import annotations
 
@@ -171,6 +172,26 @@ def gaps_text(gaps: list[m.Gap]) -> str:
     other = [gap_text(g) for g in gaps if g.status != m.NOT_IN_EDITION]
     parts = [f"the data for {join(spans(absent))} are not in this edition"] if absent else []
     return "; ".join(parts + other)
+
+
+def unknown_offence(problem: m.UnknownOffence) -> str:
+    """An offence the edition does not have, with the nearest names it has: "offence code '28X' is not in the data;
+    the nearest: 28, 28H (the list of measures names every one)"."""
+    what = "offence code" if problem.kind == "codes" else f"offence {problem.kind}"
+    return (
+        f"{what} {problem.name!r} is not in the data"
+        + (f"; the nearest: {', '.join(problem.nearest)}" if problem.nearest else "")
+        + " (the list of measures names every one)"
+    )
+
+
+def no_figure(why: m.NoFigure) -> str:
+    """Why a measure has no England and Wales figure in the edition, for the person who asked for it."""
+    if why.offence is not None:
+        return unknown_offence(why.offence)
+    if why.period is None:
+        return f"no {why.kind} year can be computed for England and Wales in this edition"
+    return f"England and Wales has no figure for {why.period.label} in this edition"
 
 
 def story_caveats(flags: list[m.Flag], force: str) -> tuple[list[str], list[str]]:

@@ -8,13 +8,15 @@ import os
 from .. import paths
 from ..analysis import claims
 from ..data import tables
-from ..publish import claims_page
+from ..publish import claims_page, claims_text
 
 
 def run(ctx, target) -> dict:
     registries = claims.load_all(target.inputs("registries"))
     # a registry the user brought must fit the edition; the project's own may name offences another edition lacks
-    audit = claims.audit(registries, ctx.dataset, ctx.manifest, strict=bool(ctx.registries))
+    if ctx.registries:
+        claims_text.refuse_unknown_offences(registries, ctx.dataset)
+    audit = claims.audit(registries, ctx.dataset, ctx.manifest)
     index = paths.output("site", "index", ctx.name)
     crumbs = [("All forces", os.path.relpath(index, target.final))]
     root = os.path.relpath(index.parent, target.final) + "/"

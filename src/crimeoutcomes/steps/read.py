@@ -38,7 +38,7 @@ def run(ctx, target) -> dict:
     read = len(doc["claims"])
     if read:
         registry = claims.load(path)  # what it wrote is a registry like any other
-        audit = claims.audit([registry], ds, ctx.manifest, strict=False)
+        audit = claims.audit([registry], ds, ctx.manifest)
     else:
         audit = claims.Audit([], [])
     index = paths.output("site", "index", ctx.name)

@@ -10,4 +10,4 @@ from ..publish import sensitivity_files
 def run(ctx, target) -> dict:
     result = sensitivity.run(ctx.dataset)
     sensitivity_files.write(result, ctx.dataset, target.folder)
-    return {"summary": f"{len(result['national'])} scenario rows"}
+    return {"summary": f"{len(result.national)} scenario rows"}

@@ -619,100 +619,129 @@ class _Events:
 
 
 # ---------------------------------------------------------------------------------------------- the check
+def _open(browser, events: _Events, width: int):
+    """A fresh browser context and page at one width, its requests and errors reported to `events`."""
+    context = browser.new_context(
+        viewport={"width": width, "height": PHONE_HEIGHT if width < 600 else DESK_HEIGHT},
+        device_scale_factor=1,
+        service_workers="block",
+    )
+    context.route("**/*", events.route)
+    page = context.new_page()
+    page.on("console", events.console)
+    page.on("pageerror", events.pageerror)
+    page.on("response", events.response)
+    return context, page
+
+
+def _load(page, origin: str, rel: str, found: list) -> bool:
+    """Open the page and wait for its fonts and two frames; False, with the problem in `found`, when it does not
+    load."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    try:
+        response = page.goto(f"{origin}/{quote(rel)}", wait_until="load", timeout=NAV_TIMEOUT_MS)
+    except PlaywrightError as exc:  # TimeoutError is a subclass
+        found.append(("load-error", f"does not load: {str(exc).splitlines()[0]}"))
+        return False
+    if response is not None and response.status >= 400:
+        found.append(("load-error", f"HTTP {response.status}"))
+        return False
+    page.evaluate(
+        "() => document.fonts.ready.then(() => new Promise((r) => "
+        "requestAnimationFrame(() => requestAnimationFrame(r))))"
+    )
+    return True
+
+
+def _layout_problems(page, found: list) -> dict:
+    """Sideways scrolling, images without useful alt text, tables without their structure; returns the page's facts
+    (images, tables, links) for the checks that follow."""
+    ov = page.evaluate(_js(_JS_OVERFLOW))
+    if ov["sw"] > ov["iw"]:
+        detail = (
+            f"page is {ov['sw']} px wide in a {ov['iw']} px window (scrollWidth {ov['sw']} > innerWidth {ov['iw']})"
+        )
+        if ov["el"]:
+            e = ov["el"]
+            detail += (
+                f"; widest overflowing element: {e['name']}, {round(e['width'])} px wide, right edge at "
+                f"{round(e['right'])} px" + (f", under '{e['heading']}'" if e["heading"] else "")
+            )
+        found.append(("sideways-scroll", detail))
+    facts = page.evaluate(_js(_JS_FACTS))
+    for img in facts["imgs"]:
+        msg = _alt_problem(img)
+        if msg:
+            found.append(("image-alt", msg))
+    found.extend(_structure_problems(facts["tables"]))
+    return facts
+
+
+def _screenshot(page, path: Path) -> None:
+    """A full-page screenshot, every lazy image loaded first (a full-page screenshot does not scroll to them)."""
+    page.evaluate(
+        "() => Promise.all([...document.images].map(i => { i.loading = 'eager'; "
+        "return i.complete ? null : new Promise(r => { i.onload = i.onerror = r; }); }))"
+    )
+    page.screenshot(path=str(path), full_page=True, animations="disabled")
+
+
+def _width_problems(page, width: int, found: list) -> None:
+    """At a desk width, tables whose columns are out of sight; at a phone width, chart text too small to read."""
+    if width >= 1000:
+        for t in page.evaluate(_js(_JS_WIDE_TABLES)):
+            found.append(
+                (
+                    "hidden-columns",
+                    f"table '{t['caption'][:60]}' is {t['sw']} px wide in a {t['cw']} px box: columns are out of sight",
+                )
+            )
+    else:
+        found.extend(("chart-text", msg) for msg in _chart_text(page.evaluate(_js(_JS_CHARTS))))
+
+
+def _network_problems(events: _Events, refs: _Refs) -> None:
+    """Requests to outside the site, and HTTP errors the link check did not already report."""
+    for url, rtype in events.external_loads.items():
+        if url not in refs.external_loads:
+            events.found.append(("external-load", f"requests {_show_url(url, 120)} ({rtype}) from outside the site"))
+    for url, status in events.http_errors.items():
+        if unquote(url.split("#", 1)[0]) not in refs.missing and not url.endswith("/favicon.ico"):
+            events.found.append(("broken-link", f"HTTP {status} for {_short(url, events.origin)}"))
+
+
 def _check_one(
     browser, server: _SiteServer, root: Path, rel: str, stem: str, out_dir: Path, widths, log: Callable
 ) -> list[Problem]:
-    from playwright.sync_api import Error as PlaywrightError
-
+    """One page at every width: it loads, its layout, images and tables, its links and numbers (once), a
+    screenshot, the width's own checks, axe-core, sorting by keyboard, and what it requests; the problems that every
+    width shows are reported once."""
     origin = server.origin
     per_width: dict[int, list[tuple[str, str]]] = {}
     refs: _Refs | None = None
     for width in widths:
         events = _Events(origin)
-        found = events.found
-        per_width[width] = found
-        context = browser.new_context(
-            viewport={"width": width, "height": PHONE_HEIGHT if width < 600 else DESK_HEIGHT},
-            device_scale_factor=1,
-            service_workers="block",
-        )
-        context.route("**/*", events.route)
-        page = context.new_page()
-        page.on("console", events.console)
-        page.on("pageerror", events.pageerror)
-        page.on("response", events.response)
+        found = per_width[width] = events.found
+        context, page = _open(browser, events, width)
         try:
-            try:
-                response = page.goto(f"{origin}/{quote(rel)}", wait_until="load", timeout=NAV_TIMEOUT_MS)
-            except PlaywrightError as exc:  # TimeoutError is a subclass
-                found.append(("load-error", f"does not load: {str(exc).splitlines()[0]}"))
+            if not _load(page, origin, rel, found):
                 continue
-            if response is not None and response.status >= 400:
-                found.append(("load-error", f"HTTP {response.status}"))
-                continue
-            page.evaluate(
-                "() => document.fonts.ready.then(() => new Promise((r) => "
-                "requestAnimationFrame(() => requestAnimationFrame(r))))"
-            )
-
-            ov = page.evaluate(_js(_JS_OVERFLOW))
-            if ov["sw"] > ov["iw"]:
-                detail = (
-                    f"page is {ov['sw']} px wide in a {ov['iw']} px window "
-                    f"(scrollWidth {ov['sw']} > innerWidth {ov['iw']})"
-                )
-                if ov["el"]:
-                    e = ov["el"]
-                    detail += (
-                        f"; widest overflowing element: {e['name']}, {round(e['width'])} px wide, right edge at "
-                        f"{round(e['right'])} px" + (f", under '{e['heading']}'" if e["heading"] else "")
-                    )
-                found.append(("sideways-scroll", detail))
-
-            facts = page.evaluate(_js(_JS_FACTS))
-            for img in facts["imgs"]:
-                msg = _alt_problem(img)
-                if msg:
-                    found.append(("image-alt", msg))
-            found.extend(_structure_problems(facts["tables"]))
+            facts = _layout_problems(page, found)
             if refs is None:  # links and numbers do not depend on the width: checked once
                 refs = _check_refs(facts, rel, root, origin)
                 refs.problems.extend(_numbers(root, rel))
                 if refs.external_links:
                     log(f"{rel}  note: {len(refs.external_links)} external link(s), listed, not fetched (no internet)")
-
             out_dir.mkdir(parents=True, exist_ok=True)
-            # lazy images load as a reader scrolls to them; a full-page screenshot does not scroll, so load them all
-            page.evaluate(
-                "() => Promise.all([...document.images].map(i => { i.loading = 'eager'; "
-                "return i.complete ? null : new Promise(r => { i.onload = i.onerror = r; }); }))"
-            )
-            page.screenshot(path=str(out_dir / f"{stem}-{width}.png"), full_page=True, animations="disabled")
-
-            if width >= 1000:
-                for t in page.evaluate(_js(_JS_WIDE_TABLES)):
-                    found.append(
-                        (
-                            "hidden-columns",
-                            f"table '{t['caption'][:60]}' is {t['sw']} px wide in a "
-                            f"{t['cw']} px box: columns are out of sight",
-                        )
-                    )
-            else:
-                found.extend(("chart-text", msg) for msg in _chart_text(page.evaluate(_js(_JS_CHARTS))))
+            _screenshot(page, out_dir / f"{stem}-{width}.png")
+            _width_problems(page, width, found)
             found.extend(("axe", msg) for msg in _axe(page))
-
             for t in facts["tables"]:
                 for msg in _keyboard_sort(page, t):
                     found.append(("sort-keyboard", msg))
             page.wait_for_timeout(20)  # let late console messages arrive
-
-            for url, rtype in events.external_loads.items():
-                if url not in refs.external_loads:
-                    found.append(("external-load", f"requests {_show_url(url, 120)} ({rtype}) from outside the site"))
-            for url, status in events.http_errors.items():
-                if unquote(url.split("#", 1)[0]) not in refs.missing and not url.endswith("/favicon.ico"):
-                    found.append(("broken-link", f"HTTP {status} for {_short(url, origin)}"))
+            _network_problems(events, refs)
         finally:
             context.close()
     problems = [Problem(rel, None, k, d) for k, d in (refs.problems if refs else [])]

@@ -87,7 +87,7 @@ def read_registered(reg: cl.Registry, key: str, vocab: rd.Vocabulary) -> rd.Arti
 def measure(ds: m.Dataset, registry_path: Path) -> Recall:
     reg = cl.load(registry_path)
     vocab = rd.Vocabulary.load(offence_lists=ds.offence_lists)
-    theirs = {f.claim.id: f for f in cl.audit([reg], ds, None, with_rows=False, strict=False).findings}
+    theirs = {f.claim.id: f for f in cl.audit([reg], ds, None, with_rows=False).findings}
     out = Recall()
     for key in reg.articles:
         if rd.published_date(str(reg.articles[key].get("published", ""))) is None:
@@ -99,7 +99,7 @@ def measure(ds: m.Dataset, registry_path: Path) -> Recall:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "read.yaml"
             path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False))
-            mine = cl.audit([cl.load(path)], ds, None, with_rows=False, strict=False).findings if doc["claims"] else []
+            mine = cl.audit([cl.load(path)], ds, None, with_rows=False).findings if doc["claims"] else []
         for c in (c for c in reg.claims if c.article == key):
             same = [f for f in mine if f.claim.quote in c.quote and _same_figure(f.claim.claimed, c.claimed)]
             unread = [r for r in article.readings if r.unread and r.quote in c.quote and _same(r, c.claimed)]
