@@ -1135,7 +1135,6 @@ class Finding:
     years_needed: list[str] = field(default_factory=list)
     problem: m.UnknownOffence | None = None  # a claim that names offences the edition does not have
     rows: pd.DataFrame | None = None  # the raw rows summed
-    values: tuple[float, float] | None = None  # change: the measure's exact value in the earlier and later period
     ends: tuple[Finding, ...] = ()  # change printed as two values ("from 11% to 9%"): each value's own finding
     alternatives: list[Finding] = field(default_factory=list)  # the claim's other readings, each audited
 

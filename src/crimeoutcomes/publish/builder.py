@@ -69,8 +69,13 @@ class StoryBuilder:
         measure = {"basis": basis, "offences": offences, "numerator": numerator}
         if denominator not in (None, ""):
             measure["denominator"] = denominator
-        return {"id": story_id, "title": title, "measure": measure, "period": period, **{
-            k: v for k, v in more.items() if v not in (None, "", [], {})}}
+        return {
+            "id": story_id,
+            "title": title,
+            "measure": measure,
+            "period": period,
+            **{k: v for k, v in more.items() if v not in (None, "", [], {})},
+        }
 
     def spec(self, doc: dict) -> stories.Spec:
         """The definition checked as the stories step checks a spec file, and its offences against the data."""
@@ -147,8 +152,8 @@ class StoryBuilder:
         what to run next."""
         if not to:
             return (
-                "Not saved: set save_to to a file name, for example save_to = \"my-stories/"
-                f"{doc['id']}.yaml\", and run this cell again."
+                'Not saved: set save_to to a file name, for example save_to = "my-stories/'
+                f'{doc["id"]}.yaml", and run this cell again.'
             )
         path = Path(to).expanduser()
         if path.suffix not in (".yaml", ".yml") or path.stem != doc["id"]:

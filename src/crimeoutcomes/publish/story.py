@@ -324,6 +324,9 @@ class _Writer:
         self._pending.append(Figure(printed, claim, compose))
         return f"{_MARK}{len(self._pending) - 1}{_MARK}"
 
+    def figures_so_far(self) -> list[Figure]:
+        return [f for s in self.sentences for f in s.figures]
+
     def say(self, section: str, text: str) -> None:
         text = " ".join(text.split())
         if text and text[0] != _MARK:
@@ -937,9 +940,26 @@ class _Version:
             "force and British Transport Police"
             + (f", without {wording.join(list(spec.exclude))}" if spec.exclude else "")
             + f". Source: Home Office, Police recorded crime and outcomes open data tables, {release} "
-            "(Open Government Licence v3.0). Every figure and comparison in this story was checked against the "
+            "(Open Government Licence v3.0)."
+            + (
+                " The two periods compared come from different issues of the data, so revisions may explain part of "
+                "the change."
+                if self._compared_across_issues()
+                else ""
+            )
+            + " Every figure and comparison in this story was checked against the "
             "published data rows by an automated audit.",
         )
+
+    def _compared_across_issues(self) -> bool:
+        """Whether the version printed a change between periods whose figures come from different releases."""
+        compared = [f.claim["change_from"] for f in self.w.figures_so_far() if f.claim and f.claim.get("change_from")]
+        if not compared or self.v.before is None:
+            return False
+        issues = [
+            tables.releases_for(p.financial_years, self.release_of) for p in (self.v.before.period, self.v.period)
+        ]
+        return issues[0] != issues[1]
 
 
 def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Story:
