@@ -77,7 +77,7 @@ RUN_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_
   $${CO_STORY:+--spec "$$CO_STORY"} $${CO_REBUILD:+--rebuild}
 SOURCE_ARGS = --edition "$$CO_EDITION" $${CO_MIRROR:+--mirror "$$CO_MIRROR"} $${CO_OFFLINE:+--offline}
 
-.PHONY: help venv editions fetch steps check-pages lab discover notebooks test unit nbval lint bench \
+.PHONY: help venv editions measures fetch steps check-pages lab discover notebooks test unit nbval lint bench \
         lock clean distclean
 
 help: ## List the steps and tools
@@ -133,6 +133,9 @@ $(INSTALLED): requirements.lock
 
 editions: $(INSTALLED) ## List the data editions in config/sources.yaml
 	$(CLI) editions
+
+measures: data ## What a story can measure: every offence group, subgroup, code and outcome type, with counts
+	$(CLI) measures --edition "$$CO_EDITION"
 
 fetch: $(INSTALLED) ## Obtain and sha256-verify the raw files of EDITION (data/raw, then MIRROR, then download)
 	$(CLI) fetch $(SOURCE_ARGS)

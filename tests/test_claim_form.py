@@ -121,8 +121,10 @@ def test_a_change_needs_an_earlier_period_and_a_change_form(tmp_path, edition):
     _frames, ds = edition
     with pytest.raises(claims.DataError, match=r"field 'change_from': financial year 2018/19 does not come before"):
         audit(tmp_path, ds, claim("x", "up 2 points", numerator="[1]", denominator="all", change_from="2018/19"))
-    with pytest.raises(claims.DataError, match=r"field 'claimed': 'up' is not a change this form reads"):
-        audit(tmp_path, ds, claim("x", "up", numerator="[1]", denominator="all", change_from="2017/18"))
+    with pytest.raises(claims.DataError, match=r"field 'claimed': 'went up a lot' is not a change this form reads"):
+        audit(tmp_path, ds, claim("x", "went up a lot", numerator="[1]", denominator="all", change_from="2017/18"))
+    up = audit(tmp_path, ds, claim("x", "up", numerator="[1]", denominator="all", change_from="2017/18"))["x"]
+    assert up.claim.claimed.unit == "direction"  # a bare "up" is a statement (the stories'), judged as printed
     with pytest.raises(claims.DataError, match=r"field 'denominator': 'up 2 points' is a change in percentage points"):
         audit(tmp_path, ds, claim("x", "up 2 points", numerator="[1]", change_from="2017/18"))
 

@@ -244,7 +244,7 @@ def test_a_count_that_is_not_a_number_makes_the_data_incomplete(tmp_path):
     assert [(f.kind, f.cells) for f in year.force.caveats] == [(measures.LEFT_OUT, 1)]
     version = _report_story(ds, "latest financial year")
     assert not version.ready
-    assert "Some of Cheshire Constabulary's counts for April to June 2018 are blank in the published file" in (
+    assert "Some of Cheshire Constabulary's counts for April to June 2018 are blank in the published data" in (
         version.markdown()
     )
 
@@ -263,7 +263,7 @@ def test_a_caveat_in_the_earlier_year_the_story_compares_with_is_the_storys_cave
     assert "in the year to March 2018" in version.markdown()  # ... but the story compares with 2017/18, which is not
     assert [f.quarter_label for f in version.caveats if f.force == "Cheshire"] == ["2017/18 Q2"]
     assert not version.ready
-    assert "Some of Cheshire Constabulary's counts for July to September 2017 are blank" in version.markdown()
+    assert "Some of Cheshire Constabulary's counts for July to September 2017 are blank in the published data" in version.markdown()
 
 
 # ---------------------------------------------------------------------------------- 9. forces that are not forces

@@ -277,7 +277,7 @@ def test_the_command_line_checks_the_article_and_its_date(project_root, tmp_path
 def test_the_recall_on_the_registered_published_claims(sample_root, sample):
     """Each registered article's sentences, read with its title and date: at least 80% of the 128 registered claims
     read computing the registered value, and every miss unread or kept as another reading, never wrong."""
-    got = recall.measure(sample, paths.claims_dir() / "published-2018-2020.yaml")
+    got = recall.measure(sample, paths.input_file("registries").parent / "published-2018-2020.yaml")
     assert len(got.results) == 128
     assert got.share(recall.READ) >= 0.80, [(r.claim.id, r.why) for r in got.results if r.outcome != recall.READ]
     assert got.count(recall.WRONG) == 0, [(r.claim.id, r.why) for r in got.results if r.outcome == recall.WRONG]

@@ -177,8 +177,8 @@ def test_the_force_files_hold_the_measures(sample_root, cal2018, rows, incomplet
         assert all((folder / name).is_file() for name in c["files"].values())
         assert c["files"]["png_phone"] == f"{c['key']}-phone.png"
     place = next(c for c in data["charts"] if c["key"] == "place_among_forces")
-    assert place["title"] == "Cheshire had the highest rate of the 44 forces in 2018"
-    assert "Cheshire: 36.5%, ranked 1 of 44. England and Wales: 23.6%." in place["alt"]
+    assert place["title"] == "Cheshire had the highest rate of the 42 territorial forces ranked in 2018"
+    assert "Cheshire: 36.5%, highest. England and Wales: 23.6%." in place["alt"]
 
     de = figures_json("derbyshire")
     head, table = headline_table(de, "Calendar 2018")

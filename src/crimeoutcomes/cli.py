@@ -137,6 +137,29 @@ def cmd_editions(args) -> int:
     return 0
 
 
+def cmd_measures(args) -> int:
+    """What a story can measure: every offence group, subgroup and code and every outcome type, with counts."""
+    from .analysis import catalogue
+    from .analysis.measures import Dataset
+    from .publish import numbers, wording
+
+    ds = Dataset.load(context(args).name)
+    cat = catalogue.catalogue(ds)
+    when = wording.period_name(cat.period) if cat.period is not None else "every quarter"
+    print(f"England and Wales, {when}: offences recorded, outcomes assigned; write the name as shown in a story spec")
+    for kind in catalogue.KINDS:
+        print(f"\noffence {kind}s:")
+        for r in cat.offences[cat.offences["kind"] == kind].itertuples(index=False):
+            about = f" ({r.description})" if kind == "code" else ""
+            print(
+                f"  {{{kind}: {r.name}}}{about}: {numbers.count(r.recorded)} recorded, {numbers.count(r.closed)} closed"
+            )
+    print("\noutcome types:")
+    for r in cat.outcomes.itertuples(index=False):
+        print(f"  {r.type}: {r.description} ({numbers.count(r.closed)} assigned)")
+    return 0
+
+
 def cmd_fetch(args) -> int:
     from .data import fetch
 
@@ -293,6 +316,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--write", action="store_true", help="regenerate steps.mk and docs/architecture.md's table")
     sp.add_argument("--check", action="store_true", help="exit 1 when steps.mk or the docs table is out of date")
     add("editions", cmd_editions, "list the editions in the manifest")
+    edition(
+        add("measures", cmd_measures, "what a story can measure: every offence group, subgroup and code and outcome")
+    )
     sources(add("fetch", cmd_fetch, "obtain and sha256-verify the raw files of an edition (or generate them)"))
     sp = add("check-pages", cmd_check_pages, "open the pages in headless Chromium at 390 and 1,280 px and check them")
     edition(sp)

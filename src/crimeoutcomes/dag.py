@@ -295,7 +295,19 @@ NOTEBOOKS: tuple[Notebook, ...] = (
         "journalists",
         "make a story of your own: choose offences and outcomes from the data's lists, see one force's version and "
         "the national table, save the definition to run for every force",
-        {"edition": "sample", "force": "Kent"},
+        {
+            "edition": "sample",
+            "story_id": "my-burglary-story",
+            "title": "Residential burglaries closed without a suspect being identified",
+            "basis": "recorded",
+            "offences": {"code": "28E"},
+            "numerator": [18],
+            "denominator": "all_including_unassigned",
+            "period": "latest financial year",
+            "noun": "",
+            "force": "Kent",
+            "save_to": "",
+        },
         "",
     ),
 )

@@ -68,10 +68,6 @@ SCHEMA = {
 }
 
 
-def vocabulary_file() -> Path:
-    return paths.config_dir() / "reader.yaml"
-
-
 @dataclass(frozen=True)
 class Phrase:
     pattern: re.Pattern
@@ -92,10 +88,9 @@ class Vocabulary:
     areas: list[tuple[re.Pattern, str]]  # a force's spelling -> its canonical name (longest first)
 
     @classmethod
-    def load(cls, path: Path | None = None, offence_lists: dict | None = None) -> Vocabulary:
+    def load(cls, path: Path, offence_lists: dict | None = None) -> Vocabulary:
         """config/reader.yaml, checked, with the data's own words: every force's spellings, and (given the
         edition's offence lists) its offence groups, subgroups and descriptions."""
-        path = path or vocabulary_file()
         doc = read_yaml(path, "reader vocabulary", DataError)
         validate(doc, SCHEMA, paths.relative(path), DataError, id_key="words")
 

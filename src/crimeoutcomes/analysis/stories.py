@@ -469,7 +469,7 @@ class Version:
     quality: quality.Completeness | None  # the force's outcomes against the other forces' (None: not judged)
     also: dict[str, tuple[Point, Point]]  # also id -> (force, England and Wales)
     effects: list[Effect] = field(default_factory=list)  # on England and Wales's figure, other forces' caveats
-    own_effects: list[Effect] = field(default_factory=list)  # on the force's figure, its own cells left out
+    own_effects: list[Effect] = field(default_factory=list)  # on the force's figures, its own cells left out
 
     @property
     def place(self) -> ranking.Place | None:
@@ -550,7 +550,7 @@ def version(ds: m.Dataset, spec: Spec, force: forces_mod.Force, period: Period) 
         quality.completeness(ds, period).get(force.name),
         also,
         effects(ds, spec, ew_now, others_of=force.name) if ew_now.computable else [],
-        effects(ds, spec, now, own=True) if now.computable else [],
+        [e for p in (now, before) if p is not None and p.computable for e in effects(ds, spec, p, own=True)],
     )
 
 

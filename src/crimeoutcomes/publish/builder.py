@@ -162,10 +162,12 @@ class StoryBuilder:
             raise UserError(
                 f"save_to {paths.printable(str(path))} already holds something else: choose a new file name"
             )
-        inside = path.resolve()
-        for kept in (paths.CHECKOUT / "config", paths.CHECKOUT / "notebooks", paths.CHECKOUT / "src"):
-            if inside.is_relative_to(kept.resolve()):
-                raise UserError(f"save_to {to!r} is inside the project's {kept.name}/: save it in my-stories/")
+        inside, project = path.resolve(), paths.CHECKOUT.resolve()
+        yours = [project / "my-stories", project / "my-notebooks"]
+        if inside.is_relative_to(project) and not any(inside.is_relative_to(f) for f in yours):
+            raise UserError(
+                f"save_to {to!r} is inside the project, outside my-stories/: save it there (or outside the project)"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text(path, self.text(doc))
         shown = paths.printable(str(path))

@@ -383,6 +383,7 @@ class _Version:
         self.in_period = during(v.period)
         self.rate = self.meas.is_rate
         self.caveats: list[m.Flag] = list(dict.fromkeys(v.now.result.caveats))
+        self.own_blank = False  # the version says some of its force's counts are blank (and could move a figure)
 
     # ------------------------------------------------------------------ figures, each with its claim
     def count(self, p: stories.Point, which: str) -> str:
@@ -442,7 +443,8 @@ class _Version:
         self.national_caveats()
         self.notes()
         return self.story(
-            ready=not [e for e in v.effects + v.own_effects if e.material]
+            ready=not [e for e in v.effects if e.material]
+            and not self.own_blank
             and v.comparable
             and not self.own_incomplete()
         )
@@ -754,15 +756,26 @@ class _Version:
         self.w.say("body", f"It was {wording.possessive(self.place)} {token}.")
 
     def own_effects(self) -> None:
-        """The force's own blank cells, where they could change its figure as printed."""
+        """The force's own blank cells, where they could change a figure it prints (this period's, or the
+        earlier one's when the change is printed)."""
+        printed = {f.printed.key for f in self.w.figures_so_far()}
+        earlier = self.v.before.period if self.v.before is not None else None
         for e in self.v.own_effects:
-            if e.material:
-                quarters = wording.join(wording.spans([(f.financial_year, f.quarter) for f in e.flags]))
-                self.w.say(
-                    "body",
-                    f"Some of {wording.possessive(self.place)} counts for {quarters} are blank in the "
-                    "published data and are left out of its figures.",
-                )
+            if not e.material:
+                continue
+            of_earlier = earlier is not None and all(
+                f.financial_year in earlier.financial_years and (f.financial_year, f.quarter) in earlier.quarters
+                for f in e.flags
+            )
+            if of_earlier and not any(k.endswith(f":{self.force.name}:{earlier.label}") for k in printed):
+                continue  # the earlier period's cells, when its figure is not printed
+            quarters = wording.join(wording.spans([(f.financial_year, f.quarter) for f in e.flags]))
+            self.own_blank = True
+            self.w.say(
+                "body",
+                f"Some of {wording.possessive(self.place)} counts for {quarters} are blank in the published data and "
+                "are left out of its figures.",
+            )
 
     # ------------------------------------------------------------------ England and Wales, and the rank
     def comparison(self) -> None:
@@ -942,7 +955,7 @@ class _Version:
             + f". Source: Home Office, Police recorded crime and outcomes open data tables, {release} "
             "(Open Government Licence v3.0)."
             + (
-                " The two periods compared come from different issues of the data, so revisions may explain part of "
+                " The periods compared come from different issues of the data, so revisions may explain part of "
                 "the change."
                 if self._compared_across_issues()
                 else ""

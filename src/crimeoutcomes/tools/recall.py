@@ -86,7 +86,7 @@ def read_registered(reg: cl.Registry, key: str, vocab: rd.Vocabulary) -> rd.Arti
 
 def measure(ds: m.Dataset, registry_path: Path) -> Recall:
     reg = cl.load(registry_path)
-    vocab = rd.Vocabulary.load(offence_lists=ds.offence_lists)
+    vocab = rd.Vocabulary.load(paths.input_file("reader"), offence_lists=ds.offence_lists)
     theirs = {f.claim.id: f for f in cl.audit([reg], ds, None, with_rows=False).findings}
     out = Recall()
     for key in reg.articles:
@@ -150,7 +150,7 @@ def _what(f: cl.Finding) -> str:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m crimeoutcomes.tools.recall", description=__doc__.split("\n\n")[0])
     p.add_argument("--edition", default="sample")
-    p.add_argument("--registry", default=str(paths.claims_dir() / "published-2018-2020.yaml"))
+    p.add_argument("--registry", default=str(paths.input_file("registries").parent / "published-2018-2020.yaml"))
     args = p.parse_args(argv)
     ds = m.Dataset.load(args.edition)
     got = measure(ds, Path(args.registry))
