@@ -89,8 +89,8 @@ class Vocabulary:
 
     @classmethod
     def load(cls, path: Path, offence_lists: dict | None = None) -> Vocabulary:
-        """config/reader.yaml, checked, with the data's own words: every force's spellings, and (given the
-        edition's offence lists) its offence groups, subgroups and descriptions."""
+        """The reader's vocabulary file (the step table's input `reader`), checked, with the data's own words: every
+        force's spellings, and (given the edition's offence lists) its offence groups, subgroups and descriptions."""
         doc = read_yaml(path, "reader vocabulary", DataError)
         validate(doc, SCHEMA, paths.relative(path), DataError, id_key="words")
 

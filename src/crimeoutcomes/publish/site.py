@@ -185,6 +185,7 @@ def write_measures(ds: m.Dataset, folder: Path) -> Path:
                 caption=f"{titles[kind]}: England and Wales, {when}",
                 sortable=True,
                 table_id=f"measures-{kind}",
+                cell_html=_NAMES,
             )
         )
     outcome_rows = [
@@ -209,6 +210,7 @@ def write_measures(ds: m.Dataset, folder: Path) -> Path:
             numbers.frame(outcome_rows),
             caption=f"Outcome types: England and Wales, {when}",
             table_id="measures-outcomes",
+            cell_html={"Description": _NAMES["Description"]},
         ),
     ]
     target = folder / dag.file("site", "measures")
