@@ -84,7 +84,10 @@ def test_an_out_folder_that_is_not_new_empty_or_an_earlier_audit_is_refused_befo
 
 def test_out_is_for_the_claims_or_the_stories_step_alone(project_root, tmp_path, capsys):
     line = cli_line(capsys, "run", "all", "--offline", "--out", str(tmp_path / "mine"))
-    assert "--out names the folder of your own run of one step: use it with the claims or the stories or the read step alone" in line
+    assert (
+        "--out names the folder of your own run of one step: use it with the claims or the stories or the read step "
+        "alone"
+    ) in line
 
 
 def test_an_earlier_audit_is_redone_in_place_but_a_file_added_to_it_is_never_lost(sample_root, tmp_path, capsys):

@@ -210,7 +210,7 @@ def write_measures(ds: m.Dataset, folder: Path) -> Path:
             numbers.frame(outcome_rows),
             caption=f"Outcome types: England and Wales, {when}",
             table_id="measures-outcomes",
-            cell_html={"Description": _NAMES["Description"]},
+            cell_html={"Description": _NAMES["Description"], "Outcome type": _cited("Outcome type")},
         ),
     ]
     target = folder / dag.file("site", "measures")
