@@ -589,7 +589,7 @@ class _Version:
         )
         self.w.say(
             "quality",
-            f"{text}, {consequence}. It is not ranked, and it is not compared with the national figures here.",
+            f"{text}, {consequence}. It is not ranked, and its figures are not set against the national ones.",
         )
 
     def also(self) -> None:
@@ -787,13 +787,13 @@ class _Version:
         ew_name = wording.area_name(ew.area, ew.result.left_out)
         if self.rate and ew.rate is not None and self._comparable(ew):
             text = (
-                f"Across {ew_name}, {self.count(ew, 'numerator')} of {self.count(ew, 'denominator')} "
-                f"{self.noun} {self.verb} {self.in_period} {self.numphrase}, a rate of {self.rate_of(ew)}"
+                f"Across {ew_name}, of the {self.count(ew, 'denominator')} {self.noun} that forces {self.verb} "
+                f"{self.in_period}, {self.count(ew, 'numerator')} {self.numphrase}, a rate of {self.rate_of(ew)}"
             )
         else:
             text = (
-                f"Across {ew_name}, {self.count(ew, 'numerator')} {self.noun} {self.verb} {self.in_period} "
-                f"{self.numphrase}"
+                f"Across {ew_name}, forces {self.verb} {self.count(ew, 'numerator')} {self.noun} {self.in_period} "
+                f"that {self.numphrase}"
             )
         if (
             v.comparable
