@@ -181,7 +181,7 @@ def test_a_force_incomplete_in_every_quarter_is_flagged_not_ranked_and_named(han
     assert share == "59.9%" and second.startswith(
         f"North Yorkshire Police's figures cannot fairly be compared with other forces': {share} of the offences it "
         "recorded in the year to March 2019 had no outcome when the data were published, against "
-        f"{ew} across England and Wales, and it closed far fewer offences than the "
+        f"{ew} across England and Wales, and the offences it closed fell far short of the "
         f"{numbers.count(by_hand('recorded', ['0', *CLOSED], ny))} it recorded"
     )
     assert "It is not ranked" in second

@@ -199,6 +199,28 @@ def plain_markdown(text: str) -> str:
     return re.sub(r"(?i)\b(javascript|vbscript|data)\s*:(?!\s)", r"\1: ", text)
 
 
+def captioned(body: str) -> str:
+    """Markdown's tables as the site shows tables: in a box that scrolls sideways on a phone, captioned with the
+    heading they sit under."""
+    heading = ""
+    out, pos = [], 0
+    seen: dict[str, int] = {}  # tables under each heading: each region's name is unique
+    for match in re.finditer(r"<h[2-4][^>]*>(.*?)</h[2-4]>|<table>(.*?)</table>", body, flags=re.S):
+        out.append(body[pos : match.start()])
+        pos = match.end()
+        if match.group(1) is not None:
+            heading = html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("¶", "").strip()
+            out.append(match.group(0))
+            continue
+        seen[heading] = seen.get(heading, 0) + 1
+        label = heading if seen[heading] == 1 else f"{heading} (table {seen[heading]})"
+        out.append(
+            f'<div class="table-wrap" role="region" tabindex="0" aria-label="{esc(label)}">'
+            f"<table><caption>{esc(label)}</caption>{match.group(2)}</table></div>"
+        )
+    return "".join(out) + body[pos:]
+
+
 def cell_text(value, decimals: int | None = None) -> numbers.Printed | str:
     """A value as a person reads it, through the one formatter: thousands separators, a fixed number of decimals,
     a dash for nothing."""

@@ -150,7 +150,8 @@ def to_html(
 
     nb = nbformat.read(str(notebook), as_version=4)
     body, _ = _exporter().from_notebook_node(nb)
-    write_text(target, html.page(title, _pictures(body, target.parent), build, crumbs=crumbs, heading=False, root=root))
+    body = html.captioned(_pictures(body, target.parent))  # a Markdown table is captioned by its heading
+    write_text(target, html.page(title, body, build, crumbs=crumbs, heading=False, root=root))
     return target
 
 

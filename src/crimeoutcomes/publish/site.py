@@ -100,7 +100,8 @@ def write_index(ds: m.Dataset, folder: Path, field: ranking.Field) -> Path:
         html.table(
             table,
             caption="Police forces: offences closed, the rate (outcomes 14 + 16 as a share of offences closed) and "
-            "the rank (1 = highest rate)",
+            "the rank among the territorial forces (1 = highest rate; a force whose outcomes are incomplete is not "
+            "ranked, and the data notes say so)",
             sortable=True,
             links={"Force": "_href"},
             table_id="forces",
@@ -128,7 +129,7 @@ def write_methods(ds: m.Dataset, folder: Path, source: Path) -> Path:
     import mistune
 
     text = source.read_text(encoding="utf-8")
-    body = _captioned(mistune.html(text))
+    body = html.captioned(mistune.html(text))
     target = folder / dag.file("site", "methods")
     write_text(
         target,
@@ -225,28 +226,6 @@ def write_measures(ds: m.Dataset, folder: Path) -> Path:
         ),
     )
     return target
-
-
-def _captioned(body: str) -> str:
-    """Markdown's tables as the site shows tables: in a box that scrolls sideways on a phone, captioned with the
-    heading they sit under."""
-    import html as html_mod
-    import re
-
-    heading = ""
-    out, pos = [], 0
-    for match in re.finditer(r"<h[2-4][^>]*>(.*?)</h[2-4]>|<table>(.*?)</table>", body, flags=re.S):
-        out.append(body[pos : match.start()])
-        pos = match.end()
-        if match.group(1) is not None:
-            heading = html_mod.unescape(re.sub(r"<[^>]+>", "", match.group(1)))
-            out.append(match.group(0))
-            continue
-        out.append(
-            f'<div class="table-wrap" role="region" tabindex="0" aria-label="{html.esc(heading)}">'
-            f"<table><caption>{html.esc(heading)}</caption>{match.group(2)}</table></div>"
-        )
-    return "".join(out) + body[pos:]
 
 
 def publish_tables(ds: m.Dataset, folder: Path) -> list[str]:

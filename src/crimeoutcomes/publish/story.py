@@ -570,14 +570,14 @@ class _Version:
             recorded = fig(mine, "recorded", quality.RECORDED, None, numbers.spelled(q.mine.recorded))
             if printed_closed:  # the intro printed its offences closed
                 parts.append(
-                    f"it closed far fewer offences than the {recorded} it recorded, in proportion far "
-                    "fewer than the other forces"
+                    f"the offences it closed fell far short of the {recorded} it recorded, much further than at "
+                    "other forces"
                 )
             else:
                 closed = fig(mine, "closed", m.ALL, None, numbers.spelled(q.mine.closed))
                 parts.append(
-                    f"it closed {closed} offences against {recorded} recorded, in proportion far fewer "
-                    "than the other forces"
+                    f"it closed {closed} offences against {recorded} recorded, far fewer in proportion than "
+                    "other forces"
                 )
         text = f"{wording.possessive(self.place)} figures cannot fairly be compared with other forces': " + (
             ", and ".join(parts)

@@ -246,8 +246,8 @@ def write_index(
         if spec.measure.is_rate and ew.rate is not None:
             rate = numbers.percent(ew.rate, 1)
             ew_text = (
-                f"Across {ew_name}, {numerator} of {denominator} {noun} {story._verb(spec)} {story.during(period)} "
-                f"{story.numerator_phrase(spec)}: {rate}."
+                f"Across {ew_name}, of the {denominator} {noun} that forces {story._verb(spec)} "
+                f"{story.during(period)}, {numerator} {story.numerator_phrase(spec)}: {rate}."
             )
             figures = [numerator, denominator, rate]
         else:
@@ -307,25 +307,24 @@ def write_index(
 
 
 def _unranked_text(ranks: ranking.Ranking, noun: str, verb: str) -> str:
-    """Who is not ranked, and why, in a sentence or two."""
+    """Who is not ranked, and why, in one sentence."""
     parts = []
-    reasons = {
-        ranking.NOT_TERRITORIAL: "polices the railways rather than an area",
-        ranking.INCOMPLETE: "its outcomes are incomplete compared with the other forces' (the methods page gives "
-        "the rule)",
-        ranking.LEFT_OUT: "this story leaves it out of the national figures",
-        ranking.TOO_FEW: f"it {verb} too few {noun} for a rate",
-    }
-    for why, text in reasons.items():
+    for why, one, several in (
+        (ranking.NOT_TERRITORIAL, "which polices the railways rather than an area", ""),
+        (
+            ranking.INCOMPLETE,
+            "whose outcomes are incomplete compared with the other forces' (the methods page gives the rule)",
+            "whose outcomes are incomplete compared with the other forces' (the methods page gives the rule)",
+        ),
+        (ranking.LEFT_OUT, "which this story leaves out of the national figures", "which this story leaves out"),
+        (ranking.TOO_FEW, f"which {verb} too few {noun} for a rate", f"which {verb} too few {noun} for a rate"),
+    ):
         names = ranks.not_ranked(why)
         if names:
-            who = wording.join([wording.force_name(n) for n in names])
             parts.append(
-                f"{who} ({text.replace('its ', 'their ').replace('it ', 'they ') if len(names) > 1 else text})"
+                f"{wording.join([wording.force_name(n) for n in names])}, {one if len(names) == 1 else several}"
             )
-    if not parts:
-        return ""
-    return "Not ranked: " + "; ".join(parts) + "."
+    return "Not ranked: " + "; ".join(parts) + "." if parts else ""
 
 
 def write_stories_index(folder: Path, entries: list[dict], build: dict, site: str) -> None:
