@@ -393,3 +393,13 @@ def test_national_pages_rank_every_force_whatever_forces_are_written(synthetic_r
         assert f">{force}<" in page
     assert "the forces with a version are linked" in page and "of the 1 police forces" not in page
     assert not (out / "victim-did-not-support" / "cheshire.html").exists()
+
+
+def test_a_chart_prints_only_figures_its_story_prints(hand_made, tmp_path):
+    w = write(hand_made, spec(tmp_path), "Kent")
+    rate = next(str(f.printed) for f in w.figures if f.printed.key.startswith("rate:Kent:"))
+    ok = {"title": f"Kent Police: {rate} in the year to March 2019", "alt text": "", "caption": ""}
+    assert readback.read_chart(ok, w, w.labels, "Kent") == []
+    bad = {"title": f"Kent Police: {rate}, up 400% since 2010", "alt text": "", "caption": ""}
+    (problem,) = readback.read_chart(bad, w, w.labels, "Kent")
+    assert "'400%'" in problem and "the story does not print" in problem

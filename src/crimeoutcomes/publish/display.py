@@ -118,7 +118,16 @@ class ForceReport:
         return _show(f"<h1>{html.esc(self.force.name)}: when the victim does not support further action</h1>")
 
     def banner(self):
-        return banner(self.build)
+        """The data's source; and, for a force whose outcomes are incomplete compared with the other forces', what
+        that means for every figure below (its note, linked)."""
+        flags = [n for n in self.data["notes"] if n["anchor"].startswith("incomplete-")]
+        warning = "".join(
+            f'<p class="banner" role="note"><strong>{html.esc(n["title"])}.</strong> '
+            f"{html.mark(n['text'], [numbers.Printed.from_json(f) for f in n['figures']])} "
+            f'(<a href="#{html.esc(n["anchor"])}">note {n["number"]}</a>)</p>'
+            for n in flags
+        )
+        return _show(banner(self.build).data + warning)
 
     def headline(self):
         """One table per period: measure, the force, England and Wales (narrow enough for a phone)."""

@@ -125,3 +125,19 @@ def read(story, what: str) -> list[str]:
 
 def _clip(text: str) -> str:
     return text if len(text) <= 90 else text[:87] + "..."
+
+
+def read_chart(texts: dict[str, str], story, labels: list[str], what: str) -> list[str]:
+    """A version's chart (its title, alt text and caption: `texts`) prints only figures its story prints: every token
+    must be the printed text of one of the story's figures, so a chart cannot state a number the audit has not
+    checked."""
+    printed = {str(f.printed).lower() for f in story.figures}
+    problems = []
+    for part, text in texts.items():
+        for a, b in tokens(text, labels):
+            if text[a:b].lower() not in printed:
+                problems.append(
+                    f"{what}: the chart's {part} prints {text[a:b]!r}, which the story does not print (and the audit "
+                    f"did not check): {_clip(text)!r}"
+                )
+    return problems

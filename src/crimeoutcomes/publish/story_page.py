@@ -17,7 +17,8 @@ from ..analysis import measures as m
 from ..analysis import quality, ranking, stories
 from ..atomic import write_text
 from ..data import tables
-from . import charts, html, numbers, story, style, wording
+from ..errors import UserError
+from . import charts, html, numbers, readback, story, style, wording
 from .numbers import Printed
 
 
@@ -154,9 +155,16 @@ def write_version(folder: Path, v: stories.Version, s: story.Story, about: About
     )
     table = version_table(v, s)
     has_own = any(r["short"] == v.force.name for r in table)
-    chart = (
-        charts.save_chart(charts.story_version(v, s, table, about.source, about.synthetic), files) if has_own else None
-    )
+    chart = None
+    if has_own:
+        drawn = charts.story_version(v, s, table, about.source, about.synthetic)
+        texts = {"title": drawn.title, "alt text": drawn.alt, "caption": drawn.caption}
+        problems = readback.read_chart(
+            texts, s, [*s.labels, v.spec.title], f"story {v.spec.id}, version {v.force.name}"
+        )
+        if problems:  # the chart states only figures the story prints (the audit checked them)
+            raise UserError(problems[0])
+        chart = charts.save_chart(drawn, files)
     data = version_data(v, s, chart, about, site)
     write_text(
         files / PurePosixPath(dag.file("stories", "data", story=v.spec.id, force=v.force.slug)).name,
