@@ -213,7 +213,8 @@ def captioned(body: str) -> str:
             out.append(match.group(0))
             continue
         seen[heading] = seen.get(heading, 0) + 1
-        label = heading if seen[heading] == 1 else f"{heading} (table {seen[heading]})"
+        n = seen[heading]
+        label = heading if n == 1 else f"{heading}, {numbers.ORDINAL_WORDS[min(n, 9) - 1]} table"
         out.append(
             f'<div class="table-wrap" role="region" tabindex="0" aria-label="{esc(label)}">'
             f"<table><caption>{esc(label)}</caption>{match.group(2)}</table></div>"
