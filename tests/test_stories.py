@@ -403,3 +403,35 @@ def test_a_chart_prints_only_figures_its_story_prints(hand_made, tmp_path):
     bad = {"title": f"Kent Police: {rate}, up 400% since 2010", "alt text": "", "caption": ""}
     (problem,) = readback.read_chart(bad, w, w.labels, "Kent")
     assert "'400%'" in problem and "the story does not print" in problem
+
+
+def test_a_denominator_of_none_anywhere_and_a_threshold_above_every_force_are_said_in_one_line(hand_made, tmp_path):
+    from crimeoutcomes.publish import wording
+
+    empty = spec(
+        tmp_path,
+        "id: {id}\ntitle: Passed on\nmeasure: {{basis: closed, numerator: [20], denominator: [20]}}\n"
+        "period: financial year 2018/19\nnoun: offences passed on\n",
+        story_id="test-empty",
+    )
+    period = stories.resolve_period(empty, hand_made)
+    why = wording.no_figure(stories.cannot_write(empty, hand_made, period))
+    assert "no offences in the measure's denominator in financial year 2018/19" in why and "\n" not in why
+    huge = spec(tmp_path, story_id="test-huge", thresholds="{min_denominator: 1000000}")
+    written = checked(hand_made, huge, ["Kent", "Cheshire"])  # no force ranked: no rate, no rank, no crash
+    assert "too few offences for a rate, so it is not ranked" in written[0].text()
+    assert stories.ranks(hand_made, huge, period).ranked == 0
+
+
+def test_a_dollar_in_a_title_is_a_dollar_sign_in_a_chart(hand_made, tmp_path):
+    from crimeoutcomes.publish import charts
+
+    s = spec(tmp_path, story_id="test-dollar")
+    s = stories.Spec(**{**s.__dict__, "title": "Costs $\\foo{$ paid"})
+    period = stories.resolve_period(s, hand_made)
+    forces = ranking.candidates(hand_made, s.field)
+    table, _ = story_page.national_table(s, hand_made, period, forces, set())
+    ew = stories.point(hand_made, s.measure, stories.ew_area(s), period)
+    chart = charts.story_ranking(s, period, table, stories.ranks(hand_made, s, period), ew, "offences", "src", True)
+    saved = charts.save_chart(chart, tmp_path)  # mathtext would raise ParseFatalException on "$\foo{$"
+    assert saved.files["svg"] and "Costs $\\foo{$ paid" in (tmp_path / saved.files["svg"]).read_text()

@@ -206,6 +206,7 @@ class NoFigure:
     offence: UnknownOffence | None = None
     kind: str = ""
     period: Period | None = None
+    empty: bool = False  # the period can be computed, but the measure's denominator is zero across England and Wales
 
 
 @dataclass(frozen=True)

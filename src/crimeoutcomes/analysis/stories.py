@@ -504,6 +504,8 @@ def cannot_write(spec: Spec, ds: m.Dataset, period: Period | None) -> m.NoFigure
     ew = point(ds, spec.measure, ew_area(spec), period)
     if not ew.computable:
         return m.NoFigure(period=period)
+    if spec.measure.is_rate and not ew.denominator:
+        return m.NoFigure(period=period, empty=True)
     return None
 
 

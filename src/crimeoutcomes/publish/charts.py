@@ -1032,6 +1032,8 @@ def story_ranking(spec, period, table: pd.DataFrame, ranks, ew, noun: str, sourc
     top = [f for f, r in zip(ranked["Force"], ranked["Rank"]) if r.value == 1]
     rows = [(f, float(v), p, f in top) for f, v, p in zip(ranked["Force"], ranked["_v"], ranked[col])]
     ref = numbers.percent(ew.rate, 1) if rate and ew.rate is not None else None
+    if not rows:  # every force left out (too few offences for a rate, say): a chart that says so, not an empty axis
+        return _empty("ranking", "No force can be ranked", source, synthetic, pd.DataFrame())
     of = numbers.count(len(ranked), key="ranked")
     among = "territorial forces" if ranks.field.among == "territorial forces" else "police forces"
     what = "rate" if rate else "figure"

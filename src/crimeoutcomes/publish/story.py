@@ -424,7 +424,7 @@ class _Version:
             self.notes()
             return self.story(ready=False)
         if self.rate and not v.now.denominator:
-            self.w.say("headline", f"{self.short_place}: no {self.noun} {self.verb} {self.in_period}")
+            self.w.say("headline", f"{self.short_place}: no {self.noun} {self.verb}")
             self.w.say("intro", f"{self.place} {self.verb} no {self.noun} {self.in_period}, Home Office figures show.")
             self.notes()
             return self.story(ready=False)

@@ -191,45 +191,14 @@ def no_figure(why: m.NoFigure) -> str:
         return unknown_offence(why.offence)
     if why.period is None:
         return f"no {why.kind} year can be computed for England and Wales in this edition"
+    if why.empty:
+        return (
+            f"England and Wales has no offences in the measure's denominator in {why.period.label}, so there is no "
+            "rate to write about: choose other offences or outcomes (make measures lists them, with counts)"
+        )
     return f"England and Wales has no figure for {why.period.label} in this edition"
 
 
-def story_caveats(flags: list[m.Flag], force: str) -> tuple[list[str], list[str]]:
-    """A story's caveats, short and without figures (the force's report gives them): (the force's own quarters,
-    the other forces' quarters behind the England and Wales figures, one sentence for each kind)."""
-    out: list[str] = []
-    own = [f for f in flags if f.force == force]
-    for f in own:
-        when = months(f.financial_year, f.quarter)
-        out.append(
-            {
-                m.LOW: f"{possessive(force_name(force))} figures for {when} look incomplete: far fewer offences were "
-                "closed than in its other quarters, so totals that include that quarter are probably too low.",
-                m.PARTLY_PROVIDED: f"{force_name(force)} did not provide all its counts for {when}, so figures that "
-                "include that quarter are understated.",
-                m.LEFT_OUT: f"Some of {possessive(force_name(force))} counts for {when} are blank in the published "
-                "file and are left out of its totals.",
-            }[f.kind]
-        )
-    own_texts, out = out, []
-    others = [f for f in flags if f.force != force]
-    lead = {
-        m.LOW: "quarters that look incomplete (far fewer offences closed than usual)",
-        m.PARTLY_PROVIDED: "quarters for which not every count was provided",
-        m.LEFT_OUT: "quarters with some counts blank in the published file, left out of the totals",
-    }
-    for kind in (m.LOW, m.PARTLY_PROVIDED, m.LEFT_OUT):
-        these = [f for f in others if f.kind == kind]
-        if not these:
-            continue
-        items = [f"{possessive(f.force)} for {months(f.financial_year, f.quarter)}" for f in these]
-        listed = join(items) if len(items) <= 4 else f"{len(items)} force-quarters (the full report lists them)"
-        tail = " National figures are probably slightly too low as a result." if kind != m.LEFT_OUT else ""
-        out.append(f"The England and Wales figures include {lead[kind]}: {listed}.{tail}")
-    return own_texts, out
-
-
-# ------------------------------------------------------------------------------------------- areas
 def area_name(area: m.Area, left_out: list[m.Gap] | tuple = ()) -> str:
     """'England and Wales', or with the forces it leaves out and why: 'England and Wales (without Greater
     Manchester)', '(without Greater Manchester, which has no usable data for July to September 2019)'."""
