@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from crimeoutcomes.analysis import claims, measures
-from crimeoutcomes.publish import claims_text, numbers
+from crimeoutcomes.publish.words import claims_text, numbers
 from crimeoutcomes.tools import synthetic
 from tests.conftest import build_synthetic
 

@@ -14,7 +14,7 @@ from crimeoutcomes.analysis import claims, measures
 from crimeoutcomes.analysis.periods import Period, fy_label
 from crimeoutcomes.data import forces, manifest
 from crimeoutcomes.errors import DataError
-from crimeoutcomes.publish import claims_text
+from crimeoutcomes.publish.words import claims_text
 from crimeoutcomes.tools import synthetic
 from tests.conftest import build_synthetic, run_steps
 

@@ -17,9 +17,10 @@ from crimeoutcomes.analysis import exercises as facts_mod
 from crimeoutcomes.analysis import measures as m
 from crimeoutcomes.analysis import traps as guide
 from crimeoutcomes.data import forces as forces_mod
-from crimeoutcomes.publish import exercises as ex
-from crimeoutcomes.publish import guide as guide_page
-from crimeoutcomes.publish import notebooks, numbers
+from crimeoutcomes.publish.execute import notebooks
+from crimeoutcomes.publish.guide import exercises as ex
+from crimeoutcomes.publish.guide import guide as guide_page
+from crimeoutcomes.publish.words import numbers
 from crimeoutcomes.tools import synthetic, testing
 from tests.conftest import build_synthetic
 

@@ -23,7 +23,8 @@ from crimeoutcomes.analysis import force_figures, measures
 from crimeoutcomes.atomic import atomic_path, clean_stale
 from crimeoutcomes.data import forces
 from crimeoutcomes.errors import DataError
-from crimeoutcomes.publish import story, style
+from crimeoutcomes.publish.charts import style
+from crimeoutcomes.publish.words import story
 from crimeoutcomes.tools import synthetic
 from tests.conftest import build_synthetic, run_steps
 
@@ -142,7 +143,7 @@ def test_workers_and_kernels_die_with_a_killed_parent(tmp_path):
     script = textwrap.dedent(f"""
         import os, time
         from crimeoutcomes import procs
-        from crimeoutcomes.publish.notebooks import ReusableKernel
+        from crimeoutcomes.publish.execute.notebooks import ReusableKernel
         K = None
         def start():
             global K

@@ -18,7 +18,7 @@ from crimeoutcomes import cli, csvfile, dag, paths, yamlfile
 from crimeoutcomes.analysis import claims
 from crimeoutcomes.data import fetch, read
 from crimeoutcomes.errors import DataError
-from crimeoutcomes.publish import html
+from crimeoutcomes.publish.pages import html
 from tests.test_faults import one_error_line
 from tests.test_fetch import BODY as fetch_body
 from tests.test_fetch import source

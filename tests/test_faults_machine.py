@@ -16,7 +16,7 @@ import pytest
 
 from crimeoutcomes import cli, context, dag, paths, pipeline, procs, stamps
 from crimeoutcomes.errors import BusyError, DataError
-from crimeoutcomes.publish import display
+from crimeoutcomes.publish.lab import display
 from crimeoutcomes.tools import synthetic
 from tests.conftest import SYNTHETIC_EDITION, build_synthetic, run_steps, synthetic_context
 from tests.test_faults import one_error_line, run_cli

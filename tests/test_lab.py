@@ -22,7 +22,7 @@ import nbformat
 import pytest
 
 from crimeoutcomes import cli, dag, paths
-from crimeoutcomes.publish import notebooks
+from crimeoutcomes.publish.execute import notebooks
 from crimeoutcomes.tools import lab
 
 NAMES = [nb.name for nb in dag.NOTEBOOKS]

@@ -10,7 +10,7 @@ from crimeoutcomes.analysis import measures as m
 from crimeoutcomes.analysis.measures import Gap
 from crimeoutcomes.analysis.periods import Period
 from crimeoutcomes.data import forces as forces_mod
-from crimeoutcomes.publish import wording
+from crimeoutcomes.publish.words import wording
 from tests.conftest import build_synthetic
 
 FORCES = ["Cheshire", "Derbyshire", "Kent", "Greater Manchester"]

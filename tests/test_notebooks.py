@@ -13,7 +13,7 @@ import sys
 import pytest
 
 from crimeoutcomes import dag, paths
-from crimeoutcomes.publish import notebooks
+from crimeoutcomes.publish.execute import notebooks
 from crimeoutcomes.tools import testing
 
 COMMITTED = [paths.CHECKOUT / "notebooks" / f"{stem}.ipynb" for stem in testing.COMMITTED]

@@ -14,7 +14,9 @@ from crimeoutcomes import paths
 from crimeoutcomes.analysis import measures as m
 from crimeoutcomes.analysis import sensitivity
 from crimeoutcomes.analysis.periods import Period
-from crimeoutcomes.publish import guide, sensitivity_files, sensitivity_text
+from crimeoutcomes.publish.guide import guide
+from crimeoutcomes.publish.pages import sensitivity_files
+from crimeoutcomes.publish.words import sensitivity_text
 
 GMP, BTP = "Greater Manchester", "British Transport Police"
 CALENDAR_2018 = {("2017/18", 4), ("2018/19", 1), ("2018/19", 2), ("2018/19", 3)}

@@ -18,7 +18,10 @@ from crimeoutcomes.analysis import force_figures as ff
 from crimeoutcomes.analysis import stories
 from crimeoutcomes.analysis.periods import Period
 from crimeoutcomes.data import forces, tables
-from crimeoutcomes.publish import charts, numbers, story, style
+from crimeoutcomes.publish.charts import chart as charts_mod
+from crimeoutcomes.publish.charts import force as force_charts
+from crimeoutcomes.publish.charts import style
+from crimeoutcomes.publish.words import numbers, story
 from crimeoutcomes.tools import testing
 from tests.conftest import run_steps
 
@@ -283,7 +286,7 @@ def test_every_chart_of_every_force_has_alt_text_with_its_figures(sample):
     short = {}
     for force in forces.POLICE_FORCES:
         figs = ff.build(sample, force, cav)
-        for chart in charts.force_charts(figs, sample.release, False, releases):
+        for chart in force_charts.force_charts(figs, sample.release, False, releases):
             if len(chart.alt) <= 60 or not any(ch.isdigit() for ch in chart.alt):
                 short[(force.name, chart.key)] = chart.alt
     assert short == {}
@@ -303,7 +306,7 @@ def test_a_chart_with_overlapping_text_is_refused(tmp_path):
         key="overlap", draw=draw, data=pd.DataFrame({"a": [1]}), title="t", alt="a", caption="c", figures=[]
     )
     with pytest.raises(UserError, match=r"overlap.*layout bug"):
-        charts.save_chart(chart, tmp_path)
+        charts_mod.save_chart(chart, tmp_path)
 
 
 # ------------------------------------------------------------------------------------------- the report's story

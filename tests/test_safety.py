@@ -183,7 +183,7 @@ KILL_AT_SECOND_PAGE = textwrap.dedent(
     """
     import os, signal, sys
     from crimeoutcomes import cli
-    from crimeoutcomes.publish import reports
+    from crimeoutcomes.steps import reports
 
     real, calls = reports.render_page, []
 

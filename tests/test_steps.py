@@ -97,8 +97,8 @@ def test_tools_are_outside_every_step_and_notebooks_count_as_code():
         assert not any(m.startswith("crimeoutcomes.tools") for m in modules), s.name
         assert not any(m in stamps.MACHINERY for m in modules), s.name
     # the pages step runs the notebooks, so what they import is its code
-    assert "crimeoutcomes.publish.guide" in pipeline.code_modules(dag.BY_NAME["pages"])
-    assert "crimeoutcomes.publish.display" in pipeline.code_modules(dag.BY_NAME["reports"])
+    assert "crimeoutcomes.publish.guide.guide" in pipeline.code_modules(dag.BY_NAME["pages"])
+    assert "crimeoutcomes.publish.lab.display" in pipeline.code_modules(dag.BY_NAME["reports"])
 
 
 def test_imports_are_found_wherever_they_stand():
@@ -202,11 +202,11 @@ def test_editing_a_caveat_label_updates_the_guide_page_and_nothing_else_runs(roo
         ("crimeoutcomes.tools.synthetic", set()),
         ("crimeoutcomes.tools.check_pages", set()),
         ("crimeoutcomes.cli", set()),
-        ("crimeoutcomes.publish.charts", {"sensitivity", "reports", "stories"}),
-        ("crimeoutcomes.publish.claims_page", {"claims"}),
-        ("crimeoutcomes.publish.guide", {"pages"}),
+        ("crimeoutcomes.publish.charts.chart", {"sensitivity", "reports", "stories"}),
+        ("crimeoutcomes.publish.pages.claims_page", {"claims"}),
+        ("crimeoutcomes.publish.guide.guide", {"pages"}),
         ("crimeoutcomes.analysis.exercises", {"pages"}),  # the guide alone imports the exercises, not display
-        ("crimeoutcomes.publish.exercises", {"pages"}),
+        ("crimeoutcomes.publish.guide.exercises", {"pages"}),
         ("crimeoutcomes.tools.lab", set()),
         ("crimeoutcomes.data.read", set(dag.BY_NAME)),
         ("crimeoutcomes.steps.site", {"site"}),
@@ -240,3 +240,23 @@ def test_a_deleted_output_is_made_again_by_its_step_alone(root):
     assert {n for n, r in ran.items() if r.ran} == {"build", "sensitivity", "reports"}
     assert ran["reports"].info["rendered"] == 1  # the other forces' reports are current
     assert (forces_dir / "kent.html").is_file() and stale(root) == {}
+
+
+#: publish/'s rooms, lowest floor first: a room imports only rooms on lower floors (and its own)
+ROOMS = ("words", "charts", "pages", "guide", "execute", "lab")
+
+
+def test_publish_rooms_import_down_only():
+    floor = {room: i for i, room in enumerate(ROOMS)}
+    found = set()
+    for module, imports in _graph().items():
+        parts = module.split(".")
+        if parts[:2] != ["crimeoutcomes", "publish"] or len(parts) < 4:
+            continue
+        found.add(parts[2])
+        for imp in imports:
+            target = imp.split(".")
+            if target[:2] == ["crimeoutcomes", "publish"] and len(target) >= 3 and target[2] != parts[2]:
+                assert floor[target[2]] < floor[parts[2]], f"{module} imports {imp} (a room on its floor or above)"
+    assert found == set(ROOMS)  # every module of publish/ sits in a room
+    assert sorted(p.name for p in (paths.PACKAGE_DIR / "publish").glob("*.py")) == ["__init__.py"]

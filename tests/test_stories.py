@@ -21,7 +21,8 @@ from crimeoutcomes.analysis import measures as m
 from crimeoutcomes.data import forces as forces_mod
 from crimeoutcomes.data import tables
 from crimeoutcomes.errors import DataError
-from crimeoutcomes.publish import house_style, html, numbers, readback, story, story_page
+from crimeoutcomes.publish.pages import html, story_page
+from crimeoutcomes.publish.words import house_style, numbers, readback, story
 from crimeoutcomes.tools import synthetic, testing
 
 from .conftest import build_synthetic
@@ -406,7 +407,7 @@ def test_a_chart_prints_only_figures_its_story_prints(hand_made, tmp_path):
 
 
 def test_a_denominator_of_none_anywhere_and_a_threshold_above_every_force_are_said_in_one_line(hand_made, tmp_path):
-    from crimeoutcomes.publish import wording
+    from crimeoutcomes.publish.words import wording
 
     empty = spec(
         tmp_path,
@@ -424,7 +425,8 @@ def test_a_denominator_of_none_anywhere_and_a_threshold_above_every_force_are_sa
 
 
 def test_a_dollar_in_a_title_is_a_dollar_sign_in_a_chart(hand_made, tmp_path):
-    from crimeoutcomes.publish import charts
+    from crimeoutcomes.publish.charts import chart as charts_mod
+    from crimeoutcomes.publish.charts import stories as story_charts
 
     s = spec(tmp_path, story_id="test-dollar")
     s = stories.Spec(**{**s.__dict__, "title": "Costs $\\foo{$ paid"})
@@ -432,6 +434,8 @@ def test_a_dollar_in_a_title_is_a_dollar_sign_in_a_chart(hand_made, tmp_path):
     forces = ranking.candidates(hand_made, s.field)
     table, _ = story_page.national_table(s, hand_made, period, forces, set())
     ew = stories.point(hand_made, s.measure, stories.ew_area(s), period)
-    chart = charts.story_ranking(s, period, table, stories.ranks(hand_made, s, period), ew, "offences", "src", True)
-    saved = charts.save_chart(chart, tmp_path)  # mathtext would raise ParseFatalException on "$\foo{$"
+    chart = story_charts.story_ranking(
+        s, period, table, stories.ranks(hand_made, s, period), ew, "offences", "src", True
+    )
+    saved = charts_mod.save_chart(chart, tmp_path)  # mathtext would raise ParseFatalException on "$\foo{$"
     assert saved.files["svg"] and "Costs $\\foo{$ paid" in (tmp_path / saved.files["svg"]).read_text()

@@ -141,7 +141,7 @@ def cmd_measures(args) -> int:
     """What a story can measure: every offence group, subgroup and code and every outcome type, with counts."""
     from .analysis import catalogue
     from .analysis.measures import Dataset
-    from .publish import numbers, wording
+    from .publish.words import numbers, wording
 
     ds = Dataset.load(context(args).name)
     cat = catalogue.catalogue(ds)
@@ -196,7 +196,7 @@ def cmd_notebooks(args) -> int:
 
 
 def cmd_install_kernel(args) -> int:
-    from .publish import notebooks
+    from .publish.execute import notebooks
 
     print(f"kernel {notebooks.KERNEL!r} registered in {paths.relative(notebooks.install_kernel())}")
     return 0

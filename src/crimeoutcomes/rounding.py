@@ -1,4 +1,4 @@
-"""Half-up rounding, the one rule every printed figure follows (publish/numbers.py formats with it) and the rule
+"""Half-up rounding, the one rule every printed figure follows (publish/words/numbers.py formats with it) and the rule
 analysis uses where a statement is judged at the printed precision ("the same as the national rate", "joint ninth":
 two figures that print alike are alike to a reader)."""
 

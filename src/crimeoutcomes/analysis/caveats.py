@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import paths
+from ..data import forces
 from ..errors import DataError
 from ..yamlfile import read_yaml, validate
 
@@ -74,7 +75,6 @@ class Caveat:
 
 
 def load(path: Path | None = None) -> list[Caveat]:
-    from ..data import forces
 
     path = path or paths.input_file("caveats")
     doc = read_yaml(path, "caveats file", DataError)

@@ -30,7 +30,7 @@ Verdicts (docs/methods.md gives the rules with examples). Every printed figure s
 - not verifiable: the edition lacks a quarter the claim needs (the nearest figure it can compute is given apart);
 - not from this dataset: a figure from another source.
 
-The audit's results are typed (`Finding`); their words are written by publish/claims_text.py.
+The audit's results are typed (`Finding`); their words are written by publish/words/claims_text.py.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The dataset guide's exercises, as numbers: for each one, the right answer on an edition, the values that the
 usual mistakes give (so that a hint can say which mistake was made), and the figures its explanation needs.
 
-No words here: questions, hints and explanations are made in `publish/exercises.py`. Every value comes from the
+No words here: questions, hints and explanations are made in `publish/guide/exercises.py`. Every value comes from the
 processed tables and `measures`, so the exercises hold for any edition, a SYNTHETIC one included; a value is None
 when the edition cannot answer that exercise.
 """

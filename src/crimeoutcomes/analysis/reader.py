@@ -18,7 +18,7 @@ What a sentence does not say is carried from the sentences before it ("Of those"
 crime"), then from the title. Every figure the reader cannot read is returned with why (`Unread`): not from this
 dataset, an unknown phrase, a period that cannot be told. Each reading keeps the other readings it considered.
 
-Readings are typed (field values in the claim form, and the words each was read from); publish/reader_text.py
+Readings are typed (field values in the claim form, and the words each was read from); publish/words/reader_text.py
 writes them as a claims registry and unread.csv.
 """
 
@@ -497,7 +497,7 @@ STATED, CARRIED, TITLE, ASSUMED, ELSEWHERE, NATIONAL, TOTAL = (
     "national",
     "total",
 )
-#: why a figure could not be read (publish/reader_text.py says each in words)
+#: why a figure could not be read (publish/words/reader_text.py says each in words)
 NOT_FROM_DATASET, NO_PERIOD, PERIOD_NOT_PUBLISHED, NO_AREA, NO_OUTCOME, UNKNOWN = (
     "not from this dataset",
     "no period",

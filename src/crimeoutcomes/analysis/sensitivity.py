@@ -1,7 +1,7 @@
 """How robust is the headline rate (outcomes 14 + 16 as a share of offences closed)? Each scenario changes one of
 the articles' choices and recomputes the rate for England and Wales and every force, with the ranking. The results
 are typed: scenario keys x `Period` x exact (unrounded) numbers, in frames with machine column names; the headers,
-the scenarios' names and the conclusions in words are made in publish/sensitivity_files.py. Editions of any length
+the scenarios' names and the conclusions in words are made in publish/pages/sensitivity_files.py. Editions of any length
 work: a scenario with no computable period has one national row with no period (period None, no numbers)."""
 
 from __future__ import annotations

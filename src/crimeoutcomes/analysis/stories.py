@@ -1,6 +1,6 @@
 """Localised stories for any measure: the story spec (config/stories/*.yaml) and, for each police force, the figures
-of its version, as numbers and typed facts. The words are written by publish/story.py; every figure a version prints
-is also a claim in the general claim form, audited by the claims engine in the same run.
+of its version, as numbers and typed facts. The words are written by publish/words/story.py; every figure a version
+prints is also a claim in the general claim form, audited by the claims engine in the same run.
 
 A spec needs four keys (the contract):
 
@@ -130,7 +130,7 @@ SCHEMA = {
     },
 }
 DEFAULT_THRESHOLDS = {"sharp": 5.0, "min_denominator": 50}
-#: the placeholders a template sentence may use (publish/story.py fills them, each figure with its claim)
+#: the placeholders a template sentence may use (publish/words/story.py fills them, each figure with its claim)
 PLACEHOLDERS = (
     "place",
     "period",

@@ -1,19 +1,18 @@
 """The figures behind the dataset's traps, for the guide and its exercises (numbers only; the guide's tables for
-people are in publish/guide.py): the negative cells, the share of offences with no outcome yet (type 0) by quarter,
-and the latest period an area can be computed for."""
+people are in publish/guide/guide.py): the negative cells, the share of offences with no outcome yet (type 0) by
+quarter, and the latest period an area can be computed for."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..data import outcomes
+from ..data import outcomes, tables
 from . import measures as m
 from .periods import Period
 
 
 def negative_cells(edition: str) -> pd.DataFrame:
     """Every row of the tidy table with a negative count on either basis (read with a filter: a few rows)."""
-    from ..data import tables
 
     return tables.OUTCOMES.load(edition, filters=[[("closed", "<", 0)], [("recorded", "<", 0)]])
 

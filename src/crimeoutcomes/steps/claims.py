@@ -8,7 +8,8 @@ import os
 from .. import paths
 from ..analysis import claims
 from ..data import tables
-from ..publish import claims_page, claims_text
+from ..publish.pages import claims_page
+from ..publish.words import claims_text
 
 
 def run(ctx, target) -> dict:

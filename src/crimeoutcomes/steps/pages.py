@@ -4,7 +4,7 @@ reports/<edition>/<notebook>.html. They read the build, the claims audit and the
 from __future__ import annotations
 
 from .. import dag, paths
-from ..publish import notebooks
+from ..publish.execute import notebooks
 
 
 def run(ctx, target) -> dict:

@@ -14,7 +14,8 @@ from ..analysis import claims, reader
 from ..atomic import write_text
 from ..data import tables
 from ..errors import UserError
-from ..publish import claims_page, reader_text
+from ..publish.pages import claims_page
+from ..publish.words import reader_text
 
 
 def run(ctx, target) -> dict:

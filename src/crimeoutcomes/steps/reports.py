@@ -10,11 +10,14 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from .. import paths, stamps
+from .. import dag, paths, stamps
 from ..analysis import caveats as caveats_mod
 from ..analysis import stories
+from ..analysis.measures import Dataset
 from ..atomic import SwapTogether
-from ..publish import reports, workers
+from ..data.forces import Force, resolve
+from ..publish.execute import notebooks, workers
+from ..publish.pages import reports
 
 #: a worker starts in about 3 s and a force takes about 1.5 s: fewer than 4 forces a worker render in this process
 PER_WORKER = 4
@@ -30,7 +33,6 @@ def _current(forces_dir, force, stamp: str) -> bool:
 
 
 def _setup(edition: str, build: dict, caveats: str, spec: str, others: list[dict]) -> dict:
-    from ..analysis.measures import Dataset
 
     return {
         "edition": edition,
@@ -46,7 +48,6 @@ def _render(state: dict, item: tuple) -> None:
     """One force: its files (figures, story, charts), its page and its stamp, replaced together (a kill at any
     moment leaves the force's previous page and files, or the new ones, never one of each)."""
     force_name, stamp, forces_dir, keep = item
-    from ..data.forces import resolve
 
     force, forces_dir = resolve(force_name), Path(forces_dir)
     folder = reports.files_folder(force)
@@ -54,7 +55,7 @@ def _render(state: dict, item: tuple) -> None:
     with SwapTogether(forces_dir / folder, [page, page.with_suffix(".ipynb")]) as swap:
         reports.write_force_files(state["ds"], force, state["caveats"], swap.tmp, state["spec"], state["others"])
         swap.swap()  # the page's notebook reads the force's new files, in place
-        reports.render_page(state["edition"], force, state["build"], forces_dir, state.get("kernel"), keep)
+        render_page(state["edition"], force, state["build"], forces_dir, state.get("kernel"), keep)
         files = [reports.page_file(force)] + [f"{folder}/{f}" for f in stamps.written(forces_dir / folder)]
         if keep:
             files.append(str(Path(reports.page_file(force)).with_suffix(".ipynb")))
@@ -99,3 +100,18 @@ def run(ctx, target) -> dict:
         "skipped": len(chosen) - len(todo),
         "seconds": time.perf_counter() - started,
     }
+
+
+def render_page(edition: str, force: Force, build: dict, forces_dir: Path, kernel=None, keep: bool = False) -> Path:
+    """Run the report template for one force with papermill and convert it to the force's page."""
+    return notebooks.render_page(
+        dag.FORCE_REPORT,
+        {"force": force.name, "edition": edition},
+        forces_dir / reports.page_file(force),
+        build,
+        title=f"{force.name}: crime outcomes report",
+        crumbs=[("All forces", dag.link("reports", "site", "index"))],
+        root=dag.link("reports", "site", "index").removesuffix(dag.file("site", "index")),
+        kernel=kernel,
+        keep=keep,
+    )

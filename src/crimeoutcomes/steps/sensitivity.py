@@ -4,7 +4,7 @@ reports/<edition>/sensitivity/."""
 from __future__ import annotations
 
 from ..analysis import sensitivity
-from ..publish import sensitivity_files
+from ..publish.pages import sensitivity_files
 
 
 def run(ctx, target) -> dict:

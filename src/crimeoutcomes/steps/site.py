@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import dag
 from ..analysis import stories
-from ..publish import site
+from ..publish.pages import site
 
 
 def run(ctx, target) -> dict:

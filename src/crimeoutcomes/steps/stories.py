@@ -3,11 +3,11 @@ reports/<edition>/stories/<id>/ (<force>.md to paste, <force>.html with its char
 national picture, claims.yaml with every printed figure and statement as a claim, claims_audit.csv with their
 audit).
 
-Each version is computed once, here: its figures (analysis/stories.py), its words (publish/story.py), read back from
-the printed text (publish/readback.py), checked against the house style (publish/house_style.py) and audited by the
-claims engine. Any version that fails one of them fails the step, naming it. The pages are then rendered from those
-results by papermill from notebooks/05_story.ipynb, in parallel, each worker keeping one kernel (a worker loads no
-data: it writes what it is given). The national pages always rank every police force of the edition, whichever
+Each version is computed once, here: its figures (analysis/stories.py), its words (publish/words/story.py), read back
+from the printed text (publish/words/readback.py), checked against the house style (publish/words/house_style.py) and
+audited by the claims engine. Any version that fails one of them fails the step, naming it. The pages are then rendered
+from those results by papermill from notebooks/05_story.ipynb, in parallel, each worker keeping one kernel (a worker
+loads no data: it writes what it is given). The national pages always rank every police force of the edition, whichever
 forces' versions are written (--force)."""
 
 from __future__ import annotations
@@ -20,8 +20,10 @@ from ..analysis import claims, stories
 from ..data import tables
 from ..data.forces import Force
 from ..errors import UserError
-from ..publish import claims_text, house_style, notebooks, readback, reports, story, story_page, wording, workers
-from ..publish.wording import counted as plural
+from ..publish.execute import notebooks, workers
+from ..publish.pages import reports, story_page
+from ..publish.words import claims_text, house_style, readback, story, wording
+from ..publish.words.wording import counted as plural
 
 #: a worker starts in about 2 s and a version takes about 0.3 s: fewer than 16 versions a worker render here
 PER_WORKER = 16

@@ -1,6 +1,6 @@
 """Every number a reader sees agrees with the exact value it states (issue: one value, one rounding).
 
-Pages write each figure as ``<data value="exact">printed</data>`` (publish/html.py). This check reads a rendered
+Pages write each figure as ``<data value="exact">printed</data>`` (publish/pages/html.py). This check reads a rendered
 page and reports:
 
 * ``rounding``: a ``<data>`` whose text is not the half-up rounding of its value at the precision printed
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..publish import numbers, readback
+from ..publish.words import numbers, readback
 
 DIGITS, NUMBER = readback.DIGITS, readback.NUMBER
 #: numbers that name rather than count, by the words around them (the match is the whole phrase)

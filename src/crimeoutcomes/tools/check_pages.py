@@ -288,7 +288,7 @@ _JS_WIDE_TABLES = r"""() => [...document.querySelectorAll('.table-wrap')]
 _JS_CHARTS = r"""() => [...document.querySelectorAll('picture img, figure img')]
   .filter((i) => i.complete && i.naturalWidth > 0 && /\.png$/.test(i.currentSrc || i.src))
   .map((i) => ({src: (i.currentSrc || i.src).split('/').pop(), natural: i.naturalWidth, shown: i.clientWidth}))"""
-#: the phone drawing's smallest type and resolution (publish/style.py: PHONE, PNGs at twice DPI)
+#: the phone drawing's smallest type and resolution (publish/charts/style.py: PHONE, PNGs at twice DPI)
 PHONE_MIN_PT, PNG_PX_PER_INCH, MIN_CHART_PX = 9.0, 200, 12.0
 
 

@@ -213,7 +213,7 @@ def kernel_check() -> str:
     """The project kernel's folder; a clear error when it is not registered in this environment."""
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-    from ..publish import notebooks
+    from ..publish.execute import notebooks
 
     try:
         return KernelSpecManager().get_kernel_spec(notebooks.KERNEL).resource_dir
@@ -239,7 +239,7 @@ def data_check(edition: str) -> None:
 def command(where: Path, lab_args: list[str]) -> list[str]:
     """The command that starts JupyterLab in the student's folder, opened on the dataset guide, with the project's
     kernel for new notebooks too."""
-    from ..publish import notebooks
+    from ..publish.execute import notebooks
 
     # JupyterLab refuses to run as root unless told; containers and CI machines often run as root
     as_root = ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []

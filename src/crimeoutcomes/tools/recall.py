@@ -26,7 +26,7 @@ from .. import paths
 from ..analysis import claims as cl
 from ..analysis import measures as m
 from ..analysis import reader as rd
-from ..publish import reader_text
+from ..publish.words import reader_text
 
 READ, ALTERNATIVE, UNREAD, WRONG = "read", "another reading", "unread", "wrong"
 

@@ -99,7 +99,7 @@ def _run(cmd: list[str], root: Path) -> int:
 
 def regenerate_committed(names: list[str] | None = None) -> int:
     """Re-run the committed notebooks in a prepared temporary root, so their outputs are what nbval will see."""
-    from ..publish import notebooks
+    from ..publish.execute import notebooks
 
     with tempfile.TemporaryDirectory(prefix="crimeoutcomes-notebooks-") as tmp:
         root = prepare_root(Path(tmp))

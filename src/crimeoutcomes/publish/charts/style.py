@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+from PIL import Image
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
@@ -29,7 +31,7 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
 from matplotlib.textpath import TextToPath
 
-from ..atomic import atomic_path
+from ...atomic import atomic_path
 
 FORCE = "#B2182B"  # the force in focus: 6.6:1 on white
 NATIONAL = "#262626"  # England and Wales: 15:1 on white; 2.3:1 against FORCE, and always a different shape
@@ -254,8 +256,6 @@ def _marks(fig: Figure, renderer) -> list[tuple[str, object, list]]:
 
 def _crosses(box, xy, markers_only: bool = False) -> bool:
     """Does a text box meet a polyline, or one of its points (markers)?"""
-    import numpy as np
-
     if markers_only or len(xy) == 1:
         return any(box.x0 <= x <= box.x1 and box.y0 <= y <= box.y1 for x, y in xy if np.isfinite([x, y]).all())
     for (x0, y0), (x1, y1) in itertools.pairwise(xy):
@@ -298,8 +298,6 @@ def save(fig: Figure, stem: Path, layout: Layout) -> tuple[dict[str, Path], list
     """PNG (2x, a 256-colour palette image: the same to the eye, about 40% of the size) and, for the desk layout,
     SVG (live text), each written atomically; returns the files and the layout problems found on the PNG's own draw
     (the figure is drawn once for the PNG, once for the SVG). The figure is closed."""
-    from PIL import Image
-
     out: dict[str, Path] = {}
     try:
         fig.set_dpi(2 * DPI)

@@ -7,16 +7,18 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import mistune
 import pandas as pd
 
-from .. import dag
-from ..analysis import catalogue, ranking
-from ..analysis import force_figures as ff
-from ..analysis import measures as m
-from ..atomic import atomic_path, write_text
-from ..data import derive, tables
-from ..data import forces as forces_mod
-from . import html, numbers, wording
+from ... import dag
+from ...analysis import catalogue, ranking
+from ...analysis import force_figures as ff
+from ...analysis import measures as m
+from ...atomic import atomic_path, write_text
+from ...data import derive, tables
+from ...data import forces as forces_mod
+from ..words import numbers, wording
+from . import html
 
 CLAIMS_PAGE = dag.link("site", "claims", "page")
 STORIES_PAGE = dag.link("site", "stories", "index")
@@ -126,8 +128,6 @@ def write_index(ds: m.Dataset, folder: Path, field: ranking.Field) -> Path:
 
 def write_methods(ds: m.Dataset, folder: Path, source: Path) -> Path:
     """The method (docs/methods.md: the step table's input `methods`) as a page of the site."""
-    import mistune
-
     text = source.read_text(encoding="utf-8")
     body = html.captioned(mistune.html(text))
     target = folder / dag.file("site", "methods")

@@ -4,7 +4,7 @@
 national.csv's "Caveats" column holds the numbers of the notes that apply to each row (conclusions.json holds the
 notes, and each row's note numbers for the page), so the page shows footnote markers, not paragraphs of caveat text
 in table cells. analysis/sensitivity.py gives keys, periods and numbers; the names and headers are in
-publish/sensitivity_text.py."""
+publish/words/sensitivity_text.py."""
 
 from __future__ import annotations
 
@@ -13,14 +13,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import csvfile, dag
-from ..analysis import measures as m
-from ..analysis import sensitivity
-from ..analysis.measures import Dataset
-from ..analysis.periods import Period
-from ..atomic import write_text
-from . import charts, numbers, style, wording
-from .sensitivity_text import FORCES, LARGEST_MOVE, NAMES, NATIONAL, NOT_AVAILABLE, period_name, rank_header
+from ... import csvfile, dag
+from ...analysis import measures as m
+from ...analysis import sensitivity
+from ...analysis.measures import Dataset
+from ...analysis.periods import Period
+from ...atomic import write_text
+from ..charts import chart as charts_mod
+from ..charts import sensitivity as sensitivity_chart
+from ..charts import style
+from ..words import numbers, wording
+from ..words.sensitivity_text import FORCES, LARGEST_MOVE, NAMES, NATIONAL, NOT_AVAILABLE, period_name, rank_header
 
 #: the page's one precision for rates and moves (the choices move the rate by tenths of a point: two decimals show
 #: them; the table, the chart and the conclusions all print them so)
@@ -193,6 +196,6 @@ def write(result: sensitivity.Result, ds: Dataset, folder: Path) -> None:
     computable = national[national["rate"].notna()]
     source = style.source_line(ds.release, ds.synthetic)
     widest, period = spread(national)
-    chart = charts.sensitivity_national(computable, widest, period, source, ds.synthetic, PLACES)
-    saved = charts.save_chart(chart, folder)
+    chart = sensitivity_chart.sensitivity_national(computable, widest, period, source, ds.synthetic, PLACES)
+    saved = charts_mod.save_chart(chart, folder)
     write_text(folder / _name("charts"), json.dumps([saved.__dict__], indent=1) + "\n")

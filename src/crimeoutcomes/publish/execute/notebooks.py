@@ -14,10 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .. import dag, paths, procs
-from ..atomic import atomic_path, write_text
-from ..errors import UserError
-from . import html
+from ... import dag, paths, procs
+from ...atomic import atomic_path, write_text
+from ...errors import UserError
+from ..pages import html
 
 KERNEL = "crime-outcomes"  # registered inside the project's virtual environment by `make venv`
 #: cells with this tag are for the notebook only and left out of its page: a student's answer cells

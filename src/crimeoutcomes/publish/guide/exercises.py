@@ -5,7 +5,7 @@ the notebook runs on; this module words the questions, the answers and the hints
 any sensible form: a number as int, float, text ("12,345", "23.6%") or a one-value pandas result; a force in any
 common spelling; a list of forces or quarters in any order, case or spacing.
 
-    from crimeoutcomes.publish import exercises as ex
+    from crimeoutcomes.publish.guide import exercises as ex
     ex.setup("sample", "Cheshire")   # the guide's edition and example force (without setup: the guide's defaults)
     ex.check(3, my_answer)           # right, or a hint that says what the answer you gave actually measures
     ex.answer(3)                     # the answer and why (only when asked)
@@ -24,13 +24,15 @@ from decimal import Decimal
 
 import numpy as np
 import pandas as pd
+from IPython.display import HTML
 
-from .. import dag
-from ..analysis import exercises as facts_mod
-from ..analysis import measures as m
-from ..analysis.periods import QUARTER_END_MONTH
-from ..data import forces as forces_mod
-from . import html, numbers, wording
+from ... import dag
+from ...analysis import exercises as facts_mod
+from ...analysis import measures as m
+from ...analysis.periods import QUARTER_END_MONTH
+from ...data import forces as forces_mod
+from ..pages import html
+from ..words import numbers, wording
 
 RIGHT, WRONG, UNANSWERED, UNAVAILABLE = "right", "wrong", "no answer yet", "not available"
 NO_SUCH = "no such exercise"
@@ -42,7 +44,7 @@ def count(v) -> str:
 
 
 def pct(v, decimals: int = 1) -> str:
-    """A percentage (in percent units) as every page prints it: half-up, once (publish/numbers.py)."""
+    """A percentage (in percent units) as every page prints it: half-up, once (publish/words/numbers.py)."""
     return str(numbers.percent(v, decimals))
 
 
@@ -374,7 +376,7 @@ MOST_DECIMALS = 3
 
 
 def _at(x, decimals: int) -> Decimal | None:
-    """x as it prints at a precision, rounded half-up once (publish/numbers.py); None where it cannot be."""
+    """x as it prints at a precision, rounded half-up once (publish/words/numbers.py); None where it cannot be."""
     try:
         return numbers.half_up(float(x), decimals)
     except ArithmeticError:
@@ -1330,6 +1332,4 @@ def answer(number: int) -> Answer:
 
 def show(number: int):
     """The question, with its answer folded away (a <details> block), so students try it first."""
-    from IPython.display import HTML
-
     return HTML(current().html(number))

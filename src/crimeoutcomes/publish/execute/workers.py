@@ -11,17 +11,16 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import as_completed
+from multiprocessing.util import Finalize
 
-from .. import procs
-from ..errors import UserError
+from ... import procs
+from ...errors import UserError
 from . import notebooks
 
 STATE: dict = {}
 
 
 def _init(setup: Callable, args: tuple) -> None:
-    from multiprocessing.util import Finalize
-
     STATE.clear()
     STATE.update(setup(*args))
     kernel = notebooks.ReusableKernel()

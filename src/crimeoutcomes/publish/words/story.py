@@ -1,13 +1,13 @@
 """Localised stories, as a newsroom's template desk writes them, for a sub-editor to pass as they stand: one template
-with wording for each case (a rise or a fall judged against England and Wales's, no change at the printed precision,
-a record, above or below the national rate, a rank among the territorial forces with ties said as ties, exact small
-counts, a force whose outcomes are incomplete, data that cannot be used), a version for every police force, and
-every figure and every statement a version prints recorded with its claim in the general claim form, so that the
-claims engine audits it in the same run. The house style (docs/style.md) is checked by publish/house_style.py, and the
-figures are read back from the printed text by publish/readback.py.
+with wording for each case (a rise or a fall judged against England and Wales's, no change at the printed precision, a
+record, above or below the national rate, a rank among the territorial forces with ties said as ties, exact small
+counts, a force whose outcomes are incomplete, data that cannot be used), a version for every police force, and every
+figure and every statement a version prints recorded with its claim in the general claim form, so that the claims engine
+audits it in the same run. The house style (docs/style.md) is checked by publish/words/house_style.py, and the figures
+are read back from the printed text by publish/words/readback.py.
 
 The figures come from analysis/stories.py (exact numbers and typed facts); every number is formatted once
-(publish/numbers.py). The words: a spec's own phrases where it gives them, else the data's offence and outcome
+(publish/words/numbers.py). The words: a spec's own phrases where it gives them, else the data's offence and outcome
 descriptions.
 """
 
@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..analysis import measures as m
-from ..analysis import quality, ranking, stories
-from ..analysis.periods import Period
-from ..data import forces as forces_mod
-from ..data import tables
-from . import html, numbers, wording
+from ...analysis import measures as m
+from ...analysis import quality, ranking, stories
+from ...analysis.periods import Period
+from ...data import forces as forces_mod
+from ...data import tables
+from . import markup, numbers, wording
 from .numbers import Printed
 
 #: what the offences of a measure's numerator did, for one outcome type or a known set (plural, past tense)
@@ -249,7 +249,7 @@ class Figure:
     compose: str = "{0}"
     sentence: int = -1
     span: tuple[int, int] = (0, 0)  # where the sentence prints it
-    read: str = ""  # the text the audit read at that place (publish/readback.py)
+    read: str = ""  # the text the audit read at that place (publish/words/readback.py)
 
 
 @dataclass
@@ -289,19 +289,19 @@ class Story:
     def markdown(self) -> str:
         """The story as plain text a journalist pastes: headline, intro, body, the England and Wales comparison,
         caveats, and a notes-to-editors line. Text from a spec is plain text here: Markdown links and HTML are
-        removed (publish/html.plain_markdown), so nothing in it can become a link or markup when pasted."""
-        parts = [f"# {html.plain_markdown(self.headline)}", ""]
+        removed (publish/words/markup.plain_markdown), so nothing in it can become a link or markup when pasted."""
+        parts = [f"# {markup.plain_markdown(self.headline)}", ""]
         for name in STORY:
             if self.section(name):
-                parts += [html.plain_markdown(self.section(name)), ""]
+                parts += [markup.plain_markdown(self.section(name)), ""]
         if self.section("caveats"):
-            parts += [html.plain_markdown("Caveats: " + self.section("caveats")), ""]
-        parts += [html.plain_markdown("Notes to editors: " + self.section("notes")), ""]
+            parts += [markup.plain_markdown("Caveats: " + self.section("caveats")), ""]
+        parts += [markup.plain_markdown("Notes to editors: " + self.section("notes")), ""]
         return "\n".join(parts)
 
     def html_section(self, name: str) -> str:
         return " ".join(
-            html.spans(s.text, [(f.span, f.printed) for f in s.figures]) for s in self.sentences if s.section == name
+            markup.spans(s.text, [(f.span, f.printed) for f in s.figures]) for s in self.sentences if s.section == name
         )
 
     def text(self) -> str:

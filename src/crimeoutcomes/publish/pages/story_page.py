@@ -12,14 +12,18 @@ from pathlib import Path, PurePosixPath
 import pandas as pd
 import yaml
 
-from .. import dag
-from ..analysis import measures as m
-from ..analysis import quality, ranking, stories
-from ..atomic import write_text
-from ..data import tables
-from ..errors import UserError
-from . import charts, html, numbers, readback, story, style, wording
-from .numbers import Printed
+from ... import dag
+from ...analysis import measures as m
+from ...analysis import quality, ranking, stories
+from ...atomic import write_text
+from ...data import tables
+from ...errors import UserError
+from ..charts import chart as charts_mod
+from ..charts import stories as story_charts
+from ..charts import style
+from ..words import numbers, readback, story, wording
+from ..words.numbers import Printed
+from . import html
 
 
 def version_dir(story_id: str, slug: str) -> str:
@@ -30,7 +34,7 @@ def version_dir(story_id: str, slug: str) -> str:
 def claims_doc(spec: stories.Spec, versions: list[story.Story], release: str) -> dict:
     """claims.yaml: every figure and statement printed in every version, as a claim in the general claim form (its
     sentence as the quote; area, period, basis, offences, numerator, denominator and exclude written out). The
-    claimed figure is the text read back from the printed sentence (publish/readback.py); figures that make one
+    claimed figure is the text read back from the printed sentence (publish/words/readback.py); figures that make one
     claim together (a rank and the number of forces ranked) are one claim."""
     articles, claims = {}, []
     for v in versions:
@@ -102,7 +106,7 @@ def version_table(v: stories.Version, s: story.Story) -> list[dict]:
     return rows
 
 
-def version_data(v: stories.Version, s: story.Story, chart: charts.Saved | None, about: About, site: str) -> dict:
+def version_data(v: stories.Version, s: story.Story, chart: charts_mod.Saved | None, about: About, site: str) -> dict:
     """version.json: what the version's page shows (the page computes nothing); site: the way from the story's
     folder to the site's folder ("../../" in reports/<edition>/stories/<id>/)."""
     table = version_table(v, s)
@@ -157,14 +161,14 @@ def write_version(folder: Path, v: stories.Version, s: story.Story, about: About
     has_own = any(r["short"] == v.force.name for r in table)
     chart = None
     if has_own:
-        drawn = charts.story_version(v, s, table, about.source, about.synthetic)
+        drawn = story_charts.story_version(v, s, table, about.source, about.synthetic)
         texts = {"title": drawn.title, "alt text": drawn.alt, "caption": drawn.caption}
         problems = readback.read_chart(
             texts, s, [*s.labels, v.spec.title], f"story {v.spec.id}, version {v.force.name}"
         )
         if problems:  # the chart states only figures the story prints (the audit checked them)
             raise UserError(problems[0])
-        chart = charts.save_chart(drawn, files)
+        chart = charts_mod.save_chart(drawn, files)
     data = version_data(v, s, chart, about, site)
     write_text(
         files / PurePosixPath(dag.file("stories", "data", story=v.spec.id, force=v.force.slug)).name,
@@ -244,8 +248,8 @@ def write_index(
     table, cell_figures = national_table(spec, ds, period, forces, linked)
     noun = story.noun(spec, ds)
     ranks = stories.ranks(ds, spec, period)
-    chart = charts.save_chart(
-        charts.story_ranking(spec, period, table, ranks, ew, noun, about.source, about.synthetic), folder
+    chart = charts_mod.save_chart(
+        story_charts.story_ranking(spec, period, table, ranks, ew, noun, about.source, about.synthetic), folder
     )
     ew_text, figures = "", []
     if ew.computable:

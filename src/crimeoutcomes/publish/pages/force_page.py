@@ -2,15 +2,17 @@
 that every "with caveats" cell and sentence links to), and the HTML the report notebook shows.
 
 `content` turns a force's figures (analysis.force_figures, exact numbers and typed facts) into figures.json's
-content: every number formatted once (publish/numbers.py), with the exact value it states. The notebook reads that
+content: every number formatted once (publish/words/numbers.py), with the exact value it states. The notebook reads that
 file and shows it through `headline_html`, `notes_html` and friends; it computes nothing."""
 
 from __future__ import annotations
 
-from ..analysis import force_figures as ff
-from ..analysis import measures as m
-from . import html, numbers, wording
-from .numbers import Printed
+from ... import dag
+from ...analysis import force_figures as ff
+from ...analysis import measures as m
+from ..words import numbers, story, wording
+from ..words.numbers import Printed
+from . import html
 
 MEASURES = (
     ("closed", "Offences closed"),
@@ -202,11 +204,9 @@ def content(figs: ff.ForceFigures, story_flags: list[m.Flag] = ()) -> dict:
 
 
 def story_data(version, anchors: dict[str, int], force, others: list[dict] = ()) -> dict:
-    """The report's story: the June 2021 story's version for the force (publish/story.py), its sentences marked
+    """The report's story: the June 2021 story's version for the force (publish/words/story.py), its sentences marked
     with the figures they print, the notes its caveats are, and links to the version's own page and text and to
     the force's version of every story (`others`: title, period, link)."""
-    from .. import dag
-    from . import story
 
     return {
         "id": version.spec_id,

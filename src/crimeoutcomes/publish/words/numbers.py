@@ -14,7 +14,9 @@ import contextvars
 import math
 from decimal import Decimal
 
-from ..rounding import half_up
+import pandas as pd
+
+from ...rounding import half_up
 
 MINUS = "-"
 
@@ -206,14 +208,10 @@ def _numeric(p: Printed) -> Decimal:
 def frame(rows, columns=None):
     """A table of printed figures. pandas infers a string dtype for text, which would drop each figure's exact
     value, so the cells stay Python objects."""
-    import pandas as pd
-
     return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 def column(values, fmt, index=None):
     """fmt applied to every value (NaN -> None first), as a column of printed figures (see frame)."""
-    import pandas as pd
-
     index = values.index if index is None and hasattr(values, "index") else index
     return pd.Series([fmt(None if _missing(v) else v) for v in values], index=index, dtype=object)

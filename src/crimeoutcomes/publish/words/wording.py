@@ -4,10 +4,10 @@ English for readers; every number through the one formatter."""
 
 from __future__ import annotations
 
-from ..analysis import measures as m
-from ..analysis import periods
-from ..data import derive
-from ..data import forces as forces_mod
+from ...analysis import measures as m
+from ...analysis import periods
+from ...data import derive
+from ...data import forces as forces_mod
 from . import numbers
 
 MONTHS = {

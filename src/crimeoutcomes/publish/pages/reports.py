@@ -1,10 +1,10 @@
 """A force's report: its files (figures.json, each chart as PNG, SVG and CSV with the data behind it) and its page.
 
 figures   analysis.force_figures.build      headline table, chart data, data notes
-story     publish.story.paragraph           the story paragraph
+story     publish.words.story.paragraph           the story paragraph
 charts    publish.charts.force_charts       PNG (2x), SVG and CSV per chart, checked for clipped text
 files     forces/<slug>/figures.json + the chart files, swapped in as a folder
-page      papermill runs notebooks/03_force_report.ipynb, nbconvert makes forces/<slug>.html
+page      steps/reports.py has papermill run notebooks/03_force_report.ipynb and nbconvert make forces/<slug>.html
 """
 
 from __future__ import annotations
@@ -13,14 +13,18 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from .. import dag
-from ..analysis import force_figures as ff
-from ..analysis import measures as m
-from ..atomic import write_text
-from ..data import forces as forces_mod
-from ..data import tables
-from ..data.forces import Force
-from . import charts, force_page, notebooks, story, wording
+from ... import dag
+from ...analysis import force_figures as ff
+from ...analysis import measures as m
+from ...analysis import stories
+from ...atomic import write_text
+from ...data import forces as forces_mod
+from ...data import tables
+from ...data.forces import Force
+from ..charts import chart as charts_mod
+from ..charts import force as force_charts
+from ..words import story, wording
+from . import force_page
 
 
 def forces_in(ds: m.Dataset) -> list[Force]:
@@ -40,7 +44,6 @@ def files_folder(force: Force) -> str:
 def story_list(ds: m.Dataset, spec_paths) -> list[dict]:
     """The stories the stories step writes for this edition (id, title, period): every force's report links to its
     version of each."""
-    from ..analysis import stories
 
     out = []
     for spec in stories.load_all(list(spec_paths)):
@@ -54,7 +57,6 @@ def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, sp
     """Figures, story and charts of one force into `folder` (a fresh folder), its story from `spec` (the report's
     story spec, the step table's input `report_story`); returns figures.json's content. others: the stories written
     for the edition (story_list), each linked at the force's version."""
-    from ..analysis import stories
 
     figs = ff.build(ds, force, caveat_list, spec.field)
     releases = tables.release_of(ds.build)
@@ -62,7 +64,7 @@ def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, sp
     version = story.write(stories.version(ds, spec, force, period), ds, releases) if period else None
     page = force_page.content(figs, version.caveats if version else [])
     release = ds.release
-    saved = [charts.save_chart(c, folder) for c in charts.force_charts(figs, release, ds.synthetic, releases)]
+    saved = [charts_mod.save_chart(c, folder) for c in force_charts.force_charts(figs, release, ds.synthetic, releases)]
     ledger = [f for t in page["headline"] for r in t["rows"] for f in (r["force"], r["ew"]) if f]
     ledger += [f for n in page["notes"] for f in n["figures"]] + [f for c in saved for f in c.figures]
     links = [{**o, "link": dag.link("reports", "stories", "version", story=o["id"], force=force.slug)} for o in others]
@@ -88,18 +90,3 @@ def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, sp
     }
     write_text(folder / Path(dag.file("reports", "figures", force=force.slug)).name, json.dumps(data, indent=1) + "\n")
     return data
-
-
-def render_page(edition: str, force: Force, build: dict, forces_dir: Path, kernel=None, keep: bool = False) -> Path:
-    """Run the report template for one force with papermill and convert it to the force's page."""
-    return notebooks.render_page(
-        dag.FORCE_REPORT,
-        {"force": force.name, "edition": edition},
-        forces_dir / page_file(force),
-        build,
-        title=f"{force.name}: crime outcomes report",
-        crumbs=[("All forces", dag.link("reports", "site", "index"))],
-        root=dag.link("reports", "site", "index").removesuffix(dag.file("site", "index")),
-        kernel=kernel,
-        keep=keep,
-    )

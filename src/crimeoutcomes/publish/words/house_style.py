@@ -2,7 +2,7 @@
 breaks a rule fails the stories step in one line naming the story, the version and the rule, as a figure the audit
 does not reproduce does.
 
-Each rule is a function of a written story (publish/story.py) returning what breaks it; RULES names them in the
+Each rule is a function of a written story (publish/words/story.py) returning what breaks it; RULES names them in the
 order docs/style.md gives them.
 """
 

@@ -1,158 +1,39 @@
-"""Charts of a force report and of the sensitivity page, in the project's style (publish/style.py).
-
-Each chart is defined once, as a `Chart`: its title (stating the finding), alt text and caption, the table saved
-beside it as CSV (exact values: the picture and the numbers never differ), every figure it prints (each formatted
-once, by publish/numbers.py), and a `draw(layout)` that draws it for the desk or the phone layout. `save_chart` draws
-each layout once per saved format (PNG 2x for both, SVG for the desk), checks the layout on the PNG's own draw, and
-refuses a chart whose text is clipped, overlapping, or across a line or marker.
-"""
+"""The five charts of a force's report: its rate by quarter and by year, its outcome mix, its offence groups and its
+place among the forces."""
 
 from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .. import csvfile
-from ..analysis import force_figures as ff
-from ..analysis import measures as m
-from ..analysis.periods import Period
-from ..data import outcomes, tables
-from ..errors import UserError
-from . import numbers, sensitivity_text, style, wording
-from .numbers import Printed
-from .style import DESK, LAYOUTS, Frame, Layout, Margins
-
-EW_SHORT = "England and Wales"
-RATE_MEANS = "the share of offences closed that ended because the victim did not support further action (14 or 16)"
-
-
-@dataclass
-class Chart:
-    key: str
-    title: str
-    subtitle: str
-    alt: str
-    caption: str
-    data: pd.DataFrame  # the CSV beside the chart: exact values, human headings
-    figures: list[Printed]  # every number the chart prints or says
-    draw: Callable[[Layout], Frame]
-    source: str = ""
-
-
-@dataclass
-class Saved:
-    key: str
-    title: str
-    alt: str
-    caption: str
-    files: dict[str, str]  # png, png_phone, svg, csv -> file name
-    figures: list[dict] = field(default_factory=list)
-
-
-def save_chart(chart: Chart, folder: Path) -> Saved:
-    """Both layouts' files and the CSV; a chart with a layout problem is refused (a bug to report)."""
-    taken = sorted(p.name for p in folder.glob(f"{chart.key}[.-]*") if p.stem in (chart.key, f"{chart.key}-phone"))
-    if taken:
-        raise RuntimeError(f"chart {chart.key} would overwrite {', '.join(taken)} in {folder}: give it another key")
-    files: dict[str, str] = {}
-    for layout in LAYOUTS:
-        frame = chart.draw(layout)
-        saved, problems = style.save(frame.fig, folder / chart.key, layout)
-        if problems:
-            raise UserError(
-                f"chart {chart.key} ({layout.name} layout) in {folder.name}: "
-                + "; ".join(problems[:3])
-                + " (a layout bug: report it with the force's name)"
-            )
-        for kind, path in saved.items():
-            files[kind if layout is DESK else f"{kind}_{layout.name}"] = path.name
-    csv = folder / f"{chart.key}.csv"
-    csvfile.to_csv(chart.data, csv)
-    files["csv"] = csv.name
-    return Saved(chart.key, chart.title, chart.alt, chart.caption, files, [p.to_json() for p in chart.figures])
-
-
-# ------------------------------------------------------------------------------------------- shared helpers
-def nice_ticks(vmax: float, target: int = 5) -> list[float]:
-    """Round tick values from 0 to at least vmax (0, 5, 10, ... or 0, 20, 40, ...)."""
-    if not vmax or not math.isfinite(vmax) or vmax <= 0:
-        return [0.0, 1.0]
-    raw = vmax / target
-    mag = 10 ** math.floor(math.log10(raw))
-    step = next(s * mag for s in (1, 2, 2.5, 5, 10) if s * mag >= raw)
-    top = step * math.ceil(vmax / step)
-    return [round(i * step, 10) for i in range(round(top / step) + 1)]
-
-
-def _tick_text(v: float) -> str:
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,g}"
-
-
-def _xlabel(text: str, layout: Layout, axis_in: float) -> tuple[str, float]:
-    """An axis label wrapped to the axis's width, and the bottom margin it needs (with the tick labels)."""
-    lines = style.wrap(text, layout.small_pt, axis_in)
-    return "\n".join(lines), 0.34 + style.lines_height_in(len(lines), layout.small_pt)
-
-
-def _ticks(vmax: float, xmax: float, layout: Layout, axis_in: float) -> list[float]:
-    """Round tick values up to xmax, as many as fit the axis without their labels touching."""
-    for target in (6, 5, 4, 3, 2):
-        ticks = [t for t in nice_ticks(vmax, target) if t <= xmax]
-        width = _max_width([_tick_text(t) for t in ticks], layout.small_pt) + 0.15
-        if len(ticks) < 2 or (ticks[1] - ticks[0]) / xmax * axis_in >= width:
-            return ticks
-    return [0.0]  # not even two labels fit: the bars carry their values
-
-
-def _max_width(texts, points: float, bold: bool = False) -> float:
-    return max((style.text_width_in(t, points, bold) for t in texts), default=0.0)
-
-
-def _headroom(vmax: float, label_in: float, axis_in: float) -> float:
-    """The axis maximum that leaves room for a label of label_in inches after a bar reaching vmax."""
-    share = min(0.7, (label_in + 0.08) / max(axis_in, 0.5))
-    return vmax / (1 - share) if vmax > 0 else 1.0
-
-
-def _empty(key: str, title: str, source: str, synthetic: bool, data: pd.DataFrame) -> Chart:
-    """A chart with nothing to draw says so where the plot would be."""
-
-    def draw(layout: Layout) -> Frame:
-        frame = Frame(layout, title, "", source, 0.9, Margins(0.2, 0.2, 0.1, 0.0), synthetic=synthetic)
-        frame.ax.axis("off")
-        frame.ax.text(
-            0.0,
-            0.5,
-            "Nothing to draw for this edition (see the notes).",
-            transform=frame.ax.transAxes,
-            fontsize=layout.body_pt,
-            color=style.MUTED,
-            va="center",
-        )
-        return frame
-
-    return Chart(key, title, "", f"{title}.", title, data, [], draw, source)
-
-
-def _direction(first: Printed, last: Printed) -> str:
-    """How a rate moved between two printed values, in words."""
-    c = numbers.compare(last, first)
-    if c == 0:
-        return "was unchanged"
-    ratio = last.value / first.value if first.value else None
-    if c > 0 and ratio and ratio >= 3:
-        return "more than tripled" if ratio > 3 else "tripled"
-    if c > 0 and ratio and ratio >= 2:
-        return "more than doubled" if ratio > 2 else "doubled"
-    if c < 0 and ratio is not None and ratio <= 0.5:
-        return "more than halved" if ratio < 0.5 else "halved"
-    return "rose" if c > 0 else "fell"
+from ...analysis import force_figures as ff
+from ...analysis import measures as m
+from ...data import outcomes, tables
+from ..words import numbers, wording
+from ..words.numbers import Printed
+from . import style
+from .chart import (
+    EW_SHORT,
+    RATE_MEANS,
+    Chart,
+    Reference,
+    Rows,
+    axis_label_text,
+    axis_ticks,
+    direction_word,
+    empty_chart,
+    england_and_wales_line,
+    headroom,
+    labelled_bars,
+    nice_ticks,
+    text_width,
+    tick_text,
+    wrapped_names,
+)
+from .style import DESK, Frame, Layout, Margins
 
 
 # ------------------------------------------------------------------------------------------- 1. by quarter
@@ -177,7 +58,7 @@ def rate_by_quarter(figs: ff.ForceFigures, source: str, synthetic: bool) -> Char
     )
     got = mine[mine["rate_pct"].notna()]
     if got.empty:
-        return _empty(key, f"No quarter of this edition can be computed for {force.name}", source, synthetic, data)
+        return empty_chart(key, f"No quarter of this edition can be computed for {force.name}", source, synthetic, data)
     q0, qn = got.index[0], got.index[-1]
     first = numbers.percent(got.loc[q0, "rate_pct"], key=f"rate:{force.name}:{q0}")
     last = numbers.percent(got.loc[qn, "rate_pct"], key=f"rate:{force.name}:{qn}")
@@ -205,7 +86,7 @@ def _quarters_title(force, start: tuple[str, Printed], end: tuple[str, Printed])
     (q0, first), (qn, last) = start, end
     if q0 == qn:
         return f"In {qn}, {last} of offences closed by {force.prose} ended because the victim did not support action"
-    how, whose = _direction(first, last), wording.possessive(wording.short_name(force.name, start=True))
+    how, whose = direction_word(first, last), wording.possessive(wording.short_name(force.name, start=True))
     if how == "was unchanged":
         return f"{whose} rate {how} at {last}"
     return f"{whose} rate {how}, from {first} in {q0} to {last} in {qn}"
@@ -223,11 +104,11 @@ def _quarter_lines(
         force_name: "\n".join(textwrap.wrap(force_name, 12, break_long_words=False)),
         m.EW: "England\nand Wales",
     }
-    right = max(_max_width([names[force_name]], layout.small_pt, True), _max_width([names[m.EW]], layout.small_pt))
+    right = max(text_width([names[force_name]], layout.small_pt, True), text_width([names[m.EW]], layout.small_pt))
     right += 0.2
     ticks = nice_ticks(np.nanmax(q["rate_pct"].to_numpy(dtype=float)) * 1.1)
-    left = _max_width([_tick_text(t) for t in ticks], layout.small_pt) + 0.45
-    xlabel, bottom = _xlabel(
+    left = text_width([tick_text(t) for t in ticks], layout.small_pt) + 0.45
+    xlabel, bottom = axis_label_text(
         "Financial year (labels mark its first quarter, April to June)", layout, layout.width_in - left - right
     )
     frame = Frame(
@@ -251,14 +132,14 @@ def _quarter_lines(
         ax.scatter(x[~flagged], y[~flagged], color=colour, s=22, zorder=3)
         ax.scatter(x[flagged], y[flagged], facecolor="white", edgecolor=colour, linewidth=1.5, s=28, zorder=3)
     firsts = [i for i, n in enumerate(numbered) if n == 1] or list(range(len(quarters)))
-    label_w = _max_width([years[i] for i in firsts], layout.small_pt) + 0.1
+    label_w = text_width([years[i] for i in firsts], layout.small_pt) + 0.1
     room = frame.layout.width_in - left - right
     step = max(1, math.ceil(len(firsts) * label_w / room))
     shown = firsts[::step]
     ax.set_xticks(shown, [years[i] for i in shown])
     ax.set_xticks(x, minor=True)
     ax.set_xlim(-0.4, len(quarters) - 0.6)
-    ax.set_yticks(ticks, [_tick_text(t) for t in ticks])
+    ax.set_yticks(ticks, [tick_text(t) for t in ticks])
     ax.set_ylim(0, ticks[-1])
     _end_labels(ax, layout, x, q, quarters, names)
     ax.set_ylabel("% of offences closed", fontsize=layout.small_pt)
@@ -323,7 +204,7 @@ def rate_by_year(figs: ff.ForceFigures, source: str, synthetic: bool, release_of
         }
     )
     if table.empty:
-        return _empty(
+        return empty_chart(
             key, f"No year of this edition has every quarter present for {force.name}", source, synthetic, data
         )
     printed = {
@@ -381,7 +262,7 @@ def _years_title(force, mine: pd.DataFrame, series: pd.DataFrame, printed: dict)
     if len(series) >= 2:
         a, b = series.iloc[-2], series.iloc[-1]
         pa, pb = printed[(a["kind"], a["year"], force.name)], printed[(b["kind"], b["year"], force.name)]
-        how, whose = _direction(pa, pb), wording.possessive(wording.short_name(force.name, start=True))
+        how, whose = direction_word(pa, pb), wording.possessive(wording.short_name(force.name, start=True))
         if how == "was unchanged":
             return f"{whose} rate {how} at {pb} in {b['year']}"
         return f"{whose} rate {how}, from {pa} in {a['year']} to {pb} in {b['year']}"
@@ -419,12 +300,12 @@ def _year_panels(
     title, subtitle, source, synthetic = heading
     sep = "  " if layout is DESK else "\n"
     labels = {(r.kind, r.year, r.area): f"{r.year}{sep}{r.area}" for r in table.itertuples()}
-    left = _max_width(labels.values(), layout.small_pt) + 0.25
+    left = text_width(labels.values(), layout.small_pt) + 0.25
     axis_in = layout.width_in - left - 0.3
     vmax = float(table["rate"].max())
-    xmax = _headroom(vmax, _max_width(printed.values(), layout.small_pt), axis_in)
-    ticks = _ticks(vmax, xmax, layout, axis_in)
-    xlabel, bottom = _xlabel("% of offences closed", layout, axis_in)
+    xmax = headroom(vmax, text_width(printed.values(), layout.small_pt), axis_in)
+    ticks = axis_ticks(vmax, xmax, layout, axis_in)
+    xlabel, bottom = axis_label_text("% of offences closed", layout, axis_in)
     rows_per = [int((table["kind"] == k).sum()) for k in kinds]
     height = (0.3 if layout is DESK else 0.42) * max(rows_per) + 0.35
     frame = Frame(
@@ -457,7 +338,7 @@ def _year_panels(
         ax.set_yticks(y, [labels[(r.kind, r.year, r.area)] for r in part.itertuples()])
         ax.invert_yaxis()
         ax.set_xlim(0, xmax)
-        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+        ax.set_xticks(ticks, [tick_text(t) for t in ticks])
         ax.set_title(f"{k.capitalize()} years", loc="left", fontsize=layout.small_pt, color=style.MUTED, pad=4)
     frame.axes[-1].set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
     return frame
@@ -482,7 +363,7 @@ def outcome_mix(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
     mine = mix[mix["area"] == force.name].set_index("outcome_type")
     ew = mix[mix["area"] == m.EW].set_index("outcome_type")
     if mine.empty or fy is None:
-        return _empty(
+        return empty_chart(
             key, f"No financial year of this edition can be computed for {force.name}", source, synthetic, data
         )
     types = [t for t in mine.index if mine.loc[t, "count"] != 0 or ew["count"].get(t, 0) != 0]
@@ -498,11 +379,11 @@ def outcome_mix(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
         "Wales (black ticks)"
     )
     shares = np.array([mine.loc[t, "share"] for t in types], dtype=float)
-    ew_shares = _Reference(np.array([ew["share"].get(t, np.nan) for t in types], dtype=float), EW_SHORT)
+    ew_shares = Reference(np.array([ew["share"].get(t, np.nan) for t in types], dtype=float), EW_SHORT)
 
     def draw(layout: Layout) -> Frame:
-        labels = _wrapped([f"{t}: {outcomes.OUTCOME_TYPES[t]}" for t in types], layout, desk=40, phone=24)
-        return _labelled_bars(
+        labels = wrapped_names([f"{t}: {outcomes.OUTCOME_TYPES[t]}" for t in types], layout, desk=40, phone=24)
+        return labelled_bars(
             layout,
             (title, subtitle, source, synthetic),
             labels,
@@ -510,7 +391,7 @@ def outcome_mix(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart:
             [f" {printed[(force.name, t)]}" for t in types],
             style.FORCE,
             f"% of offences closed, {fy.label}",
-            _Rows.fitted(labels),
+            Rows.fitted(labels),
             reference=ew_shares,
             room_for=[str(p) for p in printed.values()],
         )
@@ -558,7 +439,7 @@ def offence_groups(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart
         }
     )
     if g.empty or fy is None:
-        return _empty(
+        return empty_chart(
             key,
             f"No offences closed by {force.name} ended with outcome 14 or 16 in a computable financial year",
             source,
@@ -579,8 +460,8 @@ def offence_groups(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart
     labels_text = [f" {c} ({s})" for c, s in zip(counts, shares)]
 
     def draw(layout: Layout) -> Frame:
-        names = _wrapped(g["group"], layout, desk=30, phone=20)
-        return _labelled_bars(
+        names = wrapped_names(g["group"], layout, desk=30, phone=20)
+        return labelled_bars(
             layout,
             (title, subtitle, source, synthetic),
             names,
@@ -588,7 +469,7 @@ def offence_groups(figs: ff.ForceFigures, source: str, synthetic: bool) -> Chart
             labels_text,
             [style.FORCE] * len(g),
             f"Offences closed with outcome 14 or 16, {fy.label}",
-            _Rows.even(names, 0.32),
+            Rows.even(names, 0.32),
         )
 
     alt = (
@@ -615,7 +496,7 @@ def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> C
     force, ranked, period = figs.force, figs.place, figs.place_period
     key = "place_among_forces"
     if ranked is None or ranked.empty or period is None:
-        return _empty(key, f"{force.name} cannot be ranked in this edition", source, synthetic, pd.DataFrame())
+        return empty_chart(key, f"{force.name} cannot be ranked in this edition", source, synthetic, pd.DataFrame())
     r = ranked.sort_values("rate_pct", ascending=True).reset_index(drop=True)
     data = pd.DataFrame(
         {
@@ -661,12 +542,12 @@ def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> C
 
     def draw(layout: Layout) -> Frame:
         names = [f + (" *" if c else "") for f, c in zip(r["force"], r["flags"].map(len))]
-        left = _max_width(names, layout.small_pt, bold=True) + 0.25
+        left = text_width(names, layout.small_pt, bold=True) + 0.25
         axis_in = layout.width_in - left - 0.3
         vmax = float(r["rate_pct"].max())
         label = f" {mine}" if mine else ""
-        xmax = _headroom(vmax, _max_width([label], layout.small_pt, True) + 0.1, axis_in)
-        xlabel, bottom = _xlabel(f"% of offences closed, {period.label}", layout, axis_in)
+        xmax = headroom(vmax, text_width([label], layout.small_pt, True) + 0.1, axis_in)
+        xlabel, bottom = axis_label_text(f"% of offences closed, {period.label}", layout, axis_in)
         frame = Frame(
             layout, title, subtitle, source, 0.19 * n + 0.2, Margins(left, 0.3, bottom, 0.3), synthetic=synthetic
         )
@@ -682,10 +563,10 @@ def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> C
                 lab.set_color(style.FORCE)
         ax.set_ylim(-0.7, n - 0.3)
         ax.set_xlim(0, xmax)
-        ticks = _ticks(vmax, xmax, layout, axis_in)
-        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
+        ticks = axis_ticks(vmax, xmax, layout, axis_in)
+        ax.set_xticks(ticks, [tick_text(t) for t in ticks])
         if ew_rate is not None:
-            _england_and_wales_line(ax, ew_rate, layout)
+            england_and_wales_line(ax, ew_rate, layout)
         if len(me):
             i = int(me.index[0])
             v = float(r.loc[i, "rate_pct"])
@@ -721,358 +602,3 @@ def force_charts(figs: ff.ForceFigures, release: str, synthetic: bool, release_o
         offence_groups(figs, source, synthetic),
         place_among_forces(figs, source, synthetic),
     ]
-
-
-# ------------------------------------------------------------------------------------------- sensitivity
-def sensitivity_national(
-    national: pd.DataFrame, spread: Printed | None, period: Period | None, source: str, synthetic: bool, places: int = 2
-) -> Chart:
-    """The methods compared on one period, the one whose rate moves most (`period`, as `sensitivity_files.spread`
-    finds it): national holds the computable scenario rows (exact rates) of every period (analysis/sensitivity.py's
-    columns), and the chart draws the rows of that period only, so that the spread its title states is the spread it
-    shows (a financial year is another period: its rates are in the table, not beside calendar years)."""
-    rows = national.loc[[p == period for p in national["period"]]].reset_index(drop=True)
-    names = rows["scenario"].map(sensitivity_text.NAMES)
-    headers = sensitivity_text.NATIONAL
-    data = pd.DataFrame(
-        {
-            headers["scenario"]: names,
-            headers["period"]: rows["period"].map(sensitivity_text.period_name),
-            headers["closed"]: rows["closed"],
-            headers["vdns"]: rows["vdns"],
-            headers["rate"]: rows["rate"],
-            "Change against the articles' method (points)": rows["change"],
-        }
-    )
-    label = period.label if period is not None else ""
-    printed = [numbers.percent(v, places, key=f"sensitivity:{s}:{label}") for s, v in zip(names, rows["rate"])]
-    if len(rows) > 1 and spread is not None:
-        title = f"The England and Wales rate for {label} moves by up to {spread} depending on the method"
-    elif len(rows):
-        title = f"Only one method can be computed for England and Wales in {label}"
-    else:
-        title = "No period of this edition can be computed for England and Wales"
-    others = sorted({p.label for p in national["period"]} - {label})
-    named = wording.join(others) if len(others) <= 3 else wording.counted(len(others), "other period")
-    subtitle = f"England and Wales, {label}: {RATE_MEANS}, under each choice of method" + (
-        f"; the table also gives {named}" if others else ""
-    )
-
-    def draw(layout: Layout) -> Frame:
-        labels = _wrapped(names, layout, desk=48, phone=26)
-        return _labelled_bars(
-            layout,
-            (title, subtitle, source, synthetic),
-            labels,
-            rows["rate"].to_numpy(dtype=float),
-            [f" {p}" for p in printed],
-            [style.FORCE if i == 0 else style.NATIONAL for i in range(len(rows))],
-            f"% of offences closed, {label}" if label else "% of offences closed",
-            _Rows.even(labels, 0.34),
-            empty_max=10.0,
-        )
-
-    alt = (
-        f"Bar chart of the England and Wales rate for {label} under each method: "
-        + "; ".join(f"{s}: {v}" for s, v in zip(names, printed))
-        + "."
-    )
-    figures = printed + ([spread] if spread is not None and len(rows) > 1 else [])
-    return Chart("rate-by-method", title, subtitle, alt, title, data, figures, draw, source)
-
-
-# ------------------------------------------------------------------------------------------- stories
-def _england_and_wales_line(ax, rate: Printed, layout: Layout) -> None:
-    """The England and Wales rate as a dashed reference line, labelled with its printed figure above the axes."""
-    ax.axvline(rate.value, color=style.NATIONAL, linestyle="--", linewidth=1.2, label="England and Wales", gid="ew")
-    ax.annotate(
-        f"England and Wales {rate}",
-        xy=(rate.value, 1.0),
-        xycoords=("data", "axes fraction"),
-        xytext=(0, 4),
-        textcoords="offset points",
-        ha="center",
-        va="bottom",
-        fontsize=layout.small_pt,
-        color=style.NATIONAL,
-        gid="label:ew",
-        annotation_clip=False,
-    )
-
-
-def _wrapped(names, layout: Layout, *, desk: int, phone: int) -> list[str]:
-    """Bar names wrapped onto lines of at most `desk` (or, on a phone, `phone`) characters."""
-    width = desk if layout is DESK else phone
-    return ["\n".join(textwrap.wrap(str(n), width)) for n in names]
-
-
-@dataclass(frozen=True)
-class _Rows:
-    """Where the rows of a horizontal bar chart sit, top to bottom: each bar's centre and height (data units), the
-    plot's height (inches) and its y limits (None: matplotlib's own, turned upside down)."""
-
-    y: np.ndarray
-    bar: np.ndarray | float
-    plot_in: float
-    ylim: tuple[float, float] | None = None
-
-    @staticmethod
-    def _lines(names: list[str]) -> np.ndarray:
-        return np.array([n.count("\n") + 1 for n in names]) if names else np.array([1])
-
-    @classmethod
-    def even(cls, names: list[str], row_in: float) -> _Rows:
-        """Evenly spaced bars; the plot is as tall as its rows, each at least row_in and as tall as its name."""
-        height = float(np.maximum(row_in, 0.17 * cls._lines(names) + 0.1).sum()) + 0.1
-        return cls(np.arange(len(names)), 0.62, height)
-
-    @classmethod
-    def fitted(cls, names: list[str]) -> _Rows:
-        """Each row as tall as its name (at least 0.3 in), its bar in proportion."""
-        heights = np.maximum(0.3, 0.17 * cls._lines(names) + 0.08)
-        y = np.concatenate([[0.0], np.cumsum((heights[:-1] + heights[1:]) / 2)])
-        return cls(y, heights * 0.62, float(heights.sum()) + 0.2, (y[-1] + 0.5, -0.5))
-
-
-@dataclass(frozen=True)
-class _Reference:
-    """A reference value for each bar (England and Wales), drawn as a tick across it and named above the first."""
-
-    values: np.ndarray
-    name: str
-
-
-def _labelled_bars(
-    layout: Layout,
-    heading: tuple[str, str, str, bool],
-    names: list[str],
-    values,
-    texts: list,
-    colours,
-    axis_label: str,
-    rows: _Rows,
-    *,
-    empty_max: float = 1.0,
-    reference: _Reference | None = None,
-    room_for: list[str] | None = None,
-) -> Frame:
-    """Horizontal bars with their names (already wrapped) on the left and each bar's printed value at its end, after
-    the reference tick when there is one; heading: title, subtitle, source and whether the data are SYNTHETIC.
-    room_for: the texts the axis leaves room for after the longest bar (the bars' own texts unless given)."""
-    title, subtitle, source, synthetic = heading
-    left = _max_width(names, layout.small_pt) + 0.25
-    axis_in = layout.width_in - left - 0.3
-    vmax = float(max(values)) if len(values) else empty_max
-    if reference is not None and not np.isnan(reference.values).all():
-        vmax = max(vmax, float(np.nanmax(reference.values)))
-    room = _max_width([str(t) for t in (texts if room_for is None else room_for)], layout.small_pt)
-    xmax = _headroom(vmax, room, axis_in)
-    xlabel, bottom = _xlabel(axis_label, layout, axis_in)
-    top = 0.3 if reference is not None else Margins.top  # the reference's name sits above the first bar
-    frame = Frame(layout, title, subtitle, source, rows.plot_in, Margins(left, 0.3, bottom, top), synthetic=synthetic)
-    ax = frame.ax
-    style.style_axes(ax, layout, grid="x")
-    ax.barh(rows.y, values, color=colours, height=rows.bar)
-    if reference is not None:
-        ax.plot(
-            reference.values,
-            rows.y,
-            linestyle="none",
-            marker="|",
-            markersize=13,
-            markeredgewidth=2.2,
-            color=style.NATIONAL,
-            label=reference.name,
-            gid="ew",
-        )
-    for i, (yi, v, text) in enumerate(zip(rows.y, values, texts)):
-        at = v if reference is None else np.nanmax([v, reference.values[i]]) + vmax * 0.012
-        ax.text(at, yi, str(text), va="center", ha="left", fontsize=layout.small_pt)
-    ax.set_yticks(rows.y, names, fontsize=layout.small_pt)
-    if rows.ylim is None:
-        ax.invert_yaxis()
-    else:
-        ax.set_ylim(*rows.ylim)
-    ticks = _ticks(vmax, xmax, layout, axis_in)
-    ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
-    ax.set_xlim(0, xmax)
-    ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
-    if reference is not None:
-        ax.annotate(
-            reference.name,
-            xy=(reference.values[0], rows.y[0]),
-            xycoords="data",
-            xytext=(0, 9),
-            textcoords="offset points",
-            ha="center",
-            va="bottom",
-            fontsize=layout.small_pt,
-            color=style.NATIONAL,
-            annotation_clip=False,
-            gid="label:ew",
-        )
-    return frame
-
-
-def _bars(
-    rows: list[tuple[str, float, Printed, bool]],
-    title: str,
-    subtitle: str,
-    source: str,
-    synthetic: bool,
-    axis_label: str,
-    ref: Printed | None = None,
-    highlight_names: bool = False,
-) -> Callable[[Layout], Frame]:
-    """A horizontal bar chart: (label, value, printed value, highlighted) rows; an optional reference line."""
-
-    def draw(layout: Layout) -> Frame:
-        # labels wider than two fifths of the chart wrap onto more lines (force, period)
-        room = layout.width_in * 0.4
-        labels = ["\n".join(style.wrap(r[0], layout.small_pt, room, highlight_names)) for r in rows]
-        left = max(_max_width(lab.split("\n"), layout.small_pt, bold=highlight_names) for lab in labels) + 0.25
-        lines = max(lab.count("\n") + 1 for lab in labels)
-        axis_in = layout.width_in - left - 0.3
-        vmax = max([r[1] for r in rows] + [ref.value if ref is not None else 0.0]) or 1.0
-        xmax = _headroom(vmax, _max_width([str(r[2]) for r in rows], layout.small_pt, True) + 0.1, axis_in)
-        xlabel, bottom = _xlabel(axis_label, layout, axis_in)
-        frame = Frame(
-            layout,
-            title,
-            subtitle,
-            source,
-            max(0.6, (0.19 + 0.15 * (lines - 1)) * len(rows) + 0.25),
-            Margins(left, 0.3, bottom, 0.3 if ref is not None else 0.1),
-            synthetic=synthetic,
-        )
-        ax = frame.ax
-        style.style_axes(ax, layout, grid="x")
-        y = np.arange(len(rows))
-        colours = [style.FORCE if r[3] else (style.OTHER if highlight_names else style.NATIONAL) for r in rows]
-        ax.barh(y, [r[1] for r in rows], color=colours, height=0.72)
-        ax.set_yticks(y, labels, fontsize=layout.small_pt)
-        for lab, r in zip(ax.get_yticklabels(), rows):
-            if r[3] and highlight_names:
-                lab.set_fontweight("bold")
-                lab.set_color(style.FORCE)
-        ax.invert_yaxis()
-        ax.set_xlim(0, xmax)
-        ticks = _ticks(vmax, xmax, layout, axis_in)
-        ax.set_xticks(ticks, [_tick_text(t) for t in ticks])
-        for yi, r in zip(y, rows):
-            if highlight_names and not r[3]:
-                continue
-            at = r[1]
-            if ref is not None and r[1] <= ref.value:
-                at = ref.value + vmax * 0.01
-            ax.text(
-                at,
-                yi,
-                f" {r[2]}",
-                va="center",
-                ha="left",
-                fontsize=layout.small_pt,
-                fontweight="bold" if r[3] else "normal",
-                color=style.FORCE if r[3] else style.TEXT,
-            )
-        if ref is not None:
-            _england_and_wales_line(ax, ref, layout)
-        ax.set_xlabel(xlabel, fontsize=layout.small_pt, linespacing=style.LINE)
-        return frame
-
-    return draw
-
-
-def story_version(v, s, table: list[dict], source: str, synthetic: bool) -> Chart:
-    """A force's version of a story: its figure against England and Wales, for the story's period and the one it is
-    compared with."""
-    rate = v.spec.measure.is_rate
-    printed, rows = [], []
-    for r in table:
-        value = r["rate"] if rate else r["numerator"]
-        p = numbers.percent(value, 1) if rate else numbers.count(value)
-        printed.append(p)
-        rows.append((f"{r['short']}, {r['period']}", float(value), p, r["short"] == v.force.name))
-    data = pd.DataFrame(
-        {
-            "Area": [r["area"] for r in table],
-            "Period": [r["period"] for r in table],
-            "Count": [r["numerator"] for r in table],
-            "Of": [r["denominator"] for r in table],
-            "Rate (%, unrounded)": [r["rate"] for r in table],
-        }
-    )
-    mine = next((p for r, p in zip(table, printed) if r["short"] == v.force.name), None)
-    ew = next((p for r, p in zip(table, printed) if r["short"] != v.force.name), None)
-    what = "rate" if rate else "figure"
-    story_period = next((r["period"] for r in table if r["short"] == v.force.name), "")
-    title = (
-        (f"{v.force.name}: {mine} in {story_period}" + (f", against {ew} across England and Wales" if ew else ""))
-        if mine
-        else s.headline
-    )
-    subtitle = f"{v.spec.title}: {v.force.name} and England and Wales"
-    axis = "% (of the offences counted)" if rate else "Count"
-    alt = (
-        f"Bar chart of the {what} for {v.force.name} and England and Wales: "
-        + "; ".join(f"{lab} {p}" for lab, _, p, _ in rows)
-        + "."
-    )
-    draw = _bars(rows, title, subtitle, source, synthetic, axis)
-    return Chart("story", title, subtitle, alt, title, data, printed, draw, source)
-
-
-def story_ranking(spec, period, table: pd.DataFrame, ranks, ew, noun: str, source: str, synthetic: bool) -> Chart:
-    """The police forces a story ranks, by the story's figure (analysis/ranking.py), England and Wales as a reference
-    line; the forces not ranked are named in the subtitle."""
-    rate = spec.measure.is_rate
-    col = "Rate" if rate else "Count"
-    ranked = table[table["Rank"].map(lambda p: p.value is not None)]
-    ranked = ranked.assign(_v=ranked[col].map(lambda p: p.value)).sort_values(["_v", "Force"], ascending=[False, True])
-    top = [f for f, r in zip(ranked["Force"], ranked["Rank"]) if r.value == 1]
-    rows = [(f, float(v), p, f in top) for f, v, p in zip(ranked["Force"], ranked["_v"], ranked[col])]
-    ref = numbers.percent(ew.rate, 1) if rate and ew.rate is not None else None
-    if not rows:  # every force left out (too few offences for a rate, say): a chart that says so, not an empty axis
-        return _empty("ranking", "No force can be ranked", source, synthetic, pd.DataFrame())
-    of = numbers.count(len(ranked), key="ranked")
-    among = "territorial forces" if ranks.field.among == "territorial forces" else "police forces"
-    what = "rate" if rate else "figure"
-    if top:
-        who = wording.join([wording.short_name(f) for f in top])
-        title = (
-            f"{who[0].upper()}{who[1:]} had the {'joint ' if len(top) > 1 else ''}highest {what} of the {of} "
-            f"{among} ranked in {wording.period_name(period)}"
-        )
-    else:
-        title = "No force can be ranked"
-    unranked = [wording.force_name(f) for f, p in ranks.places.items() if p.why_not]
-    subtitle = f"{spec.title}, {wording.period_name(period)}" + (
-        f". Not ranked: {wording.join(unranked)}"
-        if unranked and len(unranked) <= 4
-        else (". Some forces are not ranked (see the table)" if unranked else "")
-    )
-    data = pd.DataFrame(
-        {
-            "Force": ranked["Force"],
-            "Value (unrounded)": ranked["_v"],
-            "Rank (1 = highest)": ranked["Rank"].map(lambda p: p.value),
-        }
-    )
-    alt = (
-        f"Bar chart ranking the {of} {among}: highest {wording.join(top)} {rows[0][2] if rows else ''}"
-        + (f"; England and Wales {ref}" if ref else "")
-        + "."
-    )
-    axis = f"% of {noun}" if rate else "Count"
-    draw = _bars(rows, title, subtitle, source, synthetic, axis, ref, highlight_names=True)
-    return Chart(
-        "ranking",
-        title,
-        subtitle,
-        alt,
-        title,
-        data,
-        [r[2] for r in rows[:1]] + ([ref] if ref else []) + [of],
-        draw,
-        source,
-    )

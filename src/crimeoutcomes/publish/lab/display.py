@@ -15,16 +15,17 @@ import posixpath
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import HTML, display
 
-from .. import csvfile, dag, paths
-from ..data import tables
-from ..errors import DataError
-from . import html, numbers, sensitivity_text
+from ... import csvfile, dag, paths
+from ...analysis import claims as cl
+from ...data import forces, tables
+from ...errors import DataError
+from ..pages import force_page, html
+from ..words import claims_text, numbers, sensitivity_text
 
 
 def _show(markup: str):
-    from IPython.display import HTML
-
     return HTML(markup)
 
 
@@ -63,8 +64,6 @@ def not_found(path: Path) -> DataError:
 def chart(folder: Path, meta: dict, page_prefix: str = ""):
     """Display one saved chart (PNG) with its alt text; on the HTML page it links the file beside the page (and its
     phone drawing), and its caption states the finding with each figure it prints."""
-    from IPython.display import display
-
     files = meta["files"]
     png = Path(folder) / files["png"]
     if not png.is_file():
@@ -97,7 +96,6 @@ class ForceReport:
     """The files the reports step wrote for one force: figures.json and the charts beside it."""
 
     def __init__(self, edition: str, force: str):
-        from ..data import forces
 
         self.force = forces.resolve(force, police_only=True)
         figures = paths.output("reports", "figures", edition, force=self.force.slug)
@@ -131,10 +129,6 @@ class ForceReport:
 
     def headline(self):
         """One table per period: measure, the force, England and Wales (narrow enough for a phone)."""
-        from IPython.display import display
-
-        from . import force_page
-
         if not self.data["headline"]:
             display(
                 _show(
@@ -146,7 +140,6 @@ class ForceReport:
             display(_show(force_page.headline_html(t, self.by_number)))
 
     def story(self):
-        from . import force_page
 
         s = self.data["story"]
         if not s:
@@ -178,7 +171,6 @@ class ForceReport:
             chart(self.folder, meta, self.prefix)
 
     def notes(self):
-        from . import force_page
 
         return _show(force_page.notes_html(self.data["notes"], self.data["files"]))
 
@@ -198,7 +190,6 @@ class StoryVersion:
     """The files the stories step wrote for one force's version of a story (version.json and its chart)."""
 
     def __init__(self, edition: str, story: str, force: str, folder: str = ""):
-        from ..data import forces
 
         self.force = forces.resolve(force, police_only=True)
         slug = self.force.slug
@@ -302,8 +293,6 @@ class ClaimsAudit:
         self._marked: dict[str, list] = {}  # a change's text -> its figures (marked on the page)
 
     def _figure(self, r, value_col: str, counts: bool) -> numbers.Printed | str:
-        from ..analysis import claims as cl
-        from . import claims_text
 
         value = r[value_col]
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -321,8 +310,6 @@ class ClaimsAudit:
 
     def _change(self, r) -> str:
         """A change as the audit computed it ('from 10% to 9%', 'up 4.1 points'), its figures marked on a page."""
-        from ..analysis import claims as cl
-        from . import claims_text
 
         change = cl.parse_change(r["claimed"])
         if change is None or change.form != "values" or pd.isna(r["earlier_computed"]):
@@ -396,8 +383,6 @@ class ClaimsAudit:
     def trace(self, claim_id: str):
         """One claim re-added from its raw rows: the rows, their sums by quarter, and whether they give the audit's
         numerator and denominator. A claim this edition cannot compute gives way to the first that it can."""
-        from IPython.display import display
-
         traced = self.audit[self.audit["rows_file"] != ""]
         if traced.empty:
             return _show("<p>Not available in this edition: no claim can be computed on it, so none has rows.</p>")
@@ -492,8 +477,6 @@ class Sensitivity:
         return f'<a href="{html.esc(self.prefix + name)}">{html.esc(label or name)}</a>'
 
     def national(self):
-        from IPython.display import display
-
         df = csvfile.read_csv(self._file("national"), keep_default_na=False, na_values=[""], dtype={"Caveats": str})
         df = df.rename(columns={header: column for column, header in sensitivity_text.NATIONAL.items()})
         anchors = {n["number"]: n["anchor"] for n in self.text["notes"]}
@@ -531,8 +514,6 @@ class Sensitivity:
             chart(self.folder, meta, self.prefix)
 
     def ranks(self):
-        from IPython.display import display
-
         df = csvfile.read_csv(self._file("ranks"), keep_default_na=False, na_values=[""])
         short = {sensitivity_text.rank_header(key): name for key, name in sensitivity_text.NAMES.items()}
         display(table(df.rename(columns=short), "Each force's rank under each choice (1 = highest rate)"))

@@ -1,6 +1,6 @@
 """The sensitivity tables' words: analysis/sensitivity.py gives scenario keys, periods and numbers; here each scenario
 gets its name and each column its header, once. The step writes the tables with these headers
-(publish/sensitivity_files.py) and the page reads them back by the same names (publish/display.py)."""
+(publish/pages/sensitivity_files.py) and the page reads them back by the same names (publish/lab/display.py)."""
 
 from __future__ import annotations
 

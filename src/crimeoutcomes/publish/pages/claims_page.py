@@ -12,11 +12,12 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from .. import csvfile, dag, paths
-from ..analysis import claims as cl
-from ..atomic import write_text
-from . import claims_text, html, numbers, wording
-from .numbers import Printed
+from ... import csvfile, dag, paths
+from ...analysis import claims as cl
+from ...atomic import write_text
+from ..words import claims_text, numbers, wording
+from ..words.numbers import Printed
+from . import html
 
 AUDIT_CSV = dag.file("claims", "audit_csv")
 PAGE = dag.file("claims", "page")

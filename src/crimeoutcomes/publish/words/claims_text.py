@@ -9,8 +9,8 @@ import re
 
 import pandas as pd
 
-from ..analysis import claims as cl
-from ..analysis import measures as m
+from ...analysis import claims as cl
+from ...analysis import measures as m
 from . import numbers, wording
 from .numbers import Printed
 

@@ -6,20 +6,20 @@ numbers."""
 from __future__ import annotations
 
 import pandas as pd
+from IPython.display import HTML
 
-from ..analysis import caveats as caveats_mod
-from ..analysis import measures as m
-from ..analysis.periods import Period
-from ..analysis.traps import example_quarter, latest_period, negative_cells, type0_by_quarter  # noqa: F401 (the guide's too)
-from ..data import derive, outcomes
-from ..data import forces as forces_mod
-from . import html, numbers, wording
+from ...analysis import caveats as caveats_mod
+from ...analysis import measures as m
+from ...analysis.periods import Period
+from ...analysis.traps import example_quarter, latest_period, negative_cells, type0_by_quarter  # noqa: F401 (the guide's too)
+from ...data import derive, outcomes, tables
+from ...data import forces as forces_mod
+from ..pages import html
+from ..words import numbers, wording
 
 
 def _show(text: str, figures):
     """A paragraph of the guide, each figure in it marked with the exact value it states."""
-    from IPython.display import HTML
-
     return HTML(f"<p>{html.mark(text, figures)}</p>")
 
 
@@ -47,7 +47,6 @@ def n(value):
 
 def one_row(ds: m.Dataset, force: str) -> pd.DataFrame:
     """The example force's largest outcome-16 cell, as field / value pairs (every column of the tidy table)."""
-    from ..data import tables
 
     t = tables.OUTCOMES.load(ds.edition, filters=[("force", "==", force), ("outcome_type", "==", "16")])
     row = t.sort_values("closed", ascending=False).iloc[0]

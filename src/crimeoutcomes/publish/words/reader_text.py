@@ -9,9 +9,9 @@ import re
 
 import pandas as pd
 
-from ..analysis import measures as m
-from ..analysis import reader as rd
-from ..analysis.periods import Period
+from ...analysis import measures as m
+from ...analysis import reader as rd
+from ...analysis.periods import Period
 
 UNREAD_COLUMNS = ["sentence", "figure", "why", "detail", "quote"]
 WHY = {

@@ -4,28 +4,28 @@ figure and statement audited as the stories step audits them, and saves the defi
 (`make stories STORY=...`).
 
 The notebook holds only parameters; everything here is the stories step's own machinery run on one version:
-analysis/stories.py for the figures, publish/story.py for the words, publish/readback.py and publish/house_style.py
-for the checks, the claims engine for the audit."""
+analysis/stories.py for the figures, publish/words/story.py for the words, publish/words/readback.py and
+publish/words/house_style.py for the checks, the claims engine for the audit."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import yaml
+from IPython.display import HTML
 
-from .. import paths
-from ..analysis import catalogue, claims, stories
-from ..analysis import measures as m
-from ..atomic import write_text
-from ..data import forces as forces_mod
-from ..data import tables
-from ..errors import DataError, UserError
-from . import claims_text, house_style, html, numbers, readback, story, story_page, wording
+from ... import paths
+from ...analysis import catalogue, claims, stories
+from ...analysis import measures as m
+from ...atomic import write_text
+from ...data import forces as forces_mod
+from ...data import tables
+from ...errors import DataError, UserError
+from ..pages import html, story_page
+from ..words import claims_text, house_style, numbers, readback, story, wording
 
 
 def _show(markup: str):
-    from IPython.display import HTML
-
     return HTML(markup)
 
 
