@@ -199,8 +199,8 @@ def test_a_tie_is_said_as_a_tie_and_audited(hand_made, tmp_path):
     lanc_rate = pct(by_hand("closed", ["14", "16"], ["Lancashire"]), by_hand("closed", CLOSED, ["Lancashire"]), 2)
     assert (kent_rate, lanc_rate) == ("29.74%", "29.71%")  # both print 29.7%, after Greater Manchester's 39.9%
     assert (
-        "It had the joint second highest rate of the seven territorial forces ranked, level with Lancashire "
-        "Constabulary." in kent.section("comparison")
+        "Kent Police's rate was higher than the national rate and the joint second highest of the seven territorial "
+        "forces ranked, level with Lancashire Constabulary." in kent.section("comparison")
     )
     rank = next(f for f in kent.figures if f.printed == "joint second highest")
     doc = story_page.claims_doc(s, [kent], hand_made.release)
@@ -225,7 +225,7 @@ def test_british_transport_police_is_reported_beside_the_territorial_forces(hand
     btp = write(hand_made, spec(tmp_path), "British Transport Police").section("comparison")
     assert "polices the railways rather than an area, so it is not ranked with the territorial forces" in btp
     among_all = write(hand_made, spec(tmp_path, rank_among="police forces"), "British Transport Police")
-    assert "lowest rate of the eight police forces ranked, British Transport Police included" in among_all.section(
+    assert "the lowest of the eight police forces ranked, British Transport Police included" in among_all.section(
         "comparison"
     )
 
@@ -234,7 +234,7 @@ def test_a_spec_with_exclude_runs_and_ranks_only_the_forces_it_keeps(hand_made, 
     s = spec(tmp_path, exclude="[Greater Manchester]")
     written = checked(hand_made, s)  # the audit ranks exactly what the story ranks
     kent = next(w for w in written if w.force == "Kent")
-    assert "It had the joint highest rate of the six territorial forces ranked" in kent.section("comparison")
+    assert "the joint highest of the six territorial forces ranked" in kent.section("comparison")
     assert "England and Wales (without Greater Manchester" in kent.section("comparison")
     gmp = next(w for w in written if w.force == "Greater Manchester")
     assert "The story leaves Greater Manchester Police out of the national figures and the ranking." in gmp.text()
@@ -262,12 +262,14 @@ def test_the_change_is_set_against_the_national_change(hand_made, tmp_path):
     before = float(pct(by_hand("closed", ["14", "16"], fy="2017/18"), by_hand("closed", CLOSED, fy="2017/18"))[:-1])
     assert now - before < 29.7 - 25.0  # Kent rose 25.0% -> 29.7%, more than England and Wales
     assert (
-        "The rate was up from 25.0% in the year to March 2018, a modest rise: it rose more than the national "
-        "rate." in kent.section("body")
+        "The rate was up from 25.0% in the year to March 2018, a modest rise, larger than the national rise."
+        in kent.section("change")
     )
     sharp = write(hand_made, spec(tmp_path, story_id="test-sharp", thresholds="{sharp: 4}"), "Kent")
-    assert "a sharp rise: it rose more than the national rate" in sharp.section("body")
-    lanc = write(hand_made, s, "Lancashire").section("body")  # 29.9% -> 29.7% while the national rate went up
+    assert "a sharp rise, larger than the national rise" in sharp.section("change")
+    doc = story_page.claims_doc(s, [sharp], hand_made.release)  # the statement is a claim the audit reads
+    assert "larger than the national rise" in [c["claimed"] for c in doc["claims"]]
+    lanc = write(hand_made, s, "Lancashire").section("change")  # 29.9% -> 29.7% while the national rate went up
     assert (
         "The rate was down from 29.9% in the year to March 2018, a modest fall, while the national rate went up" in lanc
     )

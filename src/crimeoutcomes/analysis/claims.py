@@ -468,8 +468,9 @@ def parse_change(text) -> Change | None:
 #: direction    "up / down / unchanged": the period against `change_from`;
 #: size         "a sharp / modest rise / fall": the change in printed points (or per cent of a count) against the
 #:              claim's `sharp` threshold, and its direction;
-#: change_versus "rose / fell more than / less than / as much as the national rate": the area's change against
-#:              England and Wales's over the same periods, in printed points (both in the direction said).
+#: change_versus "rose / fell more than / less than / as much as the national rate", or "larger than / smaller than
+#:              / the same as the national rise (fall)": the area's change against England and Wales's over the same
+#:              periods, in printed points (both in the direction said).
 STATEMENTS = ("versus", "direction", "size", "change_versus")
 COUNT_WORDS = ("none", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 ORDINAL_WORDS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
@@ -494,6 +495,13 @@ def _statement(t: str) -> Claimed | None:
         return Claimed(t, "direction", relation=_RELATION.get(low, 0))
     if found := re.fullmatch(r"an? (sharp|modest) (rise|fall)", low):
         return Claimed(t, "size", relation=1 if found.group(2) == "rise" else -1, sharp=found.group(1) == "sharp")
+    if found := re.fullmatch(r"(larger than|smaller than|the same as) the national (rise|fall)", low):
+        return Claimed(
+            t,
+            "change_versus",
+            relation={"larger": 1, "smaller": -1, "the": 0}[found.group(1).split()[0]],
+            rising=found.group(2) == "rise",
+        )
     if found := re.fullmatch(r"(rose|fell) (more than|less than|as much as) the national (?:rate|figure)", low):
         how = found.group(2)
         return Claimed(

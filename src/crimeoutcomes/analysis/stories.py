@@ -468,8 +468,8 @@ class Version:
     ranks: ranking.Ranking  # every police force of the edition, ranked as the story ranks them
     quality: quality.Completeness | None  # the force's outcomes against the other forces' (None: not judged)
     also: dict[str, tuple[Point, Point]]  # also id -> (force, England and Wales)
-    effects: list[Effect] = field(default_factory=list)  # on England and Wales's figure, other forces' caveats
-    own_effects: list[Effect] = field(default_factory=list)  # on the force's figures, its own cells left out
+    effects: list[Effect] = field(default_factory=list)  # on England and Wales's figure, every force's caveats
+    own_effects: list[Effect] = field(default_factory=list)  # on the force's figures, its own caveats
 
     @property
     def place(self) -> ranking.Place | None:
@@ -551,7 +551,7 @@ def version(ds: m.Dataset, spec: Spec, force: forces_mod.Force, period: Period) 
         ranks(ds, spec, period),
         quality.completeness(ds, period).get(force.name),
         also,
-        effects(ds, spec, ew_now, others_of=force.name) if ew_now.computable else [],
+        effects(ds, spec, ew_now) if ew_now.computable else [],  # every force's caveats, its own included
         [e for p in (now, before) if p is not None and p.computable for e in effects(ds, spec, p, own=True)],
     )
 
@@ -578,11 +578,10 @@ def _printed(p_value: float | None, rate: bool):
 def effects(ds: m.Dataset, spec: Spec, p: Point, others_of: str = "", own: bool = False) -> list[Effect]:
     """What the caveats on a figure can do to it as printed, one Effect per kind: for England and Wales, the other
     forces' caveats (`others_of`: the force whose version it is; its own are said beside its figures); for a force
-    (`own`), its own cells left out."""
+    (`own`), its own caveats (incomplete quarters, with the way leaving them out would move its rate; cells left
+    out)."""
     rate = spec.measure.is_rate
     flags = [f for f in p.result.caveats if (f.force == p.area.name if own else f.force != others_of)]
-    if own:
-        flags = [f for f in flags if f.kind == m.LEFT_OUT]
     out = []
     for kind in (m.LOW, m.PARTLY_PROVIDED, m.LEFT_OUT):
         these = tuple(f for f in flags if f.kind == kind)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..words import numbers, wording
+from ..words import story as story_words
 from .chart import Chart, bar_chart, empty_chart
 
 
@@ -66,12 +67,12 @@ def story_ranking(spec, period, table: pd.DataFrame, ranks, ew, noun: str, sourc
         who = wording.join([wording.short_name(f) for f in top])
         title = (
             f"{who[0].upper()}{who[1:]} had the {'joint ' if len(top) > 1 else ''}highest {what} of the {of} "
-            f"{among} ranked in {wording.period_name(period)}"
+            f"{among} ranked {story_words.during(period)}"
         )
     else:
         title = "No force can be ranked"
     unranked = [wording.force_name(f) for f, p in ranks.places.items() if p.why_not]
-    subtitle = f"{spec.title}, {wording.period_name(period)}" + (
+    subtitle = f"{spec.title}, {story_words.when(period)}" + (
         f". Not ranked: {wording.join(unranked)}"
         if unranked and len(unranked) <= 4
         else (". Some forces are not ranked (see the table)" if unranked else "")

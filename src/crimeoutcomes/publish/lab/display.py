@@ -22,7 +22,8 @@ from ...analysis import claims as cl
 from ...data import forces, tables
 from ...errors import DataError
 from ..pages import force_page, html
-from ..words import claims_text, numbers, sensitivity_text
+from ..words import claims_text, numbers, sensitivity_text, wording
+from ..words import story as story_words
 
 
 def _show(markup: str):
@@ -77,7 +78,7 @@ def chart(folder: Path, meta: dict, page_prefix: str = ""):
             "filenames": {"image/png": page_prefix + files["png"]},
         },
     )
-    links = {"data (CSV)": files["csv"], "PNG": files["png"]}
+    links = {"the figures (spreadsheet)": files["csv"], "image": files["png"]}
     if "png_phone" in files:
         links["PNG for phones"] = files["png_phone"]
     if "svg" in files:
@@ -217,11 +218,13 @@ class StoryVersion:
 
     def story(self):
         sections = self.data["sections"]
-        text = "".join(f"<p>{sections[k]}</p>" for k in ("intro", "quality", "body", "comparison") if sections[k])
+        text = "".join(f"<p>{sections[k]}</p>" for k in story_words.STORY if sections.get(k))
         state = (
             "Every figure checked against the raw rows: ready to publish."
             if self.data["ready"]
-            else "Every figure checked against the raw rows. Read the caveats below before you publish it."
+            else "Every figure checked against the raw rows. Before you publish it, read "
+            + wording.join(self.data.get("read_first") or ["the caveats below"])
+            + "."
         )
         return _show(f'<blockquote class="story">{text}</blockquote><p>{html.esc(state)}</p>')
 

@@ -133,6 +133,7 @@ def version_data(v: stories.Version, s: story.Story, chart: charts_mod.Saved | N
         "headline": s.headline,
         "headline_html": s.html_section("headline"),
         "ready": s.ready,
+        "read_first": s.read_first,
         "comparable": v.comparable,
         "sections": {name: s.html_section(name) for name in (*story.STORY, "caveats", "data", "notes")},
         "table": printed_rows,
@@ -220,15 +221,48 @@ def national_table(
             row["Of"] = numbers.count(p.denominator if p.computable else None)
         why = place.why_not if place else ranking.NO_FIGURE
         if f.name in incomplete:
-            share = numbers.percent(incomplete[f.name].mine.unassigned_pct, 1)
-            row["Data"] = f"not ranked: outcomes incomplete ({share} of offences recorded have none yet)"
-            figures[f.name] = [share]
+            row["Data"], figures[f.name] = incomplete_cell(incomplete[f.name])
         elif why:
             row["Data"] = NOT_RANKED[why]
         else:
-            row["Data"] = "with caveats" if p.result.caveats else "complete"
+            row["Data"] = caveats_cell(p.result.caveats) if p.result.caveats else "complete"
         rows.append(row)
     return numbers.frame(rows), figures
+
+
+def incomplete_cell(q: quality.Completeness) -> tuple[str, list[Printed]]:
+    """Why a force is not ranked as incomplete, with the figures that show it against England and Wales: "not
+    ranked: outcomes incomplete (offences closed 66% of those recorded, 93% nationally)"."""
+    parts, figures = [], []
+    if quality.UNASSIGNED in q.reasons:
+        mine, ew = numbers.percent(q.mine.unassigned_pct, 1), numbers.percent(q.ew.unassigned_pct, 1)
+        parts.append(f"{mine} of offences recorded have no outcome yet, {ew} nationally")
+        figures += [mine, ew]
+    if quality.FEW_CLOSED in q.reasons:
+        mine = numbers.percent(100 * q.mine.closed_per_recorded, 0)
+        ew = numbers.percent(100 * q.ew.closed_per_recorded, 0)
+        parts.append(f"offences closed {mine} of those recorded, {ew} nationally")
+        figures += [mine, ew]
+    return f"not ranked: outcomes incomplete ({'; '.join(parts)})", figures
+
+
+#: a force's own caveats on its figure, as the national table's Data cell says them
+CAVEAT_CELL = {
+    m.LOW: "figures for {months} look incomplete",
+    m.PARTLY_PROVIDED: "not every count provided for {months}",
+    m.LEFT_OUT: "some counts blank for {months}",
+}
+
+
+def caveats_cell(flags: list[m.Flag]) -> str:
+    """A ranked force's caveats in the Data cell: "some counts blank for April to June 2018" (the period's own
+    caveats; the force's version says whether they change its figure)."""
+    out = []
+    for kind, form in CAVEAT_CELL.items():
+        quarters = sorted({(f.financial_year, f.quarter) for f in flags if f.kind == kind})
+        if quarters:
+            out.append(form.format(months=wording.join(wording.spans(quarters))))
+    return "; ".join(out)
 
 
 def write_index(
@@ -266,6 +300,11 @@ def write_index(
             ew_text = f"Across {ew_name}, {numerator} {noun} {story.numerator_phrase(spec)} {story.during(period)}."
             figures = [numerator]
     unranked = _unranked_text(ranks, noun, story._verb(spec))
+    caveats = (
+        " ".join(text for _, text in story.national_caveats(stories.effects(ds, spec, ew), spec.measure.is_rate))
+        if ew.computable
+        else ""
+    )
     headings = {
         "Of": f"{noun[0].upper()}{noun[1:]} {story._verb(spec)}",
         "Count": story.numerator_phrase(spec)[:1].upper() + story.numerator_phrase(spec)[1:],
@@ -275,7 +314,7 @@ def write_index(
     shown = table.rename(columns={k: v for k, v in headings.items() if k in table.columns})
     counts = ", ".join(f"{html.printed(numbers.count(n))} {html.esc(v)}" for v, n in audit_counts.items() if n)
     written = len(linked)
-    caption = f"Every police force, {wording.period_name(period)}: " + (
+    caption = f"Every police force, {story.when(period)}: " + (
         "select a force for its version of the story"
         if written == len(forces)
         else "the forces with a version are linked"
@@ -283,12 +322,17 @@ def write_index(
     body = [
         f"<p>{html.esc(spec.description)}</p>" if spec.description else "",
         f"<p>{html.mark(ew_text, figures)}</p>" if ew_text else "",
+        f"<p>{html.esc(caveats)}</p>" if caveats else "",
         f"<p>{html.esc(unranked)}</p>" if unranked else "",
         html.figure(
             chart.files["png"],
             chart.alt,
             html.mark(chart.title, [Printed.from_json(f) for f in chart.figures]),
-            {"data (CSV)": chart.files["csv"], "PNG": chart.files["png"], "SVG": chart.files["svg"]},
+            {
+                "the figures (spreadsheet)": chart.files["csv"],
+                "image": chart.files["png"],
+                "image for print (SVG)": chart.files["svg"],
+            },
             chart.files.get("png_phone"),
         ),
         html.table(
@@ -307,10 +351,17 @@ def write_index(
         "(the <code>.md</code> file beside its page). The story's definition is "
         f"<code>config/stories/{html.esc(spec.id)}.yaml</code>.</p>",
     ]
+    used = [fy for fy in about.build.get("financial_years") or [] if fy in period.financial_years]
+    banner_build = {  # the banner names the releases and years this story's figures come from
+        **about.build,
+        "financial_years": used,
+        "release": wording.releases(tables.releases_for(used, tables.release_of(about.build)))
+        or about.build.get("release"),
+    }
     page = html.page(
-        f"{spec.title}: {wording.period_name(period)}",
+        f"{spec.title}: {story.when(period)}",
         "\n".join(b for b in body if b),
-        about.build,
+        banner_build,
         sortable=True,
         root=site,
         crumbs=[("All forces", site + dag.file("site", "index")), ("Stories", "../" + dag.file("stories", "index"))],

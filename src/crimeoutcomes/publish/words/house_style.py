@@ -14,7 +14,7 @@ from collections.abc import Callable
 from . import readback
 
 #: the sections a reader reads (the notes to editors are for the newsroom)
-READER = ("headline", "intro", "quality", "body", "comparison", "caveats")
+READER = ("headline", "intro", "body", "quality", "change", "comparison", "caveats")
 HEADLINE_WORDS = 14
 #: words only the people who build the pages understand
 BUILD_WORDS = re.compile(

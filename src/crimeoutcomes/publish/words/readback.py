@@ -4,7 +4,7 @@ not the value the engine meant to print.
 
 A sentence's *tokens* are the pieces of text a reader takes as figures or statements: numbers ("5,534", "29.8%",
 "nine", "none"), ranks ("joint ninth highest"), records ("highest since 2015") and the statements of the claims
-engine's vocabulary ("up", "a sharp rise", "higher than the national rate", "rose less than the national rate").
+engine's vocabulary ("up", "a sharp rise", "higher than the national rate", "smaller than the national rise").
 Numbers that name rather than count (years, financial years and quarters, outcome types and offence codes, a
 licence's version) are not figures (NAMING); nor are the words that come from the data's own descriptions (an
 offence description such as "aged 16 and over").
@@ -56,6 +56,7 @@ TOKEN = re.compile(
             rf"\b(?:joint )?(?:{_ORDINALS} )?(?:highest|lowest)\b",
             r"\b(?:higher than|lower than|the same as) the national (?:rate|figure|share)\b",
             r"\b(?:rose|fell) (?:more than|less than|as much as) the national (?:rate|figure)\b",
+            r"\b(?:larger than|smaller than|the same as) the national (?:rise|fall)\b",
             r"\ban? (?:sharp|modest) (?:rise|fall)\b",
             r"\b(?:up|down|unchanged)\b",
             rf"(?<![\w.])[-+−]?{DIGITS}%",

@@ -259,8 +259,8 @@ class Sentence:
     figures: list[Figure] = field(default_factory=list)
 
 
-#: the sections of a story a reader reads, in order (caveats and notes to editors follow)
-STORY = ("intro", "quality", "body", "comparison")
+#: the sections of a story a reader reads, in order, one paragraph each (caveats and notes to editors follow)
+STORY = ("intro", "body", "quality", "change", "comparison")
 
 
 @dataclass
@@ -274,6 +274,7 @@ class Story:
     ready: bool
     labels: list[str] = field(default_factory=list)  # words from the data's descriptions (not figures)
     noun: str = ""  # what the story counts
+    read_first: list[str] = field(default_factory=list)  # what an editor reads before publishing (none: ready)
 
     @property
     def headline(self) -> str:
@@ -384,6 +385,7 @@ class _Version:
         self.rate = self.meas.is_rate
         self.caveats: list[m.Flag] = list(dict.fromkeys(v.now.result.caveats))
         self.own_blank = False  # the version says some of its force's counts are blank (and could move a figure)
+        self._versus = ""  # "higher than the national rate", with its claim, waiting for the rank's sentence
 
     # ------------------------------------------------------------------ figures, each with its claim
     def count(self, p: stories.Point, which: str) -> str:
@@ -394,7 +396,28 @@ class _Version:
 
     def rate_of(self, p: stories.Point) -> str:
         printed = numbers.percent(p.rate, 1, key=f"rate:{p.area.name}:{p.period.label}")
-        return self.w.fig(printed, claim(self.spec, p.area, p.period, self.meas.numerator, self.meas.denominator))
+        out = self.w.fig(printed, claim(self.spec, p.area, p.period, self.meas.numerator, self.meas.denominator))
+        same = next(
+            (
+                f
+                for f in self.w.figures_so_far()
+                if str(f.printed) == str(printed) and f.printed.key.startswith("rate:") and f.printed.key != printed.key
+            ),
+            None,
+        )
+        if same is not None and same.printed.key.split(":")[2] != p.period.label:
+            out += f" (the same figure as {self._rate_name(same.printed.key)})"  # one printed figure, two meanings
+        return out
+
+    def _rate_name(self, key: str) -> str:
+        """A printed rate's key ('rate:Kent:2017/18 Q1-Q2') in words: "Kent Police's rate from April to September
+        2017"."""
+        _, area, label = key.split(":", 2)
+        whose = "the national rate" if area == m.EW else f"{wording.possessive(self.place)} rate"
+        period = next(
+            (p.period for p in (self.v.now, self.v.before) if p is not None and p.period.label == label), None
+        )
+        return whose + (f" {during(period)}" if period is not None else "")
 
     def statement(self, text: str, p: stories.Point, value, **extra) -> str:
         """A statement (up, a sharp rise, higher than the national rate, ...) with its claim."""
@@ -430,9 +453,9 @@ class _Version:
             return self.story(ready=False)
         self.headline()
         self.intro()
+        self.also()
         if not v.comparable:
             self.quality()
-        self.also()
         if self.spec.template:
             self.template()
         elif v.comparable:
@@ -442,14 +465,18 @@ class _Version:
         self.rank()
         self.national_caveats()
         self.notes()
-        return self.story(
-            ready=not [e for e in v.effects if e.material]
-            and not self.own_blank
-            and v.comparable
-            and not self.own_incomplete()
-        )
+        read = []
+        if [e for e in v.effects if e.material]:
+            read.append("the caveats below")
+        if not v.comparable:
+            read.append(f"the paragraph on why {self.place} is not compared with other forces")
+        if self.own_incomplete():
+            read.append("the quarters the intro says look incomplete")
+        if self.own_blank:
+            read.append("the sentence on its blank counts")
+        return self.story(ready=not read, read_first=read)
 
-    def story(self, ready: bool) -> Story:
+    def story(self, ready: bool, read_first: list[str] = ()) -> Story:
         labels = [self.place, self.short_place, wording.area_name(self.v.ew.area, self.v.ew.result.left_out)]
         labels += [] if self.spec.noun else [self.noun]  # words from the data's descriptions ("aged 16 and over")
         labels += [] if self.spec.phrases.get("numerator") else [self.numphrase]
@@ -463,6 +490,7 @@ class _Version:
             ready,
             labels,
             self.noun,
+            list(read_first) or ([] if ready else ["the first paragraph: there is no figure to publish"]),
         )
 
     def own_incomplete(self) -> list[m.Flag]:
@@ -470,21 +498,29 @@ class _Version:
 
     def headline(self) -> None:
         v, adj = self.v, self.verb
-        if self.rate and not v.small:
-            default = "{place}: {rate} of " + adj + " {noun} {short}"
+        with_rate = self.rate and not v.small and v.comparable  # a force not compared is given in counts
+        every = v.now.numerator == v.now.denominator and (v.now.numerator or 0) > 1
+        counts = "all {numerator_count}" if every else "{numerator_count} of {denominator_count}"
+        if with_rate:
+            default, available = "{place}: {rate} of " + adj + " {noun} {short}", {"rate"}
         elif self.rate:
-            default = "{place}: {numerator_count} of {denominator_count} " + adj + " {noun} {short}"
+            default, available = (
+                "{place}: " + counts + " " + adj + " {noun} {short}",
+                {
+                    "numerator_count",
+                    "denominator_count",
+                },
+            )
         else:
-            default = "{place}: {numerator_count} {noun} {short}"
+            default, available = "{place}: {numerator_count} {noun} {short}", {"numerator_count"}
         form = self.spec.phrases.get("headline") or default
+        if self.rate and not with_rate and "{rate} of " in form:
+            form = form.replace("{rate} of ", counts + " ")  # the spec's headline, with the counts for the rate
         figures = {
             "rate": lambda: self.rate_of(v.now),
             "numerator_count": lambda: self.count(v.now, "numerator"),
             "denominator_count": lambda: self.count(v.now, "denominator"),
         }
-        available = {"rate"} if self.rate and not v.small else {"numerator_count", "denominator_count"}
-        if not self.rate:
-            available = {"numerator_count"}
         used = re.findall(r"{(\w+)}", form)
         if any(u in figures and u not in available for u in used) or not any(u in available for u in used):
             form, used = default, re.findall(r"{(\w+)}", default)  # the spec's headline needs a figure not given
@@ -500,16 +536,19 @@ class _Version:
 
     def intro(self) -> None:
         v = self.v
-        own = self.own_incomplete()
-        including = ""
-        if own:
-            quarters = wording.join(wording.spans([(f.financial_year, f.quarter) for f in own]))
-            including = f" (a total that includes {quarters}, when its figures look incomplete)"
-        if self.rate:
+        including = self._own_incomplete_text()
+        if self.rate and v.now.numerator == v.now.denominator and v.now.numerator > 1:
+            self.w.say(
+                "intro",
+                f"All {self.count(v.now, 'denominator')} {self.noun} that {self.place} {self.verb} {self.in_period}"
+                f"{including} {self.numphrase}, Home Office figures show.",
+            )
+        elif self.rate:
+            share = f" ({self.rate_of(v.now)})" if not v.small and v.comparable else ""
             self.w.say(
                 "intro",
                 f"Of the {self.count(v.now, 'denominator')} {self.noun} that {self.place} {self.verb} "
-                f"{self.in_period}{including}, {self.count(v.now, 'numerator')} {self.numphrase}, Home Office "
+                f"{self.in_period}{including}, {self.count(v.now, 'numerator')}{share} {self.numphrase}, Home Office "
                 "figures show.",
             )
         else:
@@ -518,6 +557,33 @@ class _Version:
                 f"{self.place} {self.verb} {self.count(v.now, 'numerator')} {self.noun} {self.in_period}"
                 f"{including} that {self.numphrase}, Home Office figures show.",
             )
+
+    def _own_incomplete_text(self) -> str:
+        """'(a total that includes April to June 2018, when its figures look incomplete; without that quarter its
+        rate would be higher)': the force's own incomplete quarters in the period, and which way leaving them out
+        would move the figure the intro prints."""
+        v = self.v
+        own = [f for f in self.own_incomplete() if (f.financial_year, f.quarter) in v.period.quarters]
+        if not own:
+            return ""
+        quarters = wording.join(wording.spans([(f.financial_year, f.quarter) for f in own]))
+        those = "that quarter" if len(own) == 1 else "those quarters"
+        text = f" (a total that includes {quarters}, when its figures look incomplete"
+        effects = [
+            e
+            for e in v.own_effects
+            if e.kind in (m.LOW, m.PARTLY_PROVIDED)
+            and all((f.financial_year, f.quarter) in v.period.quarters for f in e.flags)
+        ]
+        if not self.rate:
+            text += "; the count is probably too low as a result"
+        elif not v.small and v.comparable and effects:
+            moves = sorted({e.direction for e in effects if e.material})
+            if moves == [1] or moves == [-1]:
+                text += f"; without {those} its rate would be {'higher' if moves[0] > 0 else 'lower'}"
+            elif not moves:
+                text += f"; leaving {those} out would not change its rate as printed"
+        return text + ")"
 
     def quality(self) -> None:
         """A force whose outcomes are incomplete compared with the other forces': said in the second paragraph,
@@ -570,14 +636,14 @@ class _Version:
             recorded = fig(mine, "recorded", quality.RECORDED, None, numbers.spelled(q.mine.recorded))
             if printed_closed:  # the intro printed its offences closed
                 parts.append(
-                    f"the offences it closed fell far short of the {recorded} it recorded, much further than at "
-                    "other forces"
+                    f"the offences it closed fell far short of the {recorded} it recorded, much further than across "
+                    "England and Wales as a whole"
                 )
             else:
                 closed = fig(mine, "closed", m.ALL, None, numbers.spelled(q.mine.closed))
                 parts.append(
-                    f"it closed {closed} offences against {recorded} recorded, far fewer in proportion than "
-                    "other forces"
+                    f"it closed {closed} offences against {recorded} recorded, a far lower proportion than across "
+                    "England and Wales as a whole"
                 )
         text = f"{wording.possessive(self.place)} figures cannot fairly be compared with other forces': " + (
             ", and ".join(parts)
@@ -672,12 +738,12 @@ class _Version:
             return  # no rate to compare; the counts are in the intro
         if not before.computable:
             self.w.say(
-                "body",
+                "change",
                 f"There is no figure for {earlier} to compare with: {wording.gaps_plain(before.result.missing)}.",
             )
             return
         if not self._comparable(before):
-            self.w.say("body", f"Too few {self.noun} were {self.verb} {during(before.period)} to compare rates.")
+            self.w.say("change", f"Too few {self.noun} were {self.verb} {during(before.period)} to compare rates.")
             return
         self.caveats.extend(f for f in before.result.caveats if f not in self.caveats)
         what = "The rate" if self.rate else "The number"
@@ -685,7 +751,7 @@ class _Version:
         change_from = {"change_from": before.period.label}
         if d == 0:
             word = self.statement("unchanged", v.now, 0, **change_from)
-            self.w.say("body", f"{what} was {word} from {earlier}.")
+            self.w.say("change", f"{what} was {word} from {earlier}.")
             self._record()
             return
         word = self.statement("up" if d > 0 else "down", v.now, d, **change_from)
@@ -696,8 +762,9 @@ class _Version:
             text += ", " + self.statement(size, v.now, d, sharp=spec.thresholds["sharp"], **change_from)
         if national:
             text += national
-        self.w.say("body", text + ".")
+        self.w.say("change", text + ".")
         self._record()
+        self._revisions()
 
     def _steps(self, now: stories.Point, before: stories.Point):
         """The change in printed units (points for a rate), as a reader would work it out from the printed figures."""
@@ -740,9 +807,9 @@ class _Version:
                 "up" if theirs > 0 else "down", v.ew, theirs, **change_from
             )
         mine, national = abs(self._steps(v.now, v.before)), abs(self._steps(v.ew, v.ew_before))
-        how = "more than" if mine > national else ("less than" if mine < national else "as much as")
-        verb = "rose" if d > 0 else "fell"
-        return ": it " + self.statement(f"{verb} {how} the national rate", v.now, mine - national, **change_from)
+        how = "larger than" if mine > national else ("smaller than" if mine < national else "the same as")
+        noun_ = "rise" if d > 0 else "fall"
+        return ", " + self.statement(f"{how} the national {noun_}", v.now, mine - national, **change_from)
 
     def _record(self) -> None:
         v = self.v
@@ -753,7 +820,18 @@ class _Version:
         word = "highest" if rec == "high" else "lowest"
         c = claim(self.spec, v.now.area, v.now.period, self.meas.numerator, self.meas.denominator)
         token = self.w.fig(Printed(f"{word} since {since(first)}", None, "record"), c)
-        self.w.say("body", f"It was {wording.possessive(self.place)} {token}.")
+        self.w.say("change", f"It was {wording.possessive(self.place)} {token}.")
+
+    def _revisions(self) -> None:
+        """Beside a printed change between periods whose figures come from different releases: revisions between
+        them may explain part of it."""
+        if not self._compared_across_issues():
+            return
+        self.w.say(
+            "change",
+            f"The figures compared come from different releases of the data "
+            f"({releases_used(self.v, self.release_of)}), so later revisions may explain part of the change.",
+        )
 
     def own_effects(self) -> None:
         """The force's own blank cells, where they could change a figure it prints (this period's, or the
@@ -761,7 +839,7 @@ class _Version:
         printed = {f.printed.key for f in self.w.figures_so_far()}
         earlier = self.v.before.period if self.v.before is not None else None
         for e in self.v.own_effects:
-            if not e.material:
+            if not e.material or e.kind != m.LEFT_OUT:
                 continue
             of_earlier = earlier is not None and all(
                 f.financial_year in earlier.financial_years and (f.financial_year, f.quarter) in earlier.quarters
@@ -818,8 +896,7 @@ class _Version:
         if self.rate and v.comparable and not v.small and ew.rate is not None and self._comparable(ew):
             c = numbers.compare(numbers.percent(now.rate, 1), numbers.percent(ew.rate, 1))
             how = "the same as" if c == 0 else ("higher than" if c > 0 else "lower than")
-            word = self.statement(f"{how} the national rate", now, c)
-            self.w.say("comparison", f"{wording.possessive(self.place)} rate was {word}.")
+            self._versus = self.statement(f"{how} the national rate", now, c)  # said with the rank, if any
 
     def rank(self) -> None:
         v = self.v
@@ -849,11 +926,20 @@ class _Version:
                 if level and len(level) <= 3
                 else ""
             )
-            self.w.say("comparison", f"It had the {words_fig} {what} of the {n_fig} {among}{alongside}.")
+            if self._versus:  # one sentence: "Kent Police's rate was higher than the national rate and the ..."
+                self.w.say(
+                    "comparison",
+                    f"{wording.possessive(self.place)} rate was {self._versus} and the {words_fig} of the {n_fig} "
+                    f"{among}{alongside}.",
+                )
+            else:
+                self.w.say("comparison", f"{self.place} had the {words_fig} {what} of the {n_fig} {among}{alongside}.")
             others = self._not_ranked_others(r)
             if others:
                 self.w.say("comparison", others)
             return
+        if self._versus:
+            self.w.say("comparison", f"{wording.possessive(self.place)} rate was {self._versus}.")
         why = place.why_not if place else ranking.NO_FIGURE
         text = {
             ranking.NOT_TERRITORIAL: f"{self.place} polices the railways rather than an area, so it is not ranked "
@@ -898,29 +984,10 @@ class _Version:
         return "Not ranked: " + "; ".join(parts) + "."
 
     def national_caveats(self) -> None:
-        """The other forces' caveats on the England and Wales figure, where they could change it as printed, with
-        the way they would move it; the others go to the data notes."""
-        for e in self.v.effects:
-            items = [
-                f"{wording.possessive(f.force)} for {wording.months(f.financial_year, f.quarter)}" for f in e.flags
-            ]
-            listed = wording.join(items) if len(items) <= 4 else "quarters of several forces (listed in the notes)"
-            what = {
-                m.LOW: "quarters that look incomplete (far fewer offences closed than usual)",
-                m.PARTLY_PROVIDED: "quarters for which not every count was provided",
-                m.LEFT_OUT: "quarters with some counts blank in the published data",
-            }[e.kind]
-            text = f"The national figures include {what}: {listed}."
-            if not e.material:
-                self.w.say("data", text + " They do not change the national figures as printed here.")
-                continue
-            if not self.rate:
-                text += " The national count is probably too low as a result."
-            elif e.direction:
-                text += f" Leaving them out would make the national rate {'higher' if e.direction > 0 else 'lower'}."
-            else:
-                text += " They could change the national rate as printed."
-            self.w.say("caveats", text)
+        """The caveats on the England and Wales figure, where they could change it as printed, with the way they
+        would move it; the others go to the data notes."""
+        for section, text in national_caveats(self.v.effects, self.rate):
+            self.w.say(section, text)
 
     # ------------------------------------------------------------------ notes to editors
     def notes(self) -> None:
@@ -953,14 +1020,7 @@ class _Version:
             "force and British Transport Police"
             + (f", without {wording.join(list(spec.exclude))}" if spec.exclude else "")
             + f". Source: Home Office, Police recorded crime and outcomes open data tables, {release} "
-            "(Open Government Licence v3.0)."
-            + (
-                " The periods compared come from different issues of the data, so revisions may explain part of "
-                "the change."
-                if self._compared_across_issues()
-                else ""
-            )
-            + " Every figure and comparison in this story was checked against the "
+            "(Open Government Licence v3.0)." + " Every figure and comparison in this story was checked against the "
             "published data rows by an automated audit.",
         )
 
@@ -973,6 +1033,38 @@ class _Version:
             tables.releases_for(p.financial_years, self.release_of) for p in (self.v.before.period, self.v.period)
         ]
         return issues[0] != issues[1]
+
+
+def national_caveats(effects: list[stories.Effect], rate: bool) -> list[tuple[str, str]]:
+    """(section, sentence) for each kind of caveat on the England and Wales figure: "caveats" when it could change
+    the figure as printed (saying which way, for a rate), "data" when it could not. The same words in every version
+    and on the story's national page."""
+    out = []
+    for e in effects:
+        by_months: dict[str, list[str]] = {}
+        for f in e.flags:
+            by_months.setdefault(wording.months(f.financial_year, f.quarter), []).append(f.force)
+        items = [
+            f"{wording.join([wording.possessive(x) for x in dict.fromkeys(fs)])} for {months}"
+            for months, fs in by_months.items()
+        ]
+        listed = wording.join(items) if len(e.flags) <= 4 else "quarters of several forces (listed in the notes)"
+        what = {
+            m.LOW: "quarters that look incomplete (far fewer offences closed than usual)",
+            m.PARTLY_PROVIDED: "quarters for which not every count was provided",
+            m.LEFT_OUT: "quarters with some counts blank in the published data",
+        }[e.kind]
+        text = f"The national figures include {what}: {listed}."
+        if not e.material:
+            out.append(("data", text + " They do not change the national figures as printed here."))
+        elif not rate:
+            out.append(("caveats", text + " The national count is probably too low as a result."))
+        elif e.direction:
+            way = "higher" if e.direction > 0 else "lower"
+            out.append(("caveats", text + f" Leaving them out would make the national rate {way}."))
+        else:
+            out.append(("caveats", text + " They could change the national rate as printed."))
+    return out
 
 
 def write(v: stories.Version, ds: m.Dataset, release_of: dict[str, str]) -> Story:
