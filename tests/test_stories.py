@@ -224,6 +224,7 @@ def test_a_zero_count_is_none_and_a_nine_is_nine_with_no_rate(hand_made, tmp_pat
 def test_british_transport_police_is_reported_beside_the_territorial_forces(hand_made, tmp_path):
     btp = write(hand_made, spec(tmp_path), "British Transport Police").section("comparison")
     assert "polices the railways rather than an area, so it is not ranked with the territorial forces" in btp
+    assert "the national rate" not in btp  # nor set against the territorial forces' rate
     among_all = write(hand_made, spec(tmp_path, rank_among="police forces"), "British Transport Police")
     assert "the lowest of the eight police forces ranked, British Transport Police included" in among_all.section(
         "comparison"

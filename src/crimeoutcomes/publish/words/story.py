@@ -893,7 +893,8 @@ class _Version:
                     + f" from {prev} in {when(v.ew_before.period)}"
                 )
         self.w.say("comparison", text + ".")
-        if self.rate and v.comparable and not v.small and ew.rate is not None and self._comparable(ew):
+        railways = v.place is not None and v.place.why_not == ranking.NOT_TERRITORIAL
+        if self.rate and v.comparable and not v.small and not railways and ew.rate is not None and self._comparable(ew):
             c = numbers.compare(numbers.percent(now.rate, 1), numbers.percent(ew.rate, 1))
             how = "the same as" if c == 0 else ("higher than" if c > 0 else "lower than")
             self._versus = self.statement(f"{how} the national rate", now, c)  # said with the rank, if any
