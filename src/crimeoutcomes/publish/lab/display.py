@@ -235,10 +235,12 @@ class StoryVersion:
     def table(self):
         rows = []
         for r in self.data["table"]:
-            row = {"Area": r["area"], "Period": r["period"], "Count": numbers.Printed.from_json(r["numerator"])}
+            row = {"Area": r["area"], "Period": r["period"]}
+            if self.data["is_rate"]:  # the rate beside the names, in view at 390 px
+                row["Rate"] = numbers.Printed.from_json(r["rate"]) if r["rate"] else None
+            row["Count"] = numbers.Printed.from_json(r["numerator"])
             if self.data["is_rate"]:
                 row["Of"] = numbers.Printed.from_json(r["denominator"])
-                row["Rate"] = numbers.Printed.from_json(r["rate"]) if r["rate"] else None
             rows.append(row)
         return table(numbers.frame(rows), f"The figures behind the chart: {self.force.name} and England and Wales")
 
