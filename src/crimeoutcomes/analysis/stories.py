@@ -575,13 +575,12 @@ def _printed(p_value: float | None, rate: bool):
     return None if p_value is None else half_up(p_value, 1 if rate else 0)
 
 
-def effects(ds: m.Dataset, spec: Spec, p: Point, others_of: str = "", own: bool = False) -> list[Effect]:
-    """What the caveats on a figure can do to it as printed, one Effect per kind: for England and Wales, the other
-    forces' caveats (`others_of`: the force whose version it is; its own are said beside its figures); for a force
-    (`own`), its own caveats (incomplete quarters, with the way leaving them out would move its rate; cells left
-    out)."""
+def effects(ds: m.Dataset, spec: Spec, p: Point, own: bool = False) -> list[Effect]:
+    """What the caveats on a figure can do to it as printed, one Effect per kind: for England and Wales, every
+    force's caveats (the same in every version); for a force (`own`), its own caveats (incomplete quarters, with the
+    way leaving them out would move its rate; cells left out)."""
     rate = spec.measure.is_rate
-    flags = [f for f in p.result.caveats if (f.force == p.area.name if own else f.force != others_of)]
+    flags = [f for f in p.result.caveats if not own or f.force == p.area.name]
     out = []
     for kind in (m.LOW, m.PARTLY_PROVIDED, m.LEFT_OUT):
         these = tuple(f for f in flags if f.kind == kind)

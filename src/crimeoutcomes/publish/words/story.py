@@ -499,8 +499,7 @@ class _Version:
     def headline(self) -> None:
         v, adj = self.v, self.verb
         with_rate = self.rate and not v.small and v.comparable  # a force not compared is given in counts
-        every = v.now.numerator == v.now.denominator and (v.now.numerator or 0) > 1
-        counts = "all {numerator_count}" if every else "{numerator_count} of {denominator_count}"
+        counts = "all {numerator_count}" if self._all_of_them else "{numerator_count} of {denominator_count}"
         if with_rate:
             default, available = "{place}: {rate} of " + adj + " {noun} {short}", {"rate"}
         elif self.rate:
@@ -537,7 +536,7 @@ class _Version:
     def intro(self) -> None:
         v = self.v
         including = self._own_incomplete_text()
-        if self.rate and v.now.numerator == v.now.denominator and v.now.numerator > 1:
+        if self.rate and self._all_of_them:
             self.w.say(
                 "intro",
                 f"All {self.count(v.now, 'denominator')} {self.noun} that {self.place} {self.verb} {self.in_period}"
@@ -557,6 +556,11 @@ class _Version:
                 f"{self.place} {self.verb} {self.count(v.now, 'numerator')} {self.noun} {self.in_period}"
                 f"{including} that {self.numphrase}, Home Office figures show.",
             )
+
+    @property
+    def _all_of_them(self) -> bool:
+        """Every one of at least two offences counted: "all three", never "three of three"."""
+        return self.v.now.numerator == self.v.now.denominator and (self.v.now.numerator or 0) > 1
 
     def _own_incomplete_text(self) -> str:
         """'(a total that includes April to June 2018, when its figures look incomplete; without that quarter its
