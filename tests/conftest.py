@@ -16,14 +16,43 @@ import pytest
 from crimeoutcomes import paths
 from crimeoutcomes.tools import synthetic, testing
 
-#: the test files with the longest set-up, run first, so that pytest-xdist's workers finish together (`make test`
-#: passes --no-loadscope-reorder, which keeps this order; xdist would otherwise start with the files of most tests)
+#: the test files with the longest set-up, run first among those that do not need the prepared root (or among those
+#: that do), so that pytest-xdist's workers finish together (`make test` passes --no-loadscope-reorder, which keeps
+#: this order; xdist would otherwise start with the files of most tests)
 LONGEST_FIRST = ("test_site.py", "test_faults_machine.py", "test_steps.py", "test_check_pages.py")
 
 
+def _needs_prepared_root(item) -> bool:
+    """A test on the prepared root (through its fixtures), or a committed notebook nbval re-runs (it reads that
+    root)."""
+    return item.path.suffix == ".ipynb" or "prepared_root" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(items) -> None:
+    """make test prepares the root beside the tests (tools/testing.py): the files that do not need it run first,
+    then those that do, then the notebooks; within each, the longest first. A file stays in one piece."""
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: the rest keep their order
+    needs: dict = {}
+    for item in items:
+        needs[item.path] = needs.get(item.path, False) or _needs_prepared_root(item)
+
+    def key(item):
+        return (needs[item.path], item.path.suffix == ".ipynb", rank.get(item.path.name, len(rank)))
+
+    items.sort(key=key)  # stable: the rest keep their order
+
+
+def pytest_runtest_setup(item) -> None:
+    """A committed notebook runs once the prepared root is ready (a test waits in its prepared_root fixture)."""
+    if item.path.suffix == ".ipynb":
+        _wait_prepared()
+
+
+def _wait_prepared() -> None:
+    try:
+        testing.wait_prepared()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
 
 
 @pytest.fixture(autouse=True)
@@ -44,8 +73,11 @@ def mirror() -> Path:
 
 @pytest.fixture(scope="session")
 def prepared_root(mirror, tmp_path_factory) -> Path:
-    """A root with the real sample edition built, the claims audit, sensitivity and two forces' report files."""
+    """A root with the whole site of the real sample edition (tools/testing.prepare_root; read only): `make test`
+    prepares it beside the tests (this waits for it); run alone, pytest prepares its own."""
     given = os.environ.get("CRIMEOUTCOMES_TEST_ROOT")
+    if given:
+        _wait_prepared()
     if given and (Path(given) / "data" / "processed" / "sample" / "build.json").is_file():
         return Path(given)
     return testing.prepare_root(tmp_path_factory.mktemp("prepared"), log=lambda *a: None)

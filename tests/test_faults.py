@@ -196,7 +196,7 @@ def one_year(tmp_path, drop=None):
 @pytest.mark.parametrize("drop", [None, ("Kent", 2)], ids=["one-financial-year", "no-complete-period"])
 def test_editions_of_any_length_and_coverage_produce_every_output(tmp_path, drop):
     mf = one_year(tmp_path, drop)
-    run_steps(["reports"], "synthetic-test", manifest_path=mf, forces=["Cheshire"])
+    run_steps(["stories", "reports"], "synthetic-test", manifest_path=mf, forces=["Cheshire"])
     run_steps(["claims", "sensitivity", "pages", "site"], "synthetic-test", manifest_path=mf)
     out = paths.reports_dir("synthetic-test")
     data = json.loads((out / "forces" / "cheshire" / "figures.json").read_text())

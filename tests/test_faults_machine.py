@@ -199,7 +199,7 @@ def test_the_run_context_holds_the_capped_number_of_workers(project_root):
         (["pages", "nosuch"], "error: unrecognized arguments: nosuch; see python -m crimeoutcomes --help"),
         (
             ["run", "nosuch"],
-            "error: no step named 'nosuch'; steps: build, claims, sensitivity, reports, stories, read, pages, site",
+            "error: no step named 'nosuch'; steps: build, claims, sensitivity, stories, reports, read, pages, site",
         ),
         (["run", "--jobs", "lots"], "JOBS (--jobs) must be a whole number of workers, such as 2, not 'lots'"),
         (["nosuch"], "error: argument command: invalid choice: 'nosuch'"),

@@ -2,8 +2,8 @@
 exact value it states, every chart draws only figures it prints beside it, and the exact values are the raw rows'
 own (recomputed here from the tidy table with plain pandas).
 
-The site is rendered once for this module (every step, every force and every story version) in a root of its own
-that reads the prepared sample build; the checks are crimeoutcomes.tools.check_numbers.
+The site is the prepared root's (tools/testing.py renders it once for the whole run, before the tests: every step,
+every force and every story version, on the real sample edition); the checks are crimeoutcomes.tools.check_numbers.
 """
 
 from __future__ import annotations
@@ -28,20 +28,9 @@ PERIODS = {  # the quarters of each period label, written out (not from the pack
 
 
 @pytest.fixture(scope="module")
-def site(prepared_root, tmp_path_factory) -> Path:
-    """reports/sample/ of a root that reads the prepared build, with every step run."""
-    root = testing.make_root(tmp_path_factory.mktemp("site"))
-    (root / "data" / "processed" / "sample").symlink_to(prepared_root / "data" / "processed" / "sample")
-    before = os.environ.get("CRIMEOUTCOMES_ROOT")
-    os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
-    try:
-        pipeline.run(testing.sample_context(), None)
-    finally:
-        if before is None:
-            os.environ.pop("CRIMEOUTCOMES_ROOT", None)
-        else:
-            os.environ["CRIMEOUTCOMES_ROOT"] = before
-    return root / "reports" / "sample"
+def site(prepared_root) -> Path:
+    """reports/sample/ of the prepared root: every step run, every force (read only)."""
+    return prepared_root / "reports" / "sample"
 
 
 @pytest.fixture(scope="module")
@@ -244,7 +233,7 @@ def test_the_force_reports_story_is_the_june_2021_storys_version(site):
         assert md.splitlines()[0] == f"# {story['headline']}"
 
 
-def test_a_spec_of_only_four_keys_for_a_new_measure_gives_44_audited_versions(site, tmp_path):
+def test_a_spec_of_only_four_keys_for_a_new_measure_gives_44_audited_versions(prepared_root, tmp_path):
     """Shoplifting closed with a community resolution: a measure no project spec uses, worded from the data."""
     from crimeoutcomes import context
     from crimeoutcomes.tools.synthetic import ensure_generated
@@ -257,7 +246,8 @@ def test_a_spec_of_only_four_keys_for_a_new_measure_gives_44_audited_versions(si
         "period: latest financial year\n"
     )
     out = tmp_path / "mine"
-    root = site.parent.parent
+    root = testing.make_root(tmp_path / "root")  # a root of its own, reading the prepared build
+    (root / "data" / "processed" / "sample").symlink_to(prepared_root / "data" / "processed" / "sample")
     before = os.environ.get("CRIMEOUTCOMES_ROOT")
     os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
     try:

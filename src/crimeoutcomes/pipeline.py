@@ -10,6 +10,7 @@ file of it was deleted leaves the steps after it current.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import hashlib
 import importlib
@@ -196,12 +197,20 @@ def decide(step: dag.Step, ctx: RunContext, upstream: dict[str, str]) -> Decisio
     return Decision(step, where, stamp, parts, reason)
 
 
+def context_for(name: str, ctx: RunContext, names: list[str] | None) -> RunContext:
+    """The context a step runs in: the forces a user named are for the steps they asked for; a step run first because
+    one of those needs it (the stories before `make report FORCE=Kent`) runs as the project's own, for every force."""
+    if not ctx.forces or names is None or name in names:
+        return ctx
+    return dataclasses.replace(ctx, forces=())
+
+
 def plan(ctx: RunContext, names: list[str] | None = None) -> list[Decision]:
     """Every step the named ones need (all steps when None), in order, each with what would make it run."""
     computed: dict[str, str] = {}
     out = []
     for name in dag.order(names):
-        d = decide(dag.BY_NAME[name], ctx, computed)
+        d = decide(dag.BY_NAME[name], context_for(name, ctx, names), computed)
         computed[name] = d.stamp
         out.append(d)
     return out
@@ -438,7 +447,7 @@ def run(ctx: RunContext, names: list[str] | None = None, *, log_current: bool = 
             done.append(Ran(d.step.name, False, time.perf_counter() - t))
             continue
         ctx.log(f"{d.step.name}: running ({d.reason})")
-        info = execute(d, ctx)
+        info = execute(d, context_for(d.step.name, ctx, names))
         ctx.release()
         seconds = time.perf_counter() - t
         ctx.log(f"{d.step.name}: {info.get('summary', 'done')} -> {paths.relative(d.folder)}/ ({seconds:.1f} s)")

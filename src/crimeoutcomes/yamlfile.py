@@ -34,53 +34,69 @@ class _Refused(yaml.YAMLError):
         self.problem, self.problem_mark = problem, mark
 
 
-class _BoundedLoader(yaml.SafeLoader):
-    """yaml.SafeLoader that counts what it composes: nesting depth, values, and the values aliases repeat."""
+#: libyaml's parser and loader when PyYAML was built with it (it is, from PyPI's wheels): ten times faster. A
+#: document libyaml refuses is read again by PyYAML's own parser, whose reading (and messages) the files are written
+#: for: the two differ on a few corners (an empty value before a comma in a flow mapping, `{quote:, ...}`).
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._depth = 0
-        self._nodes = 0
-        self._aliased = 0
-        self._size: dict[int, int] = {}  # id(node) -> the values it holds, itself included (once composed)
 
-    def _count(self, n: int, mark) -> None:
-        self._nodes += n
-        if self._nodes > MAX_NODES:
+def _load(text: str, loader) -> object:
+    _check_bounds(text, loader)
+    return yaml.load(text, Loader=loader)
+
+
+def _check_bounds(text: str, loader) -> None:
+    """Refuse a document beyond the bounds, from its parse events alone (before anything is built): nesting depth,
+    values, and the values aliases repeat (an alias repeats every value its anchor's node holds, itself included)."""
+    depth_open: list[list] = []  # the collections open: [anchor, values so far, start mark]
+    sizes: dict[str, int] = {}  # anchor -> values its node holds (once closed)
+    nodes = aliased = 0
+
+    def add(counted: int, size: int, mark) -> None:
+        """`counted` values composed (an alias: every value it repeats), `size` values held by the parent."""
+        nonlocal nodes
+        nodes += counted
+        if nodes > MAX_NODES:
             raise _Refused(f"more than {MAX_NODES:,} values; split the file", mark)
+        if depth_open:
+            depth_open[-1][1] += size
 
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            target = self.anchors.get(event.anchor)
-            if target is not None:
-                size = self._size.get(id(target))
-                if size is None:
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, yaml.AliasEvent):
+            size = sizes.get(event.anchor)
+            if size is None:
+                if any(o[0] == event.anchor for o in depth_open):
                     raise _Refused(f"the alias *{event.anchor} refers to a value that contains it", event.start_mark)
-                self._aliased += size
-                if self._aliased > MAX_ALIASED:
-                    raise _Refused(
-                        f"aliases (*name) repeat more than {MAX_ALIASED:,} values; write the values out instead",
-                        event.start_mark,
-                    )
-                self._count(size, event.start_mark)
-            return super().compose_node(parent, index)
-        self._depth += 1
-        if self._depth > MAX_DEPTH:
-            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark)
-        try:
-            node = super().compose_node(parent, index)
-        finally:
-            self._depth -= 1
-        if isinstance(node, yaml.SequenceNode):
-            size = 1 + sum(self._size.get(id(v), 1) for v in node.value)
-        elif isinstance(node, yaml.MappingNode):
-            size = 1 + sum(self._size.get(id(k), 1) + self._size.get(id(v), 1) for k, v in node.value)
-        else:
-            size = 1
-        self._size[id(node)] = size
-        self._count(1, node.start_mark)
-        return node
+                raise yaml.composer.ComposerError(
+                    None, None, f"found undefined alias {event.anchor!r}", event.start_mark
+                )
+            aliased += size
+            if aliased > MAX_ALIASED:
+                raise _Refused(
+                    f"aliases (*name) repeat more than {MAX_ALIASED:,} values; write the values out instead",
+                    event.start_mark,
+                )
+            add(size, size, event.start_mark)
+        elif isinstance(event, (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            if len(depth_open) + 1 > MAX_DEPTH:
+                raise _Refused(f"nested more than {MAX_DEPTH} levels deep", event.start_mark)
+            if isinstance(event, yaml.ScalarEvent):
+                if event.anchor:
+                    sizes[event.anchor] = 1
+                add(1, 1, event.start_mark)
+            else:
+                depth_open.append([event.anchor, 1, event.start_mark])
+        elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, size, mark = depth_open.pop()
+            if anchor:
+                sizes[anchor] = size
+            add(1, size, mark)
+
+
+def dump(doc, width: int = 120) -> str:
+    """A document as YAML text (libyaml's emitter when PyYAML has it: keys in their order, Unicode as it is)."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return yaml.dump(doc, Dumper=dumper, sort_keys=False, allow_unicode=True, width=width)
 
 
 def _text(path: Path, what: str, error: type[Exception]) -> str:
@@ -111,17 +127,21 @@ def read_yaml(path: Path | str, what: str, error: type[Exception]) -> dict:
     raises `error` naming the file and line."""
     path = Path(path)
     text = _text(path, what, error)
-    loader = _BoundedLoader(text)
     try:
-        doc = loader.get_single_data()
+        try:
+            doc = _load(text, _FAST)
+        except _Refused:
+            raise
+        except yaml.YAMLError:
+            if _FAST is yaml.SafeLoader:
+                raise
+            doc = _load(text, yaml.SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         kind = "refused" if isinstance(exc, _Refused) else "not valid YAML"
         raise error(f"{paths.relative(path)}: {kind}: {where}{problem}") from None
-    finally:
-        loader.dispose()
     if not isinstance(doc, dict):
         raise error(
             f"{paths.relative(path)}: expected a YAML mapping (key: value lines) at the top level, found "

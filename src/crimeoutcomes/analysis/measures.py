@@ -460,6 +460,29 @@ class Dataset:
             mask = _category_mask(t[col], lambda c: str(c).lower() == wanted)
         return t[mask]
 
+    def left_out_bounds(self, basis: str, scope: OffenceScope, quarters: frozenset) -> dict[str, int]:
+        """The cells of an offence scope left out (LEFT_OUT) in the given (force, financial year, quarter)s, each
+        given the most its row (force, offence code, outcome type) holds in the force's other quarters: the bound
+        summed by outcome type (worked out once per basis, scope and quarters: every version shares them)."""
+        cache_key = ("left out", basis, scope, quarters)
+        if cache_key in self._counts:
+            return self._counts[cache_key]
+        t = self.tidy if scope.kind == "all" else self._selection_rows(scope)
+        forces = {q[0] for q in quarters}
+        part = t[_category_mask(t["force"], lambda f: str(f) in forces)]
+        cols = ["force", "financial_year", "fin_quarter", "offence_code", "outcome_type", basis]
+        rows = part.loc[:, cols].assign(gone=derive.left_out(part, basis))
+        rows = rows.astype({"force": str, "financial_year": str, "offence_code": str, "outcome_type": str})
+        key = list(zip(rows["force"], rows["financial_year"], rows["fin_quarter"].astype(int)))
+        blank = rows[[g and k in quarters for g, k in zip(rows["gone"], key)]]
+        most = rows[~rows["gone"]].groupby(["force", "offence_code", "outcome_type"], observed=True)[basis].max()
+        bounds: dict[str, int] = {}
+        for r in blank.itertuples(index=False):
+            b = max(int(most.get((r.force, r.offence_code, r.outcome_type), 0) or 0), 0)
+            bounds[r.outcome_type] = bounds.get(r.outcome_type, 0) + b
+        self._counts[cache_key] = bounds
+        return bounds
+
     def counts(self, basis: str, scope: OffenceScope) -> _Cube:
         """The offence scope's totals as a force x quarter x outcome type array (built once per basis and scope)."""
         cache_key = (basis, scope)

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import paths
-from ..data import derive
 from ..data import forces as forces_mod
 from ..errors import DataError
 from ..rounding import half_up
@@ -606,23 +605,11 @@ def effects(ds: m.Dataset, spec: Spec, p: Point, own: bool = False) -> list[Effe
 def _left_out_effect(ds: m.Dataset, spec: Spec, p: Point, flags: tuple[m.Flag, ...], rate: bool) -> Effect:
     """Blank cells: each given the most its row (force, offence code, outcome type) holds in the force's other
     quarters; material when that could change the figure as printed."""
-    basis, meas = spec.measure.basis, spec.measure
-    t = ds.tidy if meas.offences.kind == "all" else ds._selection_rows(meas.offences)
-    cols = ["force", "financial_year", "fin_quarter", "offence_code", "outcome_type", basis]
-    forces = {f.force for f in flags}
-    part = t[t["force"].astype(str).isin(forces).to_numpy()]
-    gone = derive.left_out(part, basis)
-    rows = part.loc[:, cols].assign(gone=gone)
-    rows = rows.astype({"force": str, "financial_year": str, "offence_code": str, "outcome_type": str})
-    wanted = {(f.force, f.financial_year, f.quarter) for f in flags}
-    key = list(zip(rows["force"], rows["financial_year"], rows["fin_quarter"].astype(int)))
-    blank = rows[[g and k in wanted for g, k in zip(rows["gone"], key)]]
-    most = rows[~rows["gone"]].groupby(["force", "offence_code", "outcome_type"], observed=True)[basis].max()
-    bound_num = bound_den = 0
-    for r in blank.itertuples(index=False):
-        b = max(int(most.get((r.force, r.offence_code, r.outcome_type), 0) or 0), 0)
-        bound_num += b if r.outcome_type in meas.numerator.codes else 0
-        bound_den += b if meas.denominator is not None and r.outcome_type in meas.denominator.codes else 0
+    meas = spec.measure
+    wanted = frozenset((f.force, f.financial_year, f.quarter) for f in flags)
+    bounds = ds.left_out_bounds(meas.basis, meas.offences, wanted)
+    bound_num = sum(b for o, b in bounds.items() if o in meas.numerator.codes)
+    bound_den = sum(b for o, b in bounds.items() if meas.denominator is not None and o in meas.denominator.codes)
     if not rate:
         return Effect(m.LEFT_OUT, flags, bound_num > 0)
     den = p.denominator or 0

@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-import yaml
-
-from .. import csvfile, dag, paths
+from .. import csvfile, dag, paths, yamlfile
 from ..analysis import claims, reader
 from ..atomic import write_text
 from ..data import tables
@@ -33,7 +31,7 @@ def run(ctx, target) -> dict:
     key = reader_text.article_key(title or ctx.article.stem, published)
     doc = reader_text.registry(article, key, url=ctx.url, file=paths.printable(ctx.article.name))
     path = target.folder / dag.file("read", "claims")
-    write_text(path, yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120))
+    write_text(path, yamlfile.dump(doc))
     unread = reader_text.unread(article)
     csvfile.to_csv(unread, target.folder / dag.file("read", "unread"))
     read = len(doc["claims"])

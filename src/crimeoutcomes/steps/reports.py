@@ -1,6 +1,10 @@
 """reports: one report per police force -> reports/<edition>/forces/ (<slug>.html, and <slug>/ with figures.json
 and every chart as PNG, SVG and CSV).
 
+A force's story is its version of the report's story as the stories step wrote and audited it (that step runs first:
+its version.json holds the story as written), so the report and the story's own page print the same sentences from
+one engine call.
+
 Forces render in parallel, each worker keeping one Jupyter kernel; workers and kernels die with the parent. A force
 whose folder records the step's current stamp and whose files all exist is skipped, so a deleted page is rendered
 again alone."""
@@ -16,6 +20,7 @@ from ..analysis import stories
 from ..analysis.measures import Dataset
 from ..atomic import SwapTogether
 from ..data.forces import Force, resolve
+from ..errors import UserError
 from ..publish.execute import notebooks, workers
 from ..publish.pages import reports
 
@@ -32,7 +37,7 @@ def _current(forces_dir, force, stamp: str) -> bool:
     return record.get("stamp") == stamp and not stamps.missing_files(forces_dir, record)
 
 
-def _setup(edition: str, build: dict, caveats: str, spec: str, others: list[dict]) -> dict:
+def _setup(edition: str, build: dict, caveats: str, spec: str, others: list[dict], story_written: bool) -> dict:
 
     return {
         "edition": edition,
@@ -41,7 +46,22 @@ def _setup(edition: str, build: dict, caveats: str, spec: str, others: list[dict
         "caveats": caveats_mod.load(Path(caveats)),
         "spec": stories.load(Path(spec)),
         "others": others,
+        "story_written": story_written,
     }
+
+
+def _version(state: dict, force: Force):
+    """The force's version of the report's story, as the stories step (run before this one) wrote and audited it."""
+    if not state["story_written"]:
+        return None  # the story is not written for this edition (its period or offences are not in the data)
+    version = reports.report_story(state["edition"], force)
+    if version is None:
+        where = paths.output("stories", "data", state["edition"], story=dag.REPORT_STORY, force=force.slug)
+        raise UserError(
+            f"{paths.relative(where)} is missing: the force's report takes its story from the stories step; run "
+            "make stories, then the reports again"
+        )
+    return version
 
 
 def _render(state: dict, item: tuple) -> None:
@@ -53,7 +73,9 @@ def _render(state: dict, item: tuple) -> None:
     folder = reports.files_folder(force)
     page = forces_dir / reports.page_file(force)
     with SwapTogether(forces_dir / folder, [page, page.with_suffix(".ipynb")]) as swap:
-        reports.write_force_files(state["ds"], force, state["caveats"], swap.tmp, state["spec"], state["others"])
+        reports.write_force_files(
+            state["ds"], force, state["caveats"], swap.tmp, state["spec"], _version(state, force), state["others"]
+        )
         swap.swap()  # the page's notebook reads the force's new files, in place
         render_page(state["edition"], force, state["build"], forces_dir, state.get("kernel"), keep)
         files = [reports.page_file(force)] + [f"{folder}/{f}" for f in stamps.written(forces_dir / folder)]
@@ -67,6 +89,9 @@ def run(ctx, target) -> dict:
     ds, forces_dir = ctx.dataset, target.folder
     chosen = list(ctx.forces) or reports.forces_in(ds)
     todo = [f for f in chosen if not _current(forces_dir, f, target.stamp)]
+    spec = stories.load(target.input("report_story"))
+    period = stories.resolve_period(spec, ds)
+    story_written = period is not None and stories.cannot_write(spec, ds, period) is None
     ctx.log(f"  {len(chosen)} force report(s): {len(todo)} to render, {len(chosen) - len(todo)} unchanged")
     workers.run(
         [(f.name, target.stamp, str(forces_dir), ctx.keep_notebooks) for f in todo],
@@ -78,6 +103,7 @@ def run(ctx, target) -> dict:
             str(target.input("caveats")),
             str(target.input("report_story")),
             reports.story_list(ds, target.inputs("stories")),
+            story_written,
         ),
         jobs=ctx.jobs,
         what="force report(s)",

@@ -75,12 +75,11 @@ def versions(ds, spec: stories.Spec, forces: list[Force], period) -> list[tuple[
 
 def run(ctx, target) -> dict:
     ds = ctx.dataset
-    spec_paths = target.inputs("specs")
-    specs = stories.load_all(spec_paths)
+    specs = stories.load_all(target.inputs("specs"))
     every = reports.forces_in(ds)
     chosen = list(ctx.forces) or every
     about = story_page.About.of(ds)
-    entries, items, audits = [], [], {}
+    entries, writable, audits = [], [], {}
     # the way from a story's folder, and from the stories folder, to the site's (a run of one's own may be elsewhere)
     up = os.path.relpath(paths.reports_dir(ctx.name), target.final) + "/"
     site = "../" + up
@@ -95,20 +94,26 @@ def run(ctx, target) -> dict:
             ctx.log(f"  story {spec.id}: not written for this edition: {why}")
             entries.append({"id": spec.id, "title": spec.title, "period": "", "skipped": why})
             continue
-        folder = target.folder / spec.id
-        folder.mkdir(parents=True, exist_ok=True)
-        written = versions(ds, spec, chosen, period)
-        audits[spec.id] = _audit(spec, [w for _, w in written], folder, ds, ctx)
-        story_page.write_index(
-            spec, folder, ds, period, every, {f.name for f in chosen}, about, audits[spec.id].counts().to_dict(), site
-        )
+        writable.append((spec, period))
         entries.append(
             {"id": spec.id, "title": spec.title, "period": wording.period_name(period), "description": spec.description}
         )
-        items += [(str(folder), v, w, about, ctx.keep_notebooks, site) for v, w in written]
+
+    def pages():
+        """Each story's versions computed once, audited, and its national page written; then its versions' pages
+        rendered from those results (the workers render one story's while the next is computed)."""
+        for spec, period in writable:
+            folder = target.folder / spec.id
+            folder.mkdir(parents=True, exist_ok=True)
+            written = versions(ds, spec, chosen, period)
+            audits[spec.id] = _audit(spec, [w for _, w in written], folder, ds, ctx)
+            counts = audits[spec.id].counts().to_dict()
+            story_page.write_index(spec, folder, ds, period, every, {f.name for f in chosen}, about, counts, site)
+            yield from ((str(folder), v, w, about, ctx.keep_notebooks, site) for v, w in written)
+
     story_page.write_stories_index(target.folder, entries, about.build, up)
-    workers.run(
-        items,
+    items = workers.run(
+        pages(),
         _render,
         _setup,
         (),
@@ -117,6 +122,7 @@ def run(ctx, target) -> dict:
         per_worker=PER_WORKER,
         name=lambda i: f"{i[1].spec.id}, {i[1].force.name}",
         log=ctx.log,
+        count=len(writable) * len(chosen),
     )
     n = sum(len(a.findings) for a in audits.values())
     return {

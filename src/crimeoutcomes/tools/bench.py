@@ -11,8 +11,9 @@ data/raw is the user's, so the user's processed data and reports are never touch
 Targets (2 cores): cold build <= 1.3 x the bare fastexcel read of the 12 workbooks one after another; warm build
 <= 10 s; a build with nothing changed well under a second; the notebooks on the full edition <= 60 s; peak memory of
 any step <= 2 GB; the 44 force reports cold <= 1.3 x drawing the same charts with plain matplotlib (PNG + SVG, the
-same sizes, as many processes); the four stories x 44 forces cold <= 2 x the 44 force reports; `make all` with
-nothing changed well under a second.
+same sizes, as many processes); the four stories x 44 forces cold <= 0.6 x the 44 force reports; `make all` with
+nothing changed well under a second. The stories are measured before the reports (a force's report takes its story
+from the stories step, so the reports measured cold are the reports alone).
 """
 
 from __future__ import annotations
@@ -177,8 +178,9 @@ def _sample(tmp: Path, show) -> None:
     for kind in ("claims", "sensitivity"):
         fig = measure(kind, "sample", root)
         show(_row(f"sample: {kind}", f"{fig['seconds']:.1f} s", "", None, f"peak {fig['peak_gb']:.2f} GB"))
+    stories = measure("stories", "sample", root)  # first: the reports take their story from it
     reports_seconds = _sample_reports(root, show)
-    _sample_stories(root, show, reports_seconds)
+    _sample_stories(stories, show, reports_seconds)
     _sample_again(root, show)
 
 
@@ -242,15 +244,14 @@ def _sample_reports(root: Path, show) -> float:
     return rep["seconds"]
 
 
-def _sample_stories(root: Path, show, reports_seconds: float) -> None:
-    """Every story for every force, cold, against the force reports."""
-    stories = measure("stories", "sample", root)
+def _sample_stories(stories: dict, show, reports_seconds: float) -> None:
+    """Every story for every force, cold (measured before the reports), against the force reports."""
     show(
         _row(
             "sample: 4 stories x 44 forces, cold",
             f"{stories['seconds']:.1f} s = {stories['seconds'] / reports_seconds:.2f}x",
-            "<= 2x the force reports",
-            stories["seconds"] <= 2 * reports_seconds,
+            "<= 0.6x the force reports",
+            stories["seconds"] <= 0.6 * reports_seconds,
             f"peak {stories['peak_gb']:.2f} GB; every printed figure audited",
         )
     )
@@ -348,8 +349,19 @@ def _full_scale(tmp: Path, show) -> None:
         fig = measure(kind, FULL, root)
         peaks.append(fig["peak_gb"])
         show(_row(f"full: {kind}", f"{fig['seconds']:.1f} s", "", None, f"peak {fig['peak_gb']:.2f} GB"))
+    stories = measure("stories", FULL, root)  # first: the reports take their story from it
+    peaks.append(stories["peak_gb"])
     rep = measure("reports", FULL, root)
     peaks.append(rep["peak_gb"])
+    show(
+        _row(
+            "full: 4 stories x 44 forces, cold",
+            f"{stories['seconds']:.1f} s = {stories['seconds'] / rep['seconds']:.2f}x",
+            "",
+            None,
+            f"peak {stories['peak_gb']:.2f} GB",
+        )
+    )
     show(
         _row(
             "full: all 44 force reports, cold",

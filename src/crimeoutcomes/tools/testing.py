@@ -2,10 +2,9 @@
 
 `python -m crimeoutcomes.tools.testing` (what `make test` runs):
   1. records the user's data/ and reports/ (every file's path, size and modification time);
-  2. prepares a temporary root: config/, notebooks/ and docs/ linked from the checkout, and the outputs the committed
-     notebooks read, written by the steps themselves from the local mirror (offline): the build, the claims audit,
-     the sensitivity tables, the reports of the report notebooks' forces (dag.NOTEBOOKS), and the story notebook's
-     force's version of the report's story;
+  2. prepares a temporary root: config/, notebooks/ and docs/ linked from the checkout, and the whole site of the
+     sample edition written by the steps themselves from the local mirror (offline, every core): what the committed
+     notebooks read and what the tests of the rendered pages check;
   3. runs pytest on tests/ and nbval on every committed notebook, in one parallel run (pytest-xdist), with
      CRIMEOUTCOMES_ROOT pointing there;
   4. fails if the user's data/ or reports/ changed, and removes the temporary root.
@@ -17,19 +16,16 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .. import dag, paths
+from ..atomic import write_text
 
 #: committed copies (file stem under notebooks/ -> (notebook, parameters)), re-run by nbval in `make test`
 COMMITTED: dict[str, tuple[str, dict]] = dag.COMMITTED
 
 EDITION = "sample"
-
-
-def _forces(nb: dag.Notebook) -> list[str]:
-    """The forces a committed notebook and its examples are about."""
-    return list(dict.fromkeys([nb.parameters["force"], *(p["force"] for _, p in nb.examples if "force" in p)]))
 
 
 def make_root(root: Path) -> Path:
@@ -53,23 +49,16 @@ def sample_context(log=lambda *a: None):
 
 
 def prepare_root(root: Path, log=print) -> Path:
-    """A root with what the committed notebooks read, written by the steps themselves, offline from the mirror: the
-    build, the claims audit and the sensitivity tables; the reports step for the forces of the report notebooks; the
-    stories step, on the report's story, for the force of the story notebook."""
+    """A root with the whole site of the sample edition, written by the steps themselves (every step, every force,
+    every story), offline from the mirror: what the committed notebooks read, and what the tests of the rendered site
+    check (read only), made once for the whole run with every core rather than once per test module."""
     root = make_root(root)
     env_before = os.environ.get("CRIMEOUTCOMES_ROOT")
     os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
     try:
-        from .. import context, pipeline
+        from .. import pipeline
 
-        pipeline.run(sample_context(), ["build", "claims", "sensitivity"], log_current=False)
-        runs = [
-            ("reports", {"forces": _forces(dag.FORCE_REPORT)}),
-            ("stories", {"forces": _forces(dag.STORY_PAGE), "specs": [paths.input_file(dag.REPORT_SPEC.key)]}),
-        ]
-        for name, options in runs:
-            ctx = context.create(EDITION, offline=True, log=lambda *a: None, **options)
-            pipeline.run(ctx, [name], log_current=False)
+        pipeline.run(sample_context(), None, log_current=False)
         log(f"prepared a temporary project root: {root}")
     finally:
         if env_before is None:
@@ -114,8 +103,42 @@ def regenerate_committed(names: list[str] | None = None) -> int:
     return 0
 
 
+#: set for the tests by main(): the file the preparing process writes when the prepared root is ready ("ok") or
+#: could not be made (why)
+READY_ENV = "CRIMEOUTCOMES_TEST_READY"
+
+
+def _prepare_in_background(root: Path, ready: Path) -> int:
+    """`python -m crimeoutcomes.tools.testing --prepare ROOT READY`: prepare the root, then say so in READY."""
+    try:
+        prepare_root(root, log=lambda *a: None)
+    except BaseException as exc:  # the tests waiting for the root fail with this line
+        write_text(ready, f"the prepared root could not be made: {type(exc).__name__}: {exc}"[:2000])
+        raise
+    write_text(ready, "ok")
+    return 0
+
+
+def wait_prepared(timeout: float = 1800) -> None:
+    """Wait until the prepared root (made beside the tests by main) is ready; raise RuntimeError when it could not
+    be made. Returns at once when no root is being prepared."""
+    ready = os.environ.get(READY_ENV)
+    if not ready:
+        return
+    deadline = time.monotonic() + timeout
+    while not Path(ready).is_file():
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the prepared root was not ready after {timeout:.0f} s")
+        time.sleep(0.25)
+    said = Path(ready).read_text()
+    if said != "ok":
+        raise RuntimeError(said)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--prepare"]:
+        return _prepare_in_background(Path(argv[1]), Path(argv[2]))
     user = [paths.CHECKOUT / "data", paths.CHECKOUT / "reports"]
     before = snapshot(*user)
     mirror = paths.default_mirror()
@@ -128,15 +151,37 @@ def main(argv: list[str] | None = None) -> int:
                 "show the sample edition)",
                 file=sys.stderr,
             )
-        root = prepare_root(Path(tmp)) if mirror is not None else make_root(Path(tmp))
+        root, ready, preparing = make_root(Path(tmp) / "root"), Path(tmp) / "prepared", None
+        if mirror is not None:
+            # the prepared root is made beside the tests, not before them: the tests that need it wait for it
+            # (tests/conftest.py), the others run meanwhile (they come first)
+            log = (Path(tmp) / "prepare.log").open("w")
+            cmd = [sys.executable, "-m", "crimeoutcomes.tools.testing", "--prepare", str(root), str(ready)]
+            env = {**os.environ, "CRIMEOUTCOMES_ROOT": str(root)}
+            print(f"preparing a temporary project root beside the tests: {root}", flush=True)
+            preparing = subprocess.Popen(cmd, env=env, cwd=paths.CHECKOUT, stdout=log, stderr=subprocess.STDOUT)
         targets = [] if "--nbval-only" in argv else ["tests"]
         if "--unit-only" not in argv and mirror is not None:
             targets += ["--nbval", "--nbval-kernel-name", "crime-outcomes", "--nbval-cell-timeout", "600", "notebooks"]
         # one run, in parallel (pytest-xdist): a test file or notebook per worker at a time (its module fixtures are
-        # made once, a notebook's cells run in order in one kernel), the longest first (tests/conftest.py)
+        # made once, a notebook's cells run in order in one kernel); the files that do not need the prepared root
+        # first, the longest first (tests/conftest.py)
         workers = ["-n", os.environ.get("TEST_WORKERS") or "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
         # -rs: every skipped test is listed with its reason at the end
-        code = _run([sys.executable, "-m", "pytest", *workers, "-rs", "-p", "no:cacheprovider", *targets], root)
+        os.environ[READY_ENV] = str(ready)
+        try:
+            code = _run([sys.executable, "-m", "pytest", *workers, "-rs", "-p", "no:cacheprovider", *targets], root)
+        except BaseException:
+            if preparing is not None:
+                preparing.kill()
+            raise
+        finally:
+            os.environ.pop(READY_ENV, None)
+            if preparing is not None:
+                if preparing.wait() != 0:
+                    print((Path(tmp) / "prepare.log").read_text()[-3000:], file=sys.stderr)
+                    code = code or 1
+                log.close()
     after = snapshot(*user)
     changed = sorted(set(before) ^ set(after) | {p for p in before if p in after and before[p] != after[p]})
     if changed:

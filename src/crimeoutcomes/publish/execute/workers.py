@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import as_completed
 from multiprocessing.util import Finalize
 
@@ -35,7 +35,7 @@ def _call(work: Callable, item) -> float:
 
 
 def run(
-    items: list,
+    items: Iterable,
     work: Callable,
     setup: Callable,
     args: tuple,
@@ -45,26 +45,32 @@ def run(
     per_worker: int = 1,
     name: Callable = str,
     log=print,
-) -> None:
-    """Render every item (in parallel); log one line per item; raise one UserError naming the failures.
-    per_worker: the fewest items worth a worker of their own (a worker costs a few seconds to start: its imports, its
-    data, its kernel), so that a few items render in this process."""
-    if not items:
-        return
-    jobs = max(1, min(jobs or os.cpu_count() or 1, len(items) // max(1, per_worker)))
-    failures = []
+    count: int | None = None,
+) -> list:
+    """Render every item (in parallel); log one line per item; raise one UserError naming the failures; returns the
+    items rendered. `items` may be made as they are rendered (a generator: the first render while the rest are being
+    made), `count` saying how many there will be. per_worker: the fewest items worth a worker of their own (a worker
+    costs a few seconds to start: its imports, its data, its kernel), so that a few items render in this process."""
+    if count is None:
+        items = list(items)
+        count = len(items)
+    if not count:
+        return list(items)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, count // max(1, per_worker)))
+    failures, made = [], []
 
     def done(i: int, item, outcome) -> None:
         if isinstance(outcome, Exception):
             failures.append((item, outcome))
-            log(f"  [{i}/{len(items)}] {name(item)} FAILED: {_one_line(outcome)}")
+            log(f"  [{i}/{count}] {name(item)} FAILED: {_one_line(outcome)}")
         else:
-            log(f"  [{i}/{len(items)}] {name(item)} ({outcome:.1f} s)")
+            log(f"  [{i}/{count}] {name(item)} ({outcome:.1f} s)")
 
     if jobs == 1:
         _init(setup, args)
         try:
             for i, item in enumerate(items, start=1):
+                made.append(item)
                 try:
                     done(i, item, _call(work, item))
                 except Exception as exc:
@@ -73,7 +79,14 @@ def run(
             STATE.pop("kernel").shutdown()
     else:
         with procs.pool(jobs, _init, (setup, args), start="spawn") as pool:
-            futures = {pool.submit(_call, work, item): item for item in items}
+            futures = {}
+            try:
+                for item in items:  # submitted as they are made: the workers start on the first ones
+                    made.append(item)
+                    futures[pool.submit(_call, work, item)] = item
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
             for i, fut in enumerate(as_completed(futures), start=1):
                 try:
                     done(i, futures[fut], fut.result())
@@ -83,6 +96,7 @@ def run(
         raise UserError(
             f"{len(failures)} {what} failed: " + "; ".join(f"{name(i)}: {_one_line(e)}" for i, e in failures[:3])
         )
+    return made
 
 
 def _one_line(exc: Exception) -> str:

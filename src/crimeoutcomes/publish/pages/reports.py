@@ -1,7 +1,7 @@
 """A force's report: its files (figures.json, each chart as PNG, SVG and CSV with the data behind it) and its page.
 
 figures   analysis.force_figures.build      headline table, chart data, data notes
-story     publish.words.story.paragraph           the story paragraph
+story     the stories step's version of the report's story for the force (its version.json), as written and audited
 charts    publish.charts.force_charts       PNG (2x), SVG and CSV per chart, checked for clipped text
 files     forces/<slug>/figures.json + the chart files, swapped in as a folder
 page      steps/reports.py has papermill run notebooks/03_force_report.ipynb and nbconvert make forces/<slug>.html
@@ -13,7 +13,7 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
-from ... import dag
+from ... import dag, paths
 from ...analysis import force_figures as ff
 from ...analysis import measures as m
 from ...analysis import stories
@@ -53,15 +53,24 @@ def story_list(ds: m.Dataset, spec_paths) -> list[dict]:
     return out
 
 
-def write_force_files(ds: m.Dataset, force: Force, caveat_list, folder: Path, spec, others: list[dict] = ()) -> dict:
-    """Figures, story and charts of one force into `folder` (a fresh folder), its story from `spec` (the report's
-    story spec, the step table's input `report_story`); returns figures.json's content. others: the stories written
-    for the edition (story_list), each linked at the force's version."""
+def report_story(edition: str, force: Force) -> story.Story | None:
+    """The force's version of the report's story as the stories step wrote and audited it (None: not written)."""
+    path = paths.output("stories", "data", edition, story=dag.REPORT_STORY, force=force.slug)
+    if not path.is_file():
+        return None
+    return story.Story.from_json(json.loads(path.read_text(encoding="utf-8"))["written"])
+
+
+def write_force_files(
+    ds: m.Dataset, force: Force, caveat_list, folder: Path, spec, version: story.Story | None, others: list[dict] = ()
+) -> dict:
+    """Figures, story and charts of one force into `folder` (a fresh folder): its figures measure what `spec` (the
+    report's story spec, the step table's input `report_story`) measures; `version`, the force's version of that
+    story, is the stories step's (report_story), never written again here. others: the stories written for the
+    edition (story_list), each linked at the force's version."""
 
     figs = ff.build(ds, force, caveat_list, spec.field)
     releases = tables.release_of(ds.build)
-    period = stories.resolve_period(spec, ds)
-    version = story.write(stories.version(ds, spec, force, period), ds, releases) if period else None
     page = force_page.content(figs, version.caveats if version else [])
     release = ds.release
     saved = [charts_mod.save_chart(c, folder) for c in force_charts.force_charts(figs, release, ds.synthetic, releases)]

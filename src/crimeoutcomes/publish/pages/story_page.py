@@ -10,9 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
-import yaml
 
-from ... import dag
+from ... import dag, yamlfile
 from ...analysis import measures as m
 from ...analysis import quality, ranking, stories
 from ...atomic import write_text
@@ -65,7 +64,7 @@ def claims_doc(spec: stories.Spec, versions: list[story.Story], release: str) ->
 
 
 def write_claims(doc: dict, path: Path) -> None:
-    write_text(path, yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=120))
+    write_text(path, yamlfile.dump(doc))
 
 
 # ------------------------------------------------------------------------------------------- one version
@@ -148,6 +147,7 @@ def version_data(v: stories.Version, s: story.Story, chart: charts_mod.Saved | N
             "site": site,
         },
         "figures": figures,
+        "written": s.to_json(),  # the story itself, for a page made elsewhere (the force's report)
     }
 
 

@@ -14,7 +14,7 @@ descriptions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from ...analysis import measures as m
 from ...analysis import quality, ranking, stories
@@ -308,6 +308,66 @@ class Story:
     def text(self) -> str:
         """The story in one paragraph (intro, body and comparison)."""
         return " ".join(self.section(n) for n in STORY if self.section(n))
+
+    def to_json(self) -> dict:
+        """The story as its pages need it (its sentences, each figure as printed and where, its caveats), so a page
+        made elsewhere shows the very story the stories step wrote and audited (a force's report takes its version
+        from here); the claims behind the figures are the story's claims.yaml."""
+        return {
+            "spec_id": self.spec_id,
+            "title": self.title,
+            "force": self.force,
+            "slug": self.slug,
+            "sentences": [
+                {
+                    "section": s.section,
+                    "text": s.text,
+                    "figures": [
+                        {"printed": f.printed.to_json(), "span": list(f.span), "sentence": f.sentence, "read": f.read}
+                        for f in s.figures
+                    ],
+                }
+                for s in self.sentences
+            ],
+            "caveats": [asdict(c) for c in self.caveats],
+            "ready": self.ready,
+            "labels": list(self.labels),
+            "noun": self.noun,
+            "read_first": list(self.read_first),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Story:
+        """A story as to_json gave it (its figures without their claims: those are in claims.yaml)."""
+        sentences = [
+            Sentence(
+                s["section"],
+                s["text"],
+                [
+                    Figure(
+                        Printed.from_json(f["printed"]),
+                        None,
+                        sentence=f["sentence"],
+                        span=tuple(f["span"]),
+                        read=f["read"],
+                    )
+                    for f in s["figures"]
+                ],
+            )
+            for s in data["sentences"]
+        ]
+        return cls(
+            data["spec_id"],
+            data["title"],
+            data["force"],
+            data["slug"],
+            sentences,
+            [m.Flag(**c) for c in data["caveats"]],
+            data["ready"],
+            data["labels"],
+            data["noun"],
+            data["read_first"],
+        )
 
 
 _MARK = "\x00"
