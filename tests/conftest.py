@@ -42,13 +42,8 @@ def pytest_collection_modifyitems(items) -> None:
     items.sort(key=key)  # stable: the rest keep their order
 
 
-def pytest_runtest_setup(item) -> None:
-    """A committed notebook runs once the prepared root is ready (a test waits in its prepared_root fixture)."""
-    if item.path.suffix == ".ipynb":
-        _wait_prepared()
-
-
 def _wait_prepared() -> None:
+    """Wait for the root `make test` prepares beside the tests (the notebooks wait in tools/testing.py, a plugin)."""
     try:
         testing.wait_prepared()
     except RuntimeError as exc:

@@ -139,3 +139,19 @@ def test_changing_one_stored_number_fails_nbval(tmp_path, prepared_root, monkeyp
     assert ok.returncode == 0, ok.stdout[-2000:]
     bad = run_nbval(tampered, prepared_root)
     assert bad.returncode == 1 and "1,072,193" in bad.stdout and "1,072,192" in bad.stdout
+
+
+def test_a_prepared_root_that_cannot_be_made_fails_its_waiters_at_once(tmp_path, monkeypatch):
+    """make test prepares the root in a process beside the tests: when that process ends without saying the root is
+    ready (killed, out of memory), the tests waiting for it fail at once, saying so, instead of waiting for nothing."""
+    ready, log = tmp_path / "prepared", tmp_path / "prepare.log"
+    log.write_text("building the site\nKilled\n")
+    died = subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(137)"])
+    testing._watch(died, ready, log)
+    monkeypatch.setenv(testing.READY_ENV, str(ready))
+    with pytest.raises(RuntimeError, match=re.escape("ended with code 137: building the site | Killed")):
+        testing.wait_prepared(timeout=5)
+    ready.write_text("ok")
+    testing.wait_prepared(timeout=5)  # ready: returns at once
+    monkeypatch.delenv(testing.READY_ENV)
+    testing.wait_prepared(timeout=0)  # nothing being prepared (pytest run alone): nothing to wait for

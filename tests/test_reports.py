@@ -557,3 +557,20 @@ def test_a_chart_line_never_ends_on_a_figure_whose_unit_starts_the_next():
         assert not any(line.endswith(("2018", "0.32")) for line in lines), lines
         breaks.add(len(lines))
     assert len(breaks) >= 3  # the widths tried wrap it in several ways
+
+
+@pytest.mark.parametrize("layout", style.LAYOUTS, ids=lambda lay: lay.name)
+@pytest.mark.parametrize("value", [0.2, 5.0, 9.9])
+def test_the_england_and_wales_label_stays_inside_the_chart_wherever_its_line_falls(layout, value):
+    """Found by `make bench` on the full SYNTHETIC edition: British Transport Police's ranking chart (no label of its
+    own to make room) had England and Wales's line near the longest bar, and its centred label ran off the figure."""
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(layout.width_in, 2.5))
+    ax = fig.add_axes((0.35, 0.15, 0.6, 0.6))  # the plot ends near the figure's right edge, as the ranking charts do
+    ax.set_xlim(0, 10)
+    charts_mod.england_and_wales_line(ax, numbers.percent(value, 1), layout)
+    try:
+        assert style.layout_problems(fig) == []
+    finally:
+        plt.close(fig)

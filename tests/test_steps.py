@@ -260,3 +260,31 @@ def test_publish_rooms_import_down_only():
                 assert floor[target[2]] < floor[parts[2]], f"{module} imports {imp} (a room on its floor or above)"
     assert found == set(ROOMS)  # every module of publish/ sits in a room
     assert sorted(p.name for p in (paths.PACKAGE_DIR / "publish").glob("*.py")) == ["__init__.py"]
+
+
+# ------------------------------------------------------------------------------------------- compute once
+def test_a_forces_report_takes_its_story_from_the_stories_step_and_never_writes_it_again(synthetic_root, monkeypatch):
+    """The reports step runs after the stories step and reads the force's version of the report's story from its
+    version.json: with the story engine broken, a report rendered again (in this process: one force) still has its
+    story, the very one the stories step wrote."""
+    from crimeoutcomes.analysis import stories as stories_mod
+    from crimeoutcomes.publish.words import story as story_mod
+
+    assert "stories" in dag.BY_NAME["reports"].after
+    assert dag.order(["reports"]).index("stories") < dag.order(["reports"]).index("reports")
+
+    def broken(*args, **kwargs):
+        raise AssertionError("the reports step computed a story version itself")
+
+    monkeypatch.setattr(stories_mod, "version", broken)
+    monkeypatch.setattr(story_mod, "write", broken)
+    forces_dir = paths.step_dir("reports", EDITION)
+    (forces_dir / "kent.html").unlink()  # Kent's report alone is rendered again
+    ran = {r.step: r for r in pipeline.run(synthetic_context(synthetic_root, jobs=1), None)}
+    assert ran["reports"].ran and ran["reports"].info["rendered"] == 1 and not ran["stories"].ran
+    written = paths.output("stories", "data", EDITION, story=dag.REPORT_STORY, force="kent")
+    version = json.loads(written.read_text())
+    report = json.loads((forces_dir / "kent" / "figures.json").read_text())["story"]
+    assert report["headline"] == version["headline"] and report["headline"]
+    assert report["figures"] == [f["printed"] for s in version["written"]["sentences"] for f in s["figures"]]
+    assert report["html"]["intro"] == version["sections"]["intro"]

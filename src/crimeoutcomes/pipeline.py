@@ -198,11 +198,12 @@ def decide(step: dag.Step, ctx: RunContext, upstream: dict[str, str]) -> Decisio
 
 
 def context_for(name: str, ctx: RunContext, names: list[str] | None) -> RunContext:
-    """The context a step runs in: the forces a user named are for the steps they asked for; a step run first because
-    one of those needs it (the stories before `make report FORCE=Kent`) runs as the project's own, for every force."""
-    if not ctx.forces or names is None or name in names:
+    """The context a step runs in: the forces a user named (and KEEP_NOTEBOOKS) are for the steps they asked for; a
+    step run first because one of those needs it (the stories before `make report FORCE=Kent`) runs as the project's
+    own, for every force."""
+    if names is None or name in names or not (ctx.forces or ctx.keep_notebooks):
         return ctx
-    return dataclasses.replace(ctx, forces=())
+    return dataclasses.replace(ctx, forces=(), keep_notebooks=False)
 
 
 def plan(ctx: RunContext, names: list[str] | None = None) -> list[Decision]:

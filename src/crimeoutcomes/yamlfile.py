@@ -34,9 +34,11 @@ class _Refused(yaml.YAMLError):
         self.problem, self.problem_mark = problem, mark
 
 
-#: libyaml's parser and loader when PyYAML was built with it (it is, from PyPI's wheels): ten times faster. A
-#: document libyaml refuses is read again by PyYAML's own parser, whose reading (and messages) the files are written
-#: for: the two differ on a few corners (an empty value before a comma in a flow mapping, `{quote:, ...}`).
+#: libyaml's parser and loader when PyYAML was built with it (it is, from PyPI's wheels): ten times faster. The two
+#: readers differ on a few corners of the grammar: a document libyaml refuses (an empty value before a comma in a flow
+#: mapping, `{quote:, ...}`) is read again by PyYAML's own parser, so its reading and messages stand; one libyaml reads
+#: and PyYAML would refuse (a tab after a colon, `a:<tab>1`) is read as libyaml reads it, as other YAML tools do. The
+#: bounds below are checked on the events of the parser that then builds the document.
 _FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 

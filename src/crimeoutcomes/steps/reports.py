@@ -37,7 +37,7 @@ def _current(forces_dir, force, stamp: str) -> bool:
     return record.get("stamp") == stamp and not stamps.missing_files(forces_dir, record)
 
 
-def _setup(edition: str, build: dict, caveats: str, spec: str, others: list[dict], story_written: bool) -> dict:
+def _setup(edition: str, build: dict, caveats: str, spec: str, others: list[dict], story_for: set[str]) -> dict:
 
     return {
         "edition": edition,
@@ -46,17 +46,17 @@ def _setup(edition: str, build: dict, caveats: str, spec: str, others: list[dict
         "caveats": caveats_mod.load(Path(caveats)),
         "spec": stories.load(Path(spec)),
         "others": others,
-        "story_written": story_written,
+        "story_for": story_for,
     }
 
 
 def _version(state: dict, force: Force):
     """The force's version of the report's story, as the stories step (run before this one) wrote and audited it."""
-    if not state["story_written"]:
-        return None  # the story is not written for this edition (its period or offences are not in the data)
-    version = reports.report_story(state["edition"], force)
+    if force.name not in state["story_for"]:
+        return None  # not written for this edition (its period or offences are not in the data), or for this force
+    version = reports.report_story(state["edition"], state["spec"].id, force)
     if version is None:
-        where = paths.output("stories", "data", state["edition"], story=dag.REPORT_STORY, force=force.slug)
+        where = paths.output("stories", "data", state["edition"], story=state["spec"].id, force=force.slug)
         raise UserError(
             f"{paths.relative(where)} is missing: the force's report takes its story from the stories step; run "
             "make stories, then the reports again"
@@ -91,7 +91,9 @@ def run(ctx, target) -> dict:
     todo = [f for f in chosen if not _current(forces_dir, f, target.stamp)]
     spec = stories.load(target.input("report_story"))
     period = stories.resolve_period(spec, ds)
-    story_written = period is not None and stories.cannot_write(spec, ds, period) is None
+    # the forces the stories step writes a version for (every force with rows in the edition), when it writes the story
+    written = period is not None and stories.cannot_write(spec, ds, period) is None
+    story_for = {f.name for f in reports.forces_in(ds)} if written else set()
     ctx.log(f"  {len(chosen)} force report(s): {len(todo)} to render, {len(chosen) - len(todo)} unchanged")
     workers.run(
         [(f.name, target.stamp, str(forces_dir), ctx.keep_notebooks) for f in todo],
@@ -103,7 +105,7 @@ def run(ctx, target) -> dict:
             str(target.input("caveats")),
             str(target.input("report_story")),
             reports.story_list(ds, target.inputs("stories")),
-            story_written,
+            story_for,
         ),
         jobs=ctx.jobs,
         what="force report(s)",

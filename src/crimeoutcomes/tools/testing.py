@@ -2,11 +2,12 @@
 
 `python -m crimeoutcomes.tools.testing` (what `make test` runs):
   1. records the user's data/ and reports/ (every file's path, size and modification time);
-  2. prepares a temporary root: config/, notebooks/ and docs/ linked from the checkout, and the whole site of the
-     sample edition written by the steps themselves from the local mirror (offline, every core): what the committed
-     notebooks read and what the tests of the rendered pages check;
+  2. prepares a temporary root, in a process of its own beside the tests: config/, notebooks/ and docs/ linked from
+     the checkout, and the whole site of the sample edition written by the steps themselves from the local mirror
+     (offline): what the committed notebooks read and what the tests of the rendered pages check;
   3. runs pytest on tests/ and nbval on every committed notebook, in one parallel run (pytest-xdist), with
-     CRIMEOUTCOMES_ROOT pointing there;
+     CRIMEOUTCOMES_ROOT pointing there: the tests that do not need the prepared root run first, those that do wait
+     for it (tests/conftest.py), a failure to prepare it fails them with its reason;
   4. fails if the user's data/ or reports/ changed, and removes the temporary root.
 """
 
@@ -16,10 +17,11 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from .. import dag, paths
+from .. import dag, paths, procs
 from ..atomic import write_text
 
 #: committed copies (file stem under notebooks/ -> (notebook, parameters)), re-run by nbval in `make test`
@@ -110,6 +112,7 @@ READY_ENV = "CRIMEOUTCOMES_TEST_READY"
 
 def _prepare_in_background(root: Path, ready: Path) -> int:
     """`python -m crimeoutcomes.tools.testing --prepare ROOT READY`: prepare the root, then say so in READY."""
+    procs.die_with_parent()  # never left building a site nobody will read
     try:
         prepare_root(root, log=lambda *a: None)
     except BaseException as exc:  # the tests waiting for the root fail with this line
@@ -117,6 +120,16 @@ def _prepare_in_background(root: Path, ready: Path) -> int:
         raise
     write_text(ready, "ok")
     return 0
+
+
+def _watch(preparing: subprocess.Popen, ready: Path, log: Path) -> None:
+    """When the preparing process ends without saying it is ready (killed, out of memory), say so for it: the tests
+    waiting for the root fail at once with why, never wait for nothing."""
+    code = preparing.wait()
+    if not ready.exists():
+        tail = " | ".join(log.read_text(errors="replace").strip().splitlines()[-3:]) if log.is_file() else ""
+        write_text(ready, f"the prepared root could not be made: the preparing process ended with code {code}: {tail}")
+    # (main() never polls the process itself: this thread is the one that waits for it)
 
 
 def wait_prepared(timeout: float = 1800) -> None:
@@ -133,6 +146,18 @@ def wait_prepared(timeout: float = 1800) -> None:
     said = Path(ready).read_text()
     if said != "ok":
         raise RuntimeError(said)
+
+
+# pytest plugin (`-p crimeoutcomes.tools.testing`, given by main): a committed notebook runs only once the prepared
+# root is ready, wherever it is collected from (tests/conftest.py's hooks reach only the tests under tests/)
+def pytest_runtest_setup(item) -> None:
+    if item.path.suffix == ".ipynb":
+        try:
+            wait_prepared()
+        except RuntimeError as exc:
+            import pytest
+
+            pytest.fail(str(exc), pytrace=False)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -152,14 +177,17 @@ def main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
         root, ready, preparing = make_root(Path(tmp) / "root"), Path(tmp) / "prepared", None
+        log_file = Path(tmp) / "prepare.log"
         if mirror is not None:
             # the prepared root is made beside the tests, not before them: the tests that need it wait for it
-            # (tests/conftest.py), the others run meanwhile (they come first)
-            log = (Path(tmp) / "prepare.log").open("w")
+            # (tests/conftest.py, and this module as a pytest plugin for the notebooks), the others run meanwhile
             cmd = [sys.executable, "-m", "crimeoutcomes.tools.testing", "--prepare", str(root), str(ready)]
             env = {**os.environ, "CRIMEOUTCOMES_ROOT": str(root)}
             print(f"preparing a temporary project root beside the tests: {root}", flush=True)
-            preparing = subprocess.Popen(cmd, env=env, cwd=paths.CHECKOUT, stdout=log, stderr=subprocess.STDOUT)
+            with log_file.open("w") as log:
+                preparing = subprocess.Popen(cmd, env=env, cwd=paths.CHECKOUT, stdout=log, stderr=subprocess.STDOUT)
+            watcher = threading.Thread(target=_watch, args=(preparing, ready, log_file), daemon=True)
+            watcher.start()
         targets = [] if "--nbval-only" in argv else ["tests"]
         if "--unit-only" not in argv and mirror is not None:
             targets += ["--nbval", "--nbval-kernel-name", "crime-outcomes", "--nbval-cell-timeout", "600", "notebooks"]
@@ -168,20 +196,25 @@ def main(argv: list[str] | None = None) -> int:
         # first, the longest first (tests/conftest.py)
         workers = ["-n", os.environ.get("TEST_WORKERS") or "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
         # -rs: every skipped test is listed with its reason at the end
-        os.environ[READY_ENV] = str(ready)
+        plugin = ["-p", "crimeoutcomes.tools.testing"]
+        if preparing is not None:
+            os.environ[READY_ENV] = str(ready)
+        code = 1
         try:
-            code = _run([sys.executable, "-m", "pytest", *workers, "-rs", "-p", "no:cacheprovider", *targets], root)
-        except BaseException:
-            if preparing is not None:
-                preparing.kill()
-            raise
+            code = _run(
+                [sys.executable, "-m", "pytest", *workers, "-rs", "-p", "no:cacheprovider", *plugin, *targets], root
+            )
         finally:
             os.environ.pop(READY_ENV, None)
             if preparing is not None:
-                if preparing.wait() != 0:
-                    print((Path(tmp) / "prepare.log").read_text()[-3000:], file=sys.stderr)
-                    code = code or 1
-                log.close()
+                needed = ready.exists()  # else the tests are done and the root is not: none of them needed it
+                if not needed:
+                    preparing.kill()
+                watcher.join()  # it waits for the process, then says why it ended if it did not say it was ready
+                said = ready.read_text() if ready.exists() else ""
+                if needed and said != "ok" and code == 0:
+                    print(said, file=sys.stderr)
+                    code = 1
     after = snapshot(*user)
     changed = sorted(set(before) ^ set(after) | {p for p in before if p in after and before[p] != after[p]})
     if changed:

@@ -158,15 +158,23 @@ def direction_word(first: Printed, last: Printed) -> str:
 
 # ------------------------------------------------------------------------------------------- stories
 def england_and_wales_line(ax, rate: Printed, layout: Layout) -> None:
-    """The England and Wales rate as a dashed reference line, labelled with its printed figure above the axes."""
+    """The England and Wales rate as a dashed reference line, labelled with its printed figure above the axes: centred
+    on the line, or ending (starting) at it when a centred label would pass the figure's right (left) edge (a line
+    near the longest bar and no label of the force's own to make room). Call it after the x limits are set."""
     ax.axvline(rate.value, color=style.NATIONAL, linestyle="--", linewidth=1.2, label="England and Wales", gid="ew")
+    label = f"England and Wales {rate}"
+    x0, x1 = ax.get_xlim()
+    box, width_in = ax.get_position(), ax.figure.get_figwidth()
+    at = box.x0 + box.width * ((rate.value - x0) / (x1 - x0) if x1 != x0 else 0.5)  # the line, as a figure fraction
+    half = (text_width([label], layout.small_pt) / 2 + 0.05) / width_in
+    ha = "right" if at + half > 1 else "left" if at - half < 0 else "center"
     ax.annotate(
-        f"England and Wales {rate}",
+        label,
         xy=(rate.value, 1.0),
         xycoords=("data", "axes fraction"),
         xytext=(0, 4),
         textcoords="offset points",
-        ha="center",
+        ha=ha,
         va="bottom",
         fontsize=layout.small_pt,
         color=style.NATIONAL,

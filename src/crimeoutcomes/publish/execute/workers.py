@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import as_completed
+from concurrent.futures import BrokenExecutor, as_completed
 from multiprocessing.util import Finalize
 
 from ... import procs
@@ -84,6 +84,8 @@ def run(
                 for item in items:  # submitted as they are made: the workers start on the first ones
                     made.append(item)
                     futures[pool.submit(_call, work, item)] = item
+            except BrokenExecutor:  # a worker died (or could not start): the failures below say which items
+                pass
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise

@@ -53,9 +53,10 @@ def story_list(ds: m.Dataset, spec_paths) -> list[dict]:
     return out
 
 
-def report_story(edition: str, force: Force) -> story.Story | None:
-    """The force's version of the report's story as the stories step wrote and audited it (None: not written)."""
-    path = paths.output("stories", "data", edition, story=dag.REPORT_STORY, force=force.slug)
+def report_story(edition: str, story_id: str, force: Force) -> story.Story | None:
+    """The force's version of the report's story (`story_id`) as the stories step wrote and audited it (None: not
+    written)."""
+    path = paths.output("stories", "data", edition, story=story_id, force=force.slug)
     if not path.is_file():
         return None
     return story.Story.from_json(json.loads(path.read_text(encoding="utf-8"))["written"])
