@@ -109,8 +109,6 @@ CAVEATS = Input("caveats", "config/caveats.yaml", "the written caveats: each wit
 REPORT_STORY = "victim-did-not-support"
 REPORT_SPEC = Input("report_story", f"config/stories/{REPORT_STORY}.yaml", "the report's story spec")
 METHODS = Input("methods", "docs/methods.md", "the method, as the methods page shows it")
-#: the project's story specs, read by the reports step for the links from each force's report to its versions
-STORY_LIST = Input("stories", "config/stories/*.yaml", "the project's stories, each linked from every report")
 RAW_FILES = Input("raw", EDITION_FILES, "the edition's raw files")
 
 #: options of the step commands
@@ -384,6 +382,11 @@ STEPS: tuple[Step, ...] = (
         code="crimeoutcomes.steps.stories",
         outputs=(
             Output("index", "index.html", "every story, with links to its national picture"),
+            Output(
+                "list",
+                "stories.json",
+                "every story: its title and period, or why it is not written (reports link them)",
+            ),
             Output("story", "{story}/index.html", "the national picture: ranking table, chart, every version linked"),
             Output("version", "{story}/{force}.html", "a force's version: the story, its chart, the data behind it"),
             Output("markdown", "{story}/{force}.md", "the version as plain text to paste"),
@@ -408,7 +411,7 @@ STEPS: tuple[Step, ...] = (
         "one report per police force: figures, story, charts with their data, notes",
         "reports/{edition}/forces",
         after=("build", "stories"),  # a force's story is the stories step's version of the report's story
-        inputs=(CAVEATS, REPORT_SPEC, STORY_LIST, FORCE_REPORT.input),
+        inputs=(CAVEATS, REPORT_SPEC, FORCE_REPORT.input),
         code="crimeoutcomes.steps.reports",
         outputs=(
             Output("page", "{force}.html", "the force's report"),

@@ -12,11 +12,13 @@ forces' versions are written (--force)."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 from .. import csvfile, dag, paths
 from ..analysis import claims, stories
+from ..atomic import write_text
 from ..data import tables
 from ..data.forces import Force
 from ..errors import UserError
@@ -112,6 +114,7 @@ def run(ctx, target) -> dict:
             yield from ((str(folder), v, w, about, ctx.keep_notebooks, site) for v, w in written)
 
     story_page.write_stories_index(target.folder, entries, about.build, up)
+    write_text(target.folder / dag.file("stories", "list"), json.dumps(entries, indent=1) + "\n")
     items = workers.run(
         pages(),
         _render,

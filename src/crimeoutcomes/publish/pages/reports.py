@@ -16,14 +16,13 @@ from pathlib import Path
 from ... import dag, paths
 from ...analysis import force_figures as ff
 from ...analysis import measures as m
-from ...analysis import stories
 from ...atomic import write_text
 from ...data import forces as forces_mod
 from ...data import tables
 from ...data.forces import Force
 from ..charts import chart as charts_mod
 from ..charts import force as force_charts
-from ..words import story, wording
+from ..words import story
 from . import force_page
 
 
@@ -41,16 +40,12 @@ def files_folder(force: Force) -> str:
     return str(Path(dag.file("reports", "figures", force=force.slug)).parent)
 
 
-def story_list(ds: m.Dataset, spec_paths) -> list[dict]:
-    """The stories the stories step writes for this edition (id, title, period): every force's report links to its
-    version of each."""
-
-    out = []
-    for spec in stories.load_all(list(spec_paths)):
-        period = stories.resolve_period(spec, ds)
-        if stories.cannot_write(spec, ds, period) is None:
-            out.append({"id": spec.id, "title": spec.title, "period": wording.period_name(period)})
-    return out
+def stories_written(edition: str) -> list[dict]:
+    """The stories the stories step wrote for this edition (id, title, period), from its list (stories.json): every
+    force's report links to its version of each."""
+    path = paths.output("stories", "list", edition)
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    return [{k: e[k] for k in ("id", "title", "period")} for e in entries if not e.get("skipped")]
 
 
 def report_story(edition: str, story_id: str, force: Force) -> story.Story | None:
@@ -68,7 +63,7 @@ def write_force_files(
     """Figures, story and charts of one force into `folder` (a fresh folder): its figures measure what `spec` (the
     report's story spec, the step table's input `report_story`) measures; `version`, the force's version of that
     story, is the stories step's (report_story), never written again here. others: the stories written for the
-    edition (story_list), each linked at the force's version."""
+    edition (stories_written), each linked at the force's version."""
 
     figs = ff.build(ds, force, caveat_list, spec.field)
     releases = tables.release_of(ds.build)
