@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .atomic import atomic_path
@@ -44,6 +45,25 @@ def restored(value):
     return value[1:] if _quoted(value) and value.startswith("'") else value
 
 
+def _undo(value) -> bool:
+    """A cell `safe_cell` quoted: it starts with the quote it was given."""
+    return _quoted(value) and value.startswith("'")
+
+
+def _cells(col: pd.Series, test) -> np.ndarray:
+    """Where `test` holds in the column, testing each distinct value once (a category, or a value repeated down the
+    column: the raw rows' files repeat the same few texts millions of times)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        wanted = np.array([bool(test(c)) for c in col.cat.categories] + [False])
+        return wanted[col.cat.codes.to_numpy()]  # code -1 (missing) takes the last entry
+    present = col.dropna()
+    try:
+        hits = [v for v in pd.unique(present) if test(v)]
+    except TypeError:  # values that cannot be hashed: one by one
+        return col.map(test, na_action="ignore").fillna(False).astype(bool).to_numpy()
+    return col.isin(hits).to_numpy() if hits else np.zeros(len(col), dtype=bool)
+
+
 def neutralised(df: pd.DataFrame, cell=safe_cell) -> pd.DataFrame:
     """The frame with every text cell a spreadsheet would run neutralised (a copy when any is; numeric, boolean and
     date columns are left alone). `cell=restored` undoes it."""
@@ -56,9 +76,7 @@ def neutralised(df: pd.DataFrame, cell=safe_cell) -> pd.DataFrame:
             or pd.api.types.is_datetime64_any_dtype(col)
         ):
             continue
-        hits = col.map(_quoted, na_action="ignore").fillna(False).astype(bool)
-        if cell is restored:
-            hits &= col.map(lambda v: isinstance(v, str) and v.startswith("'"), na_action="ignore").fillna(False)
+        hits = _cells(col, _undo if cell is restored else _quoted)
         if hits.any():
             changed = col.astype(object)
             changed[hits] = changed[hits].map(cell)
