@@ -42,14 +42,6 @@ def pytest_collection_modifyitems(items) -> None:
     items.sort(key=key)  # stable: the rest keep their order
 
 
-def _wait_prepared() -> None:
-    """Wait for the root `make test` prepares beside the tests (the notebooks wait in tools/testing.py, a plugin)."""
-    try:
-        testing.wait_prepared()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-
-
 @pytest.fixture(autouse=True)
 def project_root(tmp_path_factory, monkeypatch) -> Path:
     """Every test starts in an empty temporary project root (config and notebooks linked from the checkout)."""
@@ -72,7 +64,7 @@ def prepared_root(mirror, tmp_path_factory) -> Path:
     prepares it beside the tests (this waits for it); run alone, pytest prepares its own."""
     given = os.environ.get("CRIMEOUTCOMES_TEST_ROOT")
     if given:
-        _wait_prepared()
+        testing.wait_prepared_or_fail()  # the root make test prepares beside the tests
     if given and (Path(given) / "data" / "processed" / "sample" / "build.json").is_file():
         return Path(given)
     return testing.prepare_root(tmp_path_factory.mktemp("prepared"), log=lambda *a: None)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import columns
 from .atomic import atomic_path
 
 #: what a spreadsheet reads as the start of a formula
@@ -40,22 +41,21 @@ def safe_cell(value):
     return "'" + value if _quoted(value) else value
 
 
-def restored(value):
-    """The cell as it was before `safe_cell`."""
-    return value[1:] if _quoted(value) and value.startswith("'") else value
-
-
 def _undo(value) -> bool:
     """A cell `safe_cell` quoted: it starts with the quote it was given."""
     return _quoted(value) and value.startswith("'")
+
+
+def restored(value):
+    """The cell as it was before `safe_cell`."""
+    return value[1:] if _undo(value) else value
 
 
 def _cells(col: pd.Series, test) -> np.ndarray:
     """Where `test` holds in the column, testing each distinct value once (a category, or a value repeated down the
     column: the raw rows' files repeat the same few texts millions of times)."""
     if isinstance(col.dtype, pd.CategoricalDtype):
-        wanted = np.array([bool(test(c)) for c in col.cat.categories] + [False])
-        return wanted[col.cat.codes.to_numpy()]  # code -1 (missing) takes the last entry
+        return columns.category_mask(col, test)
     present = col.dropna()
     try:
         hits = [v for v in pd.unique(present) if test(v)]

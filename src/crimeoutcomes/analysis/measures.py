@@ -27,6 +27,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from .. import columns
 from ..data import derive, outcomes, tables
 from ..data import forces as forces_mod
 from ..errors import DataError
@@ -289,8 +290,7 @@ def _category_mask(series: pd.Series, keep) -> np.ndarray:
     """Rows of a categorical column whose category passes `keep` (tested once per category, not per row)."""
     if not isinstance(series.dtype, pd.CategoricalDtype):
         return series.astype(str).map(keep).to_numpy(dtype=bool)
-    wanted = np.array([bool(keep(c)) for c in series.cat.categories] + [False])
-    return wanted[series.cat.codes.to_numpy()]
+    return columns.category_mask(series, keep)
 
 
 class _Cube:

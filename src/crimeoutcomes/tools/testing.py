@@ -148,16 +148,21 @@ def wait_prepared(timeout: float = 1800) -> None:
         raise RuntimeError(said)
 
 
+def wait_prepared_or_fail() -> None:
+    """wait_prepared for a test: a root that could not be made fails the test with why, in one line."""
+    try:
+        wait_prepared()
+    except RuntimeError as exc:
+        import pytest  # only ever called inside a pytest run
+
+        pytest.fail(str(exc), pytrace=False)
+
+
 # pytest plugin (`-p crimeoutcomes.tools.testing`, given by main): a committed notebook runs only once the prepared
 # root is ready, wherever it is collected from (tests/conftest.py's hooks reach only the tests under tests/)
 def pytest_runtest_setup(item) -> None:
     if item.path.suffix == ".ipynb":
-        try:
-            wait_prepared()
-        except RuntimeError as exc:
-            import pytest
-
-            pytest.fail(str(exc), pytrace=False)
+        wait_prepared_or_fail()
 
 
 def main(argv: list[str] | None = None) -> int:
