@@ -311,15 +311,13 @@ class _Cube:
 
     def left_by(self, forces, quarters, types) -> dict[tuple[str, tuple[str, int]], int]:
         """Cells left out, per force and quarter, where there are any."""
-        out = {}
+        fs = [f for f in dict.fromkeys(forces) if f in self.forces]
+        qs = [qk for qk in dict.fromkeys(quarters) if qk in self.quarters]
         ti = [self.types[t] for t in types if t in self.types]
-        for f in forces:
-            for qk in quarters:
-                if f in self.forces and qk in self.quarters and ti:
-                    n = int(self.left[self.forces[f], self.quarters[qk], ti].sum())
-                    if n:
-                        out[(f, qk)] = n
-        return out
+        if not (fs and qs and ti):
+            return {}
+        left = self.left[np.ix_([self.forces[f] for f in fs], [self.quarters[qk] for qk in qs], ti)].sum(axis=2)
+        return {(fs[a], qs[b]): int(left[a, b]) for a, b in zip(*np.nonzero(left))}  # force by force, as given
 
     def total(self, forces, quarters, types) -> tuple[int, int]:
         fi = [self.forces[f] for f in forces if f in self.forces]

@@ -108,7 +108,13 @@ def _exporter():
     from traitlets.config import Config
 
     return HTMLExporter(
-        config=Config({"TagRemovePreprocessor": {"remove_cell_tags": [NOTEBOOK_ONLY]}}),
+        # optimistic_validation: the notebook is validated once, after the preprocessors, not after each of them
+        config=Config(
+            {
+                "TagRemovePreprocessor": {"remove_cell_tags": [NOTEBOOK_ONLY]},
+                "Exporter": {"optimistic_validation": True},
+            }
+        ),
         template_name="basic",
         exclude_input=True,
         exclude_input_prompt=True,
