@@ -7,6 +7,9 @@ from __future__ import annotations
 import http.server
 import os
 import shutil
+import subprocess
+import sys
+import textwrap
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,14 +139,49 @@ def made_once(tmp_path_factory, name: str, make) -> Path:
 @pytest.fixture(scope="session")
 def synthetic_built(tmp_path_factory) -> Path:
     """A project root with copied config/, notebooks/ and docs/ and a small SYNTHETIC edition (three forces, two
-    financial years) run through every step. Made once per session; use `synthetic_root` for a copy a test may
-    change."""
+    financial years) run through every step, by the command line in a process of its own that records every file it
+    and its workers and kernels open (`opened_by_the_synthetic_run`). Made once per session; use `synthetic_root`
+    for a copy a test may change."""
     return made_once(tmp_path_factory, "synthetic-root", _build_synthetic_root)
 
 
-def _build_synthetic_root(root: Path) -> None:
-    from crimeoutcomes import pipeline
+def opened_by_the_synthetic_run(root: Path) -> list[Path]:
+    """The record files of what the run that built `synthetic_built` opened: one per process."""
+    return sorted(_open_log(root).parent.glob(f"{_open_log(root).name}.*"))
 
+
+def _open_log(root: Path) -> Path:
+    return root.with_name(f"{root.name}-opened") / "opened"  # beside the root: never copied with it
+
+
+#: a sitecustomize.py that records every file a process opens (an audit hook: Python's own, in every process started
+#: with it on PYTHONPATH, workers and kernels included), one record file per process
+AUDIT_HOOK = textwrap.dedent(
+    """
+    import os, sys
+    _log = os.environ.get("CRIMEOUTCOMES_OPEN_LOG")
+    if _log:
+        _busy = []
+
+        def _hook(event, args):
+            if event != "open" or _busy or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+                return
+            name = os.fsdecode(args[0])
+            if not os.path.isabs(name):  # relative to a folder's descriptor (rmtree, scandir): not a file read
+                return
+            _busy.append(1)
+            try:
+                with open(f"{_log}.{os.getpid()}", "a", encoding="utf-8", errors="surrogateescape") as f:
+                    f.write(name + "\\n")
+            finally:
+                _busy.pop()
+
+        sys.addaudithook(_hook)
+    """
+)
+
+
+def _build_synthetic_root(root: Path) -> None:
     shutil.copytree(paths.CHECKOUT / "config", root / "config")
     shutil.copytree(paths.CHECKOUT / "notebooks", root / "notebooks")
     shutil.copytree(paths.CHECKOUT / "docs", root / "docs")  # docs/methods.md is the site's methods page
@@ -161,11 +199,25 @@ def _build_synthetic_root(root: Path) -> None:
         "  - {id: synthetic-kent, article: synthetic, quote: Kent closed 1 offence, claimed: '1', area: Kent,\n"
         "     period: financial year 2018/19, numerator: all}\n"
     )
+    log = _open_log(root)
+    log.parent.mkdir()
+    (log.parent / "sitecustomize.py").write_text(AUDIT_HOOK)
+    env = {
+        **os.environ,
+        "CRIMEOUTCOMES_ROOT": str(root),
+        "CRIMEOUTCOMES_OPEN_LOG": str(log),
+        "PYTHONPATH": os.pathsep.join([str(log.parent), os.environ.get("PYTHONPATH", "")]),
+    }
+    mirror = ["--mirror", str(root / "mirror")]
+    cmd = [sys.executable, "-m", "crimeoutcomes", "run", "all", "--edition", SYNTHETIC_EDITION, "--offline", *mirror]
+    done = subprocess.run([*cmd, "--jobs", "2"], env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-2000:]
+    from crimeoutcomes import pipeline
+
     before = os.environ.get("CRIMEOUTCOMES_ROOT")
     os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
-    try:
-        ran = pipeline.run(synthetic_context(root), None)
-        assert all(r.ran for r in ran)
+    try:  # every step ran, and is current
+        assert not [d.step.name for d in pipeline.plan(synthetic_context(root)) if d.stale], done.stdout[-2000:]
     finally:
         os.environ["CRIMEOUTCOMES_ROOT"] = before or ""
 

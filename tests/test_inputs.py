@@ -5,12 +5,9 @@ run of every step opens no project file that no step declares."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -18,7 +15,7 @@ import pytest
 from crimeoutcomes import atomic, cli, dag, paths, pipeline, stamps
 from crimeoutcomes.tools import testing
 from tests.conftest import SYNTHETIC_EDITION as EDITION
-from tests.conftest import synthetic_context
+from tests.conftest import opened_by_the_synthetic_run, synthetic_context
 
 
 # ------------------------------------------------------------------------------------------- the declaration
@@ -92,31 +89,6 @@ def test_editing_a_users_own_spec_reruns_their_stories_and_nothing_else(syntheti
 
 
 # ------------------------------------------------------------------------------------------- what a run opens
-AUDIT_HOOK = textwrap.dedent(
-    """
-    import os, sys
-    _log = os.environ.get("CRIMEOUTCOMES_OPEN_LOG")
-    if _log:
-        _busy = []
-
-        def _hook(event, args):
-            if event != "open" or _busy or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
-                return
-            name = os.fsdecode(args[0])
-            if not os.path.isabs(name):  # relative to a folder's descriptor (rmtree, scandir): not a file read
-                return
-            _busy.append(1)
-            try:
-                with open(f"{_log}.{os.getpid()}", "a", encoding="utf-8", errors="surrogateescape") as f:
-                    f.write(name + "\\n")
-            finally:
-                _busy.pop()
-
-        sys.addaudithook(_hook)
-    """
-)
-
-
 def _declared(root: Path, ctx) -> tuple[set[Path], list[Path]]:
     """(files, folders): every declared input, resolved; the folders of the edition's raw files and of every
     step's outputs."""
@@ -127,51 +99,19 @@ def _declared(root: Path, ctx) -> tuple[set[Path], list[Path]]:
     return files, [f.resolve() for f in folders]
 
 
-def test_a_synthetic_run_opens_only_files_a_step_declares(synthetic_root, tmp_path):
-    """Every step of the SYNTHETIC edition runs in a process (and its workers and Jupyter kernels) that records every
-    file it opens; every file of the project (its root, or the checkout outside the code and the environment) must
-    be a declared input, a raw file, or in a step's folder."""
-    for made in ("data/processed", "reports"):
-        shutil.rmtree(synthetic_root / made)
-        (synthetic_root / made).mkdir()
-    hook = tmp_path / "hook"
-    hook.mkdir()
-    (hook / "sitecustomize.py").write_text(AUDIT_HOOK)
-    log = tmp_path / "opened"
-    env = {
-        **os.environ,
-        "CRIMEOUTCOMES_ROOT": str(synthetic_root),
-        "CRIMEOUTCOMES_OPEN_LOG": str(log),
-        "PYTHONPATH": os.pathsep.join([str(hook), os.environ.get("PYTHONPATH", "")]),
-    }
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "crimeoutcomes",
-            "run",
-            "all",
-            "--edition",
-            EDITION,
-            "--offline",
-            "--jobs",
-            "2",
-            "--mirror",
-            str(synthetic_root / "mirror"),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    logs = sorted(tmp_path.glob("opened.*"))
+def test_a_synthetic_run_opens_only_files_a_step_declares(synthetic_built, monkeypatch):
+    """Every step of the SYNTHETIC edition ran from nothing, by the command line, in a process (and its workers and
+    Jupyter kernels) that recorded every file it opened (conftest.synthetic_built); every file of the project (its
+    root, or the checkout outside the code and the environment) must be a declared input, a raw file, or in a step's
+    folder."""
+    monkeypatch.setenv("CRIMEOUTCOMES_ROOT", str(synthetic_built))
+    logs = opened_by_the_synthetic_run(synthetic_built)
     assert len(logs) >= 3, "the run's workers and kernels were not recorded"
     opened = {Path(line) for f in logs for line in f.read_text().splitlines()}
-    ctx = synthetic_context(synthetic_root)
-    files, folders = _declared(synthetic_root, ctx)
+    ctx = synthetic_context(synthetic_built)
+    files, folders = _declared(synthetic_built, ctx)
     code = [paths.PACKAGE_DIR.resolve(), Path(sys.prefix).resolve(), (paths.CHECKOUT / ".venv").resolve()]
-    project = [synthetic_root.resolve(), paths.CHECKOUT.resolve()]
+    project = [synthetic_built.resolve(), paths.CHECKOUT.resolve()]
     undeclared = set()
     for p in opened:
         real = p.resolve()
@@ -187,8 +127,8 @@ def test_a_synthetic_run_opens_only_files_a_step_declares(synthetic_root, tmp_pa
     assert sorted(undeclared) == [], "\n".join(sorted(undeclared))
     # the declared inputs were read (the test sees what a run opens)
     for key in ("caveats", "report_story", "methods", "manifest"):
-        assert (synthetic_root / dag.INPUTS[key].path).resolve() in {p.resolve() for p in opened}, key
-    assert json.loads((synthetic_root / "reports" / EDITION / "forces" / ".stamp.json").read_text())["files"]
+        assert (synthetic_built / dag.INPUTS[key].path).resolve() in {p.resolve() for p in opened}, key
+    assert json.loads((synthetic_built / "reports" / EDITION / "forces" / ".stamp.json").read_text())["files"]
 
 
 # ------------------------------------------------------------------------------------------- options in the table
