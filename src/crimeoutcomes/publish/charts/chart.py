@@ -271,7 +271,7 @@ def labelled_bars(
     for i, (yi, v, text) in enumerate(zip(rows.y, values, texts)):
         at = v if reference is None else np.nanmax([v, reference.values[i]]) + vmax * 0.012
         ax.text(at, yi, str(text), va="center", ha="left", fontsize=layout.small_pt)
-    ax.set_yticks(rows.y, names, fontsize=layout.small_pt)
+    style.bar_names(ax, rows.y, names, layout)
     if rows.ylim is None:
         ax.invert_yaxis()
     else:
@@ -333,11 +333,8 @@ def bar_chart(
         y = np.arange(len(rows))
         colours = [style.FORCE if r[3] else (style.OTHER if highlight_names else style.NATIONAL) for r in rows]
         ax.barh(y, [r[1] for r in rows], color=colours, height=0.72)
-        ax.set_yticks(y, labels, fontsize=layout.small_pt)
-        for lab, r in zip(ax.get_yticklabels(), rows):
-            if r[3] and highlight_names:
-                lab.set_fontweight("bold")
-                lab.set_color(style.FORCE)
+        bold = {i for i, r in enumerate(rows) if r[3] and highlight_names}
+        style.bar_names(ax, y, labels, layout, bold=bold, colour=style.FORCE)
         ax.invert_yaxis()
         ax.set_xlim(0, xmax)
         ticks = axis_ticks(vmax, xmax, layout, axis_in)

@@ -335,7 +335,7 @@ def _year_panels(
                 fontsize=layout.small_pt,
                 color=style.TEXT,
             )
-        ax.set_yticks(y, [labels[(r.kind, r.year, r.area)] for r in part.itertuples()])
+        style.bar_names(ax, y, [labels[(r.kind, r.year, r.area)] for r in part.itertuples()], layout)
         ax.invert_yaxis()
         ax.set_xlim(0, xmax)
         ax.set_xticks(ticks, [tick_text(t) for t in ticks])
@@ -556,11 +556,8 @@ def place_among_forces(figs: ff.ForceFigures, source: str, synthetic: bool) -> C
         y = np.arange(n)
         colours = [style.FORCE if f == force.name else style.OTHER for f in r["force"]]
         ax.barh(y, r["rate_pct"], color=colours, height=0.72)
-        ax.set_yticks(y, names, fontsize=layout.small_pt)
-        for lab, f in zip(ax.get_yticklabels(), r["force"]):
-            if f == force.name:
-                lab.set_fontweight("bold")
-                lab.set_color(style.FORCE)
+        mine_at = {i for i, f in enumerate(r["force"]) if f == force.name}
+        style.bar_names(ax, y, names, layout, bold=mine_at, colour=style.FORCE)
         ax.set_ylim(-0.7, n - 0.3)
         ax.set_xlim(0, xmax)
         ticks = axis_ticks(vmax, xmax, layout, axis_in)

@@ -26,6 +26,7 @@ from PIL import Image
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+from matplotlib import transforms
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
@@ -224,7 +225,34 @@ def style_axes(ax, layout: Layout, *, grid: str = "x") -> None:
     """The house look for one axes: light grid on one axis, tick labels at the small size."""
     ax.grid(axis="y" if grid == "x" else "x", visible=False)
     ax.grid(axis=grid, visible=True)
-    ax.tick_params(labelsize=layout.small_pt, length=3)
+    ax.tick_params(labelsize=layout.small_pt, length=TICK_LENGTH)
+
+
+TICK_LENGTH = 3.0  # points
+
+
+def bar_names(ax, y, names, layout: Layout, *, bold: set[int] = frozenset(), colour: str = TEXT) -> list[Text]:
+    """Each bar's name to the left of the axis, as a tick label sits (right-aligned, centred on its bar, the tick's
+    length and pad away from the axis, the small size), drawn as a plain text with no tick mark: matplotlib makes a
+    tick in about a millisecond and a half (five artists), and a ranking of 44 forces in two layouts made 88.
+    bold: the positions of the names drawn in bold, in `colour`."""
+    ax.set_yticks([])
+    gap = TICK_LENGTH + plt.rcParams["ytick.major.pad"]
+    at = transforms.offset_copy(ax.get_yaxis_transform(), fig=ax.figure, x=-gap, units="points")
+    return [
+        ax.text(
+            0,
+            yi,
+            name,
+            transform=at,
+            ha="right",
+            va="center_baseline",
+            fontsize=layout.small_pt,
+            fontweight="bold" if i in bold else "normal",
+            color=colour if i in bold else TEXT,
+        )
+        for i, (yi, name) in enumerate(zip(y, names))
+    ]
 
 
 # ------------------------------------------------------------------------------------------- saving and checking
