@@ -182,6 +182,8 @@ AUDIT_HOOK = textwrap.dedent(
 
 
 def _build_synthetic_root(root: Path) -> None:
+    from crimeoutcomes import pipeline
+
     shutil.copytree(paths.CHECKOUT / "config", root / "config")
     shutil.copytree(paths.CHECKOUT / "notebooks", root / "notebooks")
     shutil.copytree(paths.CHECKOUT / "docs", root / "docs")  # docs/methods.md is the site's methods page
@@ -212,8 +214,6 @@ def _build_synthetic_root(root: Path) -> None:
     cmd = [sys.executable, "-m", "crimeoutcomes", "run", "all", "--edition", SYNTHETIC_EDITION, "--offline", *mirror]
     done = subprocess.run([*cmd, "--jobs", "2"], env=env, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-2000:]
-    from crimeoutcomes import pipeline
-
     before = os.environ.get("CRIMEOUTCOMES_ROOT")
     os.environ["CRIMEOUTCOMES_ROOT"] = str(root)
     try:  # every step ran, and is current

@@ -296,6 +296,29 @@ def test_every_chart_of_every_force_has_alt_text_with_its_figures(sample):
     assert short == {}
 
 
+@pytest.mark.parametrize("layout", style.LAYOUTS, ids=lambda lay: lay.name)
+def test_bar_names_sit_where_tick_labels_sat(layout):
+    """Bar names are drawn as texts (style.bar_names), not tick labels: each lands on the pixels a tick label had,
+    one line or two, in bold or not."""
+    names = ["Kent", "England and Wales,\nfinancial year 2017/18", "Avon and Somerset *"]
+    boxes = {}
+    for how in ("ticks", "texts"):
+        fig = style.plt.figure(figsize=(layout.width_in, 2.5), dpi=2 * style.DPI)
+        ax = fig.add_axes((0.4, 0.2, 0.5, 0.7))
+        style.style_axes(ax, layout)
+        ax.barh(range(3), [3, 2, 1])
+        if how == "ticks":
+            ax.set_yticks(range(3), names, fontsize=layout.small_pt)
+            texts = ax.get_yticklabels()
+            texts[0].set_fontweight("bold")
+        else:
+            texts = style.bar_names(ax, range(3), names, layout, bold={0}, colour=style.FORCE)
+        fig.canvas.draw()
+        boxes[how] = [t.get_window_extent().get_points().round(1).tolist() for t in texts]
+        style.plt.close(fig)
+    assert boxes["texts"] == boxes["ticks"]
+
+
 def test_a_chart_with_overlapping_text_is_refused(tmp_path):
     """The check the previous test relies on: two labels drawn on top of each other stop the step."""
     from crimeoutcomes.errors import UserError

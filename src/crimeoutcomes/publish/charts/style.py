@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -231,7 +232,7 @@ def style_axes(ax, layout: Layout, *, grid: str = "x") -> None:
 TICK_LENGTH = 3.0  # points
 
 
-def bar_names(ax, y, names, layout: Layout, *, bold: set[int] = frozenset(), colour: str = TEXT) -> list[Text]:
+def bar_names(ax, y, names, layout: Layout, *, bold: Collection[int] = (), colour: str = TEXT) -> list[Text]:
     """Each bar's name to the left of the axis, as a tick label sits (right-aligned, centred on its bar, the tick's
     length and pad away from the axis, the small size), drawn as a plain text with no tick mark: matplotlib makes a
     tick in about a millisecond and a half (five artists), and a ranking of 44 forces in two layouts made 88.
