@@ -286,6 +286,22 @@ def test_the_projects_readers_get_every_cell_back_as_it_was(tmp_path):
     assert csvfile.read_csv(tmp_path / "t.csv", keep_default_na=False)["text"].tolist() == cells
 
 
+def test_a_gzipped_csv_is_the_same_bytes_every_time_and_names_the_file_it_holds(tmp_path):
+    """The claims' large rows files: the archive used to name the temporary file it was written to (so the same rows
+    gave different bytes on every run, and `gunzip -N` gave that name back)."""
+    frame = pd.DataFrame({"force": ["Kent", "=cmd"], "count": [1, 2]})
+    how = {"method": "gzip", "compresslevel": 1, "mtime": 0}
+    written = []
+    for run in ("a", "b"):
+        target = tmp_path / run / "kent-rows.csv.gz"
+        csvfile.to_csv(frame, target, compression=how)
+        written.append(target.read_bytes())
+    assert written[0] == written[1]
+    header = written[0][10:].split(b"\0", 1)[0]  # FNAME, after the 10-byte gzip header (the FNAME flag is set)
+    assert written[0][3] & 0x08 and header == b"kent-rows.csv"
+    assert csvfile.read_csv(tmp_path / "a" / "kent-rows.csv.gz").to_dict("list") == frame.to_dict("list")
+
+
 def test_csv_files_keep_numeric_columns_numeric(tmp_path):
     df = pd.DataFrame({"id": ["=1+1", "b"], "difference": [-3, -0.07], "mixed": [-18092, "=x"], "n": [1, 2]})
     csvfile.to_csv(df, tmp_path / "t.csv")

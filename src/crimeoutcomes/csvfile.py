@@ -11,6 +11,7 @@ with quotes before a formula gets one more quote, so the round trip is exact).
 
 from __future__ import annotations
 
+import gzip
 import re
 from pathlib import Path
 
@@ -95,8 +96,25 @@ def to_csv(df: pd.DataFrame, target: Path | str | None = None, *, compression: s
         return safe.to_csv(index=False)
     target = Path(target)
     suffix = "".join(target.suffixes[-2:]) if compression else target.suffix
+    options = {"method": compression} if isinstance(compression, str) else dict(compression or {})
     with atomic_path(target, suffix) as tmp:
-        safe.to_csv(tmp, index=False, compression=compression)
+        if options.get("method") == "gzip":
+            # written through gzip here, not by pandas: pandas names the archive's file after the path it writes,
+            # which is the temporary one, so the same rows gave different bytes on every run and `gunzip -N` gave
+            # the temporary name back. Here the archive names the file it holds (the target without .gz).
+            with (
+                open(tmp, "wb") as raw,
+                gzip.GzipFile(
+                    filename=target.name,
+                    mode="wb",
+                    fileobj=raw,
+                    compresslevel=options.get("compresslevel", 9),
+                    mtime=options.get("mtime"),
+                ) as archive,
+            ):
+                safe.to_csv(archive, index=False, mode="wb")
+        else:
+            safe.to_csv(tmp, index=False, compression=compression)
     return None
 
 
