@@ -88,33 +88,26 @@ def neutralised(df: pd.DataFrame, cell=safe_cell) -> pd.DataFrame:
     return out
 
 
-def to_csv(df: pd.DataFrame, target: Path | str | None = None, *, compression: str | dict | None = None) -> str | None:
+def to_csv(df: pd.DataFrame, target: Path | str | None = None, *, gzip_level: int | None = None) -> str | None:
     """Write the frame (without its index) as a CSV file, atomically, or return the CSV text when no target is
-    given; cells a spreadsheet would run are neutralised either way."""
+    given; cells a spreadsheet would run are neutralised either way. gzip_level: write it gzipped, at that level."""
     safe = neutralised(df)
     if target is None:
         return safe.to_csv(index=False)
     target = Path(target)
-    suffix = "".join(target.suffixes[-2:]) if compression else target.suffix
-    options = {"method": compression} if isinstance(compression, str) else dict(compression or {})
-    with atomic_path(target, suffix) as tmp:
-        if options.get("method") == "gzip":
-            # written through gzip here, not by pandas: pandas names the archive's file after the path it writes,
-            # which is the temporary one, so the same rows gave different bytes on every run and `gunzip -N` gave
-            # the temporary name back. Here the archive names the file it holds (the target without .gz).
-            with (
-                open(tmp, "wb") as raw,
-                gzip.GzipFile(
-                    filename=target.name,
-                    mode="wb",
-                    fileobj=raw,
-                    compresslevel=options.get("compresslevel", 9),
-                    mtime=options.get("mtime"),
-                ) as archive,
-            ):
-                safe.to_csv(archive, index=False, mode="wb")
-        else:
-            safe.to_csv(tmp, index=False, compression=compression)
+    if gzip_level is None:
+        with atomic_path(target, target.suffix) as tmp:
+            safe.to_csv(tmp, index=False)
+        return None
+    # gzipped here, not by pandas: pandas names the archive's file after the path it writes, the temporary one, so the
+    # same rows gave different bytes on every run and `gunzip -N` gave that name back. Here the archive names the file
+    # it holds (the target without .gz) and carries no time: the same rows, the same bytes.
+    with (
+        atomic_path(target, "".join(target.suffixes[-2:])) as tmp,
+        open(tmp, "wb") as raw,
+        gzip.GzipFile(filename=target.name, mode="wb", fileobj=raw, compresslevel=gzip_level, mtime=0) as archive,
+    ):
+        safe.to_csv(archive, index=False, mode="wb")
     return None
 
 

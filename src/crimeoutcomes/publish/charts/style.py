@@ -222,14 +222,14 @@ class Frame:
         )
 
 
+TICK_LENGTH = 3.0  # points
+
+
 def style_axes(ax, layout: Layout, *, grid: str = "x") -> None:
     """The house look for one axes: light grid on one axis, tick labels at the small size."""
     ax.grid(axis="y" if grid == "x" else "x", visible=False)
     ax.grid(axis=grid, visible=True)
     ax.tick_params(labelsize=layout.small_pt, length=TICK_LENGTH)
-
-
-TICK_LENGTH = 3.0  # points
 
 
 def bar_names(ax, y, names, layout: Layout, *, bold: Collection[int] = (), colour: str = TEXT) -> list[Text]:

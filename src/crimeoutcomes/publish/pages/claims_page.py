@@ -79,8 +79,8 @@ def write(
         files[f.claim.id] = name
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
-        gzip = {"method": "gzip", "compresslevel": 1, "mtime": 0}  # large rows files: quick to write
-        csvfile.to_csv(f.rows, target, compression=gzip if name.endswith(".gz") else None)
+        # large rows files are gzipped at level 1: quick to write
+        csvfile.to_csv(f.rows, target, gzip_level=1 if name.endswith(".gz") else None)
     table = claims_text.table(audit, release_of, files)
     csvfile.to_csv(table, folder / AUDIT_CSV)
     write_text(folder / PAGE, render(audit, table, build, crumbs, release_of, root, heading))
