@@ -136,6 +136,14 @@ BAD = {
         "table-caption",
         page("No caption", '<table><tr><th>a</th></tr><tr><td><data value="1">1</data></td></tr></table>'),
     ),
+    "twocaptions.html": (
+        "table-caption",
+        page(
+            "Two captions",
+            "<table><caption>Rates</caption><caption>Rates again</caption><tr><th>a</th></tr>"
+            '<tr><td><data value="1">1</data></td></tr></table>',
+        ),
+    ),
     "contrast.html": ("axe", page("Contrast", '<p style="color:#bbbbbb">Light grey text on white</p>')),
     "rounding.html": (
         "numbers",

@@ -269,3 +269,20 @@ def test_a_spec_of_only_four_keys_for_a_new_measure_gives_44_audited_versions(pr
     assert headline == "# Kent: 2.3% of closed shoplifting offences ended in a community resolution"
     assert "shoplifting offences that Kent Police closed in the year to March 2019" in kent
     assert "ended with a community resolution" in kent and "(s)" not in kent
+
+
+def test_a_table_has_one_caption_on_every_page_of_the_prepared_site(prepared_root):
+    """A Markdown table in a rendered notebook is captioned by the heading it sits under; a table the package made
+    already has its caption and is left alone (it once got a second caption and a second scrolling box: 27 tables on
+    the sample site's notebook pages and every story version)."""
+    from crimeoutcomes.publish.pages import html
+
+    made = html.table(pd.DataFrame({"Area": ["Kent"]}), caption="The figures")
+    body = f"<h2>Rates</h2><table><tr><th>a</th></tr></table><h2>Kent</h2>{made}"
+    out = html.captioned(body)
+    assert out.count("<caption>") == 2 and "<caption>Rates</caption>" in out and out.count("table-wrap") == 2
+    assert made in out
+    pages = sorted((prepared_root / "reports" / "sample").rglob("*.html"))
+    assert len(pages) > 200
+    doubled = [p.name for p in pages if re.search(r"</caption>\s*<caption>", p.read_text())]
+    assert doubled == []

@@ -19,7 +19,7 @@ Every page is opened at a phone width (390 px) and a desk width (1,280 px) and f
   ``aria-sort`` on the ``<th>``) without a ``<button>`` (or ``tabindex``), without a valid ``aria-sort``; or, for the
   first sortable column with distinct values, Tab does not reach its button, Enter does not reorder the rows, or
   ``aria-sort`` does not switch to ascending/descending.
-* ``table-caption``: a table without a (non-empty) ``<caption>``.
+* ``table-caption``: a table without a (non-empty) ``<caption>``, or with more than one.
 * ``hidden-columns``: at a desk width, a table wider than its box (columns a reader must scroll sideways to find).
 * ``chart-text``: at a phone width, a chart whose smallest text is drawn under 12 CSS px (the phone drawing's
   smallest type size at the width the page shows it).
@@ -242,7 +242,8 @@ _JS_FACTS = r"""() => {
       columnHead: columnHead(t, th), classSortable: th.classList.contains('sortable'),
       distinct: new Set(bodyRows(t).map((r) => r.cells[th.cellIndex]
         ? r.cells[th.cellIndex].textContent.trim() : '')).size}));
-    return {index: i + 1, caption: cap, sortable: sortableTable, heading: heading(t), heads};
+    const captions = Array.from(t.children).filter((c) => c.tagName === 'CAPTION').length;
+    return {index: i + 1, caption: cap, captions, sortable: sortableTable, heading: heading(t), heads};
   });
   const refs = [];
   const add = (sel, attr) => document.querySelectorAll(sel).forEach((el) => refs.push({
@@ -422,6 +423,8 @@ def _structure_problems(tables: list[dict]) -> list[tuple[str, str]]:
         label = _table_label(t)
         if not t["caption"]:
             out.append(("table-caption", f"{label} has no <caption>"))
+        elif t.get("captions", 1) > 1:
+            out.append(("table-caption", f"{label} has {t['captions']} <caption>s (a table has one)"))
         heads = _sortable_heads(t)
         if not heads:
             continue

@@ -144,7 +144,8 @@ def safe_href(url) -> str | None:
 
 def captioned(body: str) -> str:
     """Markdown's tables as the site shows tables: in a box that scrolls sideways on a phone, captioned with the
-    heading they sit under."""
+    heading they sit under. A table that already has its caption (made by `table`) is left as it is: a table has one
+    caption."""
     heading = ""
     out, pos = [], 0
     seen: dict[str, int] = {}  # tables under each heading: each region's name is unique
@@ -153,6 +154,9 @@ def captioned(body: str) -> str:
         pos = match.end()
         if match.group(1) is not None:
             heading = html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).replace("¶", "").strip()
+            out.append(match.group(0))
+            continue
+        if match.group(2).lstrip().startswith("<caption"):
             out.append(match.group(0))
             continue
         seen[heading] = seen.get(heading, 0) + 1
@@ -284,13 +288,24 @@ def picture(src: str, phone_src: str | None, alt: str, width: int | None = None,
     return f'<picture><source media="(max-width: 600px)" srcset="{esc(phone_src)}">{img}</picture>'
 
 
-def figure(src: str, alt: str, caption_html: str, downloads: dict[str, str], phone_src: str | None = None) -> str:
-    """A chart with its alt text, a caption (trusted HTML), and links to its files (relative, so a copied folder
-    still works)."""
+def figure(
+    src: str,
+    alt: str,
+    caption_html: str,
+    downloads: dict[str, str],
+    phone_src: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+) -> str:
+    """A chart with its alt text, a caption (trusted HTML: the chart's title, made a sentence), and links to its
+    files (relative, so a copied folder still works); width and height: its size on the page in CSS px, when
+    known (the page keeps its place while it loads)."""
     links = " · ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in downloads.items())
+    ends = re.sub(r"<[^>]+>", "", caption_html).rstrip()[-1:] in (".", "!", "?", ":")
+    sentence = caption_html if ends or not links else f"{caption_html}."  # a chart title has no full stop of its own
     return (
-        f"<figure>{picture(src, phone_src, alt)}"
-        f"<figcaption>{caption_html}" + (f" Download: {links}." if links else "") + "</figcaption></figure>"
+        f"<figure>{picture(src, phone_src, alt, width, height)}"
+        f"<figcaption>{sentence}" + (f" Download: {links}." if links else "") + "</figcaption></figure>"
     )
 
 
