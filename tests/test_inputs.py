@@ -25,7 +25,9 @@ def test_every_input_has_one_key_and_one_path():
         for i in s.inputs:
             assert seen.setdefault(i.key, i.path) == i.path, f"{s.name}: input {i.key!r} names two files"
     assert dag.INPUTS["report_story"].path == f"config/stories/{dag.REPORT_STORY}.yaml"
-    assert dag.STORY_PAGE.parameters["story"] == dag.REPORT_STORY  # the story notebook's default: the same story
+    assert (
+        dag.STORY_VERSION_NOTEBOOK.parameters["story"] == dag.REPORT_STORY
+    )  # the story notebook's default: the same story
 
 
 def test_step_bodies_and_stages_never_spell_an_input_path():

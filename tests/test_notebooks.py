@@ -14,6 +14,7 @@ import pytest
 
 from crimeoutcomes import dag, paths
 from crimeoutcomes.publish.execute import notebooks
+from crimeoutcomes.publish.pages import version_page
 from crimeoutcomes.tools import testing
 
 COMMITTED = [paths.CHECKOUT / "notebooks" / f"{stem}.ipynb" for stem in testing.COMMITTED]
@@ -100,6 +101,31 @@ def test_the_story_notebook_runs_on_the_prepared_root(sample_root, tmp_path):
         assert f'<data value="{value}">{text}</data>' in html_out
     assert '<p class="chart-caption">' in html_out and "<caption>The figures behind the chart: Cheshire" in html_out
     assert "Traceback" not in out.read_text() and str(sample_root) not in out.read_text()
+
+
+def test_the_story_notebook_shows_what_the_versions_page_shows(sample_root, tmp_path):
+    """The stories step writes a version's page itself (publish/pages/version_page.py); 05_story shows the same
+    version section by section: the same headings in the same order, and every section but the chart (which the
+    notebook embeds for JupyterLab) exactly as the page has it."""
+    out = notebooks.execute("05_story", tmp_path / "05_story.ipynb", {}, strip=True)
+    cells = json.loads(out.read_text())["cells"]
+    headings = [
+        line[3:].strip()
+        for c in cells
+        if c["cell_type"] == "markdown"
+        for line in "".join(c["source"]).splitlines()
+        if line.startswith("## ")
+    ]
+    assert headings == list(version_page.HEADINGS.values())
+    page = paths.output("stories", "version", "sample", story="victim-did-not-support", force="cheshire").read_text()
+    shown = [
+        "".join(o["data"]["text/html"]) for c in cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})
+    ]
+    shown = [h for h in shown if 'class="chart-caption"' not in h]
+    assert len(shown) == 7  # the headline, the banner, the story, the table, the caveats, the notes, where to check
+    missing = [h[:80] for h in shown if h not in page]
+    assert missing == []
+    assert page.index("<h1>") < page.index('id="chart"') < page.index('id="caveats"') < page.index('id="check"')
 
 
 def test_papermill_sees_the_parameters_the_notebook_list_declares():

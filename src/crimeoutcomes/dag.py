@@ -318,7 +318,7 @@ COMMITTED: dict[str, tuple[str, dict]] = {
     + [(f"examples/{nb.name}_{suffix}", (nb.name, params)) for suffix, params in nb.examples]
 }
 FORCE_REPORT = next(nb for nb in NOTEBOOKS if nb.name == "03_force_report")
-STORY_PAGE = next(nb for nb in NOTEBOOKS if nb.name == STORY_NOTEBOOK)
+STORY_VERSION_NOTEBOOK = next(nb for nb in NOTEBOOKS if nb.name == STORY_NOTEBOOK)  # one version, as its page shows it
 
 
 STEPS: tuple[Step, ...] = (
@@ -378,7 +378,7 @@ STEPS: tuple[Step, ...] = (
         "localised stories for any measure: a version for every police force, every printed figure audited",
         "reports/{edition}/stories",
         after=("build",),
-        inputs=(SPECS, MANIFEST, STORY_PAGE.input),
+        inputs=(SPECS, MANIFEST),
         code="crimeoutcomes.steps.stories",
         outputs=(
             Output("index", "index.html", "every story, with links to its national picture"),
@@ -395,7 +395,7 @@ STEPS: tuple[Step, ...] = (
             Output("audit", "{story}/claims_audit.csv", "those claims audited by the claims engine"),
             Output("chart", "{story}/{force}/{chart}.png", "each chart (also -phone.png, .svg and .csv)"),
         ),
-        options=("forces", "out", "keep_notebooks"),
+        options=("forces", "out"),
         flags=(FORCES,),
         out=UserOut("reports/{edition}/stories-{name}", "stories", "stories"),
         make_with=MakeWith(

@@ -5,10 +5,11 @@ audit).
 
 Each version is computed once, here: its figures (analysis/stories.py), its words (publish/words/story.py), read back
 from the printed text (publish/words/readback.py), checked against the house style (publish/words/house_style.py) and
-audited by the claims engine. Any version that fails one of them fails the step, naming it. The pages are then rendered
-from those results by papermill from notebooks/05_story.ipynb, in parallel, each worker keeping one kernel (a worker
-loads no data: it writes what it is given). The national pages always rank every police force of the edition, whichever
-forces' versions are written (--force)."""
+audited by the claims engine. Any version that fails one of them fails the step, naming it. Each version's files are
+then written from those results, in parallel (a worker loads no data: it writes what it is given): its text, its chart
+in both drawings, version.json, and its page (publish/pages/version_page.py; notebooks/05_story.ipynb shows the same
+sections). The national pages always rank every police force of the edition, whichever forces' versions are written
+(--force)."""
 
 from __future__ import annotations
 
@@ -22,12 +23,12 @@ from ..atomic import write_text
 from ..data import tables
 from ..data.forces import Force
 from ..errors import UserError
-from ..publish.execute import notebooks, workers
-from ..publish.pages import reports, story_page
+from ..publish.execute import workers
+from ..publish.pages import reports, story_page, version_page
 from ..publish.words import claims_text, house_style, readback, story, wording
 from ..publish.words.wording import counted as plural
 
-#: a worker starts in about 2 s and a version takes about 0.3 s: fewer than 16 versions a worker render here
+#: a worker starts in about 1.5 s and a version takes about 0.2 s: fewer than 16 versions a worker write here
 PER_WORKER = 16
 
 
@@ -36,26 +37,10 @@ def _setup() -> dict:
 
 
 def _render(state: dict, item: tuple) -> None:
-    """One version: its text, chart and version.json, then its page (papermill + nbconvert)."""
-    folder, version, written, about, keep, site = item
-    spec, force = version.spec, version.force
-    story_page.write_version(Path(folder), version, written, about, site)
-    target = Path(folder) / Path(dag.file("stories", "version", story=spec.id, force=force.slug)).name
-    notebooks.render_page(
-        dag.STORY_PAGE,
-        {"story": spec.id, "force": force.name, "edition": about.edition, "folder": str(Path(folder))},
-        target,
-        about.build,
-        keep=keep,
-        title=f"{force.name}: {spec.title}",
-        crumbs=[
-            ("All forces", site + dag.file("site", "index")),
-            ("Stories", "../" + dag.file("stories", "index")),
-            (spec.title, Path(dag.file("stories", "story", story=spec.id)).name),
-        ],
-        root=site,
-        kernel=state.get("kernel"),
-    )
+    """One version's files: its text, chart and version.json, then its page."""
+    folder, version, written, about, site = item
+    data = story_page.write_version(Path(folder), version, written, about, site)
+    version_page.write(Path(folder), data, site)
 
 
 def versions(ds, spec: stories.Spec, forces: list[Force], period) -> list[tuple[stories.Version, story.Story]]:
@@ -111,7 +96,7 @@ def run(ctx, target) -> dict:
             audits[spec.id] = _audit(spec, [w for _, w in written], folder, ds, ctx)
             counts = audits[spec.id].counts().to_dict()
             story_page.write_index(spec, folder, ds, period, every, {f.name for f in chosen}, about, counts, site)
-            yield from ((str(folder), v, w, about, ctx.keep_notebooks, site) for v, w in written)
+            yield from ((str(folder), v, w, about, site) for v, w in written)
 
     story_page.write_stories_index(target.folder, entries, about.build, up)
     write_text(target.folder / dag.file("stories", "list"), json.dumps(entries, indent=1) + "\n")

@@ -1,6 +1,7 @@
 """Render many pages in parallel: a pool of fresh worker processes (spawned: a Jupyter kernel's client keeps an
 event-loop thread a forked child would inherit half-alive), each loading its data once and keeping one Jupyter kernel
-for every page it renders. Workers and kernels die with the parent. With one job, the work runs in this process.
+for every page it renders (started when its first page needs one: the stories step's workers never do). Workers and
+kernels die with the parent. With one job, the work runs in this process.
 
 `setup(*args)` runs once per worker and returns its state (the dataset, the caveats, ...); `work(state, item)` renders
 one item. Both must be module-level functions (a spawned worker imports them)."""

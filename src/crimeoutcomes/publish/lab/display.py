@@ -21,9 +21,8 @@ from ... import csvfile, dag, paths
 from ...analysis import claims as cl
 from ...data import forces, tables
 from ...errors import DataError
-from ..pages import force_page, html
-from ..words import claims_text, numbers, sensitivity_text, wording
-from ..words import story as story_words
+from ..pages import force_page, html, version_page
+from ..words import claims_text, numbers, sensitivity_text
 
 
 def _show(markup: str):
@@ -188,7 +187,8 @@ class ForceReport:
 
 
 class StoryVersion:
-    """The files the stories step wrote for one force's version of a story (version.json and its chart)."""
+    """The files the stories step wrote for one force's version of a story (version.json and its chart), shown
+    section by section as its page shows them."""
 
     def __init__(self, edition: str, story: str, force: str, folder: str = ""):
 
@@ -210,59 +210,31 @@ class StoryVersion:
     def _figures(self):
         return [numbers.Printed.from_json(f) for f in self.data["figures"]]
 
+    # each section is made by publish/pages/version_page.py, which writes the version's page from the same functions
     def headline(self):
-        return _show(f"<h1>{self.data['headline_html']}</h1>")
+        return _show(version_page.headline(self.data))
 
     def banner(self):
         return banner(self.data["build"])
 
     def story(self):
-        sections = self.data["sections"]
-        text = "".join(f"<p>{sections[k]}</p>" for k in story_words.STORY if sections.get(k))
-        state = (
-            "Every figure checked against the raw rows: ready to publish."
-            if self.data["ready"]
-            else "Every figure checked against the raw rows. Before you publish it, read "
-            + wording.join(self.data.get("read_first") or ["the caveats below"])
-            + "."
-        )
-        return _show(f'<blockquote class="story">{text}</blockquote><p>{html.esc(state)}</p>')
+        return _show(version_page.story(self.data))
 
     def chart(self):
         if self.data["chart"]:
             chart(self.folder, self.data["chart"], self.prefix)
 
     def table(self):
-        rows = []
-        for r in self.data["table"]:
-            row = {"Area": r["area"], "Period": r["period"]}
-            if self.data["is_rate"]:  # the rate beside the names, in view at 390 px
-                row["Rate"] = numbers.Printed.from_json(r["rate"]) if r["rate"] else None
-            row["Count"] = numbers.Printed.from_json(r["numerator"])
-            if self.data["is_rate"]:
-                row["Of"] = numbers.Printed.from_json(r["denominator"])
-            rows.append(row)
-        return table(numbers.frame(rows), f"The figures behind the chart: {self.force.name} and England and Wales")
+        return _show(version_page.table(self.data))
 
     def caveats(self):
-        text, data = self.data["sections"]["caveats"], self.data["sections"].get("data", "")
-        shown = f"<p>{text}</p>" if text else "<p>None that changes a figure of the story as printed.</p>"
-        if data:
-            shown += f"<p>Also about the data, without changing any figure as printed: {data}</p>"
-        return _show(shown)
+        return _show(version_page.caveats(self.data))
 
     def notes(self):
-        return _show(f"<p>{self.data['sections']['notes']}</p>")
+        return _show(version_page.notes(self.data))
 
     def check_yourself(self):
-        links = self.data["links"]
-        return _show(
-            f'<ul><li><a href="{html.esc(links["markdown"])}">The story as text to paste</a></li>'
-            f'<li><a href="{html.esc(links["index"])}">Every force\'s version, and the national picture</a></li>'
-            f'<li><a href="{html.esc(links["report"])}">{html.esc(self.force.name)}: the full report</a></li>'
-            f'<li>Every printed figure as a claim: <a href="{html.esc(links["claims"])}">claims.yaml</a>, and its '
-            f'audit: <a href="{html.esc(links["audit"])}">claims_audit.csv</a></li></ul>'
-        )
+        return _show(version_page.check_yourself(self.data))
 
 
 class ClaimsAudit:
