@@ -3,6 +3,7 @@ explain (no notebook writes a file or builds data). NOTEBOOKS is the one list of
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -103,29 +104,50 @@ def test_the_story_notebook_runs_on_the_prepared_root(sample_root, tmp_path):
     assert "Traceback" not in out.read_text() and str(sample_root) not in out.read_text()
 
 
-def test_the_story_notebook_shows_what_the_versions_page_shows(sample_root, tmp_path):
+@pytest.mark.parametrize(
+    ("story", "force", "slug"),
+    [("victim-did-not-support", "Cheshire", "cheshire"), ("burglary-no-suspect", "City of London", "city-of-london")],
+)
+def test_the_story_notebook_shows_what_the_versions_page_shows(sample_root, tmp_path, story, force, slug):
     """The stories step writes a version's page itself (publish/pages/version_page.py); 05_story shows the same
-    version section by section: the same headings in the same order, and every section but the chart (which the
-    notebook embeds for JupyterLab) exactly as the page has it."""
-    out = notebooks.execute("05_story", tmp_path / "05_story.ipynb", {}, strip=True)
-    cells = json.loads(out.read_text())["cells"]
-    headings = [
-        line[3:].strip()
-        for c in cells
-        if c["cell_type"] == "markdown"
-        for line in "".join(c["source"]).splitlines()
-        if line.startswith("## ")
-    ]
-    assert headings == list(version_page.HEADINGS.values())
-    page = paths.output("stories", "version", "sample", story="victim-did-not-support", force="cheshire").read_text()
-    shown = [
-        "".join(o["data"]["text/html"]) for c in cells for o in c.get("outputs", []) if "text/html" in o.get("data", {})
-    ]
-    shown = [h for h in shown if 'class="chart-caption"' not in h]
-    assert len(shown) == 7  # the headline, the banner, the story, the table, the caveats, the notes, where to check
-    missing = [h[:80] for h in shown if h not in page]
-    assert missing == []
-    assert page.index("<h1>") < page.index('id="chart"') < page.index('id="caveats"') < page.index('id="check"')
+    version section by section: the same headings in the same order, each section's outputs under its own heading
+    on the page, and the chart (embedded in the notebook for JupyterLab) with the same alt text, file and caption.
+    Cheshire's version has a chart; City of London's (too few burglaries for a rate) has none and says so."""
+    params = {"story": story, "force": force}
+    out = notebooks.execute("05_story", tmp_path / "05_story.ipynb", params, strip=True)
+    sections: dict[str, list[dict]] = {"": []}
+    for c in json.loads(out.read_text())["cells"]:
+        if c["cell_type"] == "markdown":
+            for line in "".join(c["source"]).splitlines():
+                if line.startswith("## "):
+                    sections[line[3:].strip()] = []
+        else:
+            sections[list(sections)[-1]] += c.get("outputs", [])
+    assert list(sections)[1:] == list(version_page.HEADINGS.values())
+    page = paths.output("stories", "version", "sample", story=story, force=slug).read_text()
+    main = page[page.index('<main id="main">') : page.index("</main>")]
+    parts = re.split(r'<h2 id="[^"]+">[^<]*</h2>', main)
+    headings = re.findall(r'<h2 id="[^"]+">([^<]*)</h2>', main)
+    assert headings == list(version_page.HEADINGS.values()) and len(parts) == len(sections)
+    shown = 0
+    for (heading, outputs), part in zip(sections.items(), parts, strict=True):
+        for o in outputs:
+            data = o.get("data", {})
+            if "image/png" in data:  # the chart: the page shows the same file with the same alt text
+                src = o["metadata"]["filenames"]["image/png"]
+                assert f'<img src="{src}" alt="{html.escape(o["metadata"]["image/png"]["alt"])}"' in part
+                continue
+            markup = "".join(data["text/html"])
+            if markup.startswith('<p class="chart-caption">'):  # the chart's caption is the page's figcaption
+                markup = markup.removeprefix('<p class="chart-caption">').removesuffix("</p>")
+                assert f"<figcaption>{markup}</figcaption>" in part, heading
+            else:
+                assert markup in part, (heading, markup[:80])
+            shown += 1
+    assert shown == 8  # the headline, the banner, the story, the chart's caption (or "No chart"), the table, ...
+    if story == "burglary-no-suspect":
+        assert "No chart: the story prints no rate for City of London" in parts[1] and "<figure" not in page
+        assert "<caption>The figures behind the story: England and Wales</caption>" in parts[1]
 
 
 def test_papermill_sees_the_parameters_the_notebook_list_declares():

@@ -286,3 +286,30 @@ def test_a_table_has_one_caption_on_every_page_of_the_prepared_site(prepared_roo
     assert len(pages) > 200
     doubled = [p.name for p in pages if re.search(r"</caption>\s*<caption>", p.read_text())]
     assert doubled == []
+
+
+@pytest.mark.parametrize(
+    ("title", "sentence"),
+    [
+        ("Kent was ranked 3rd", "Kent was ranked 3rd."),
+        ('Rate <data value="36.49">36.5%</data>', 'Rate <data value="36.49">36.5%</data>.'),
+        ("Most closed (2018)", "Most closed (2018)."),
+        ("Rates fell.", "Rates fell."),
+        ("He said “no.”", "He said “no.”"),
+        ("Which force closed most?", "Which force closed most?"),
+    ],
+)
+def test_a_charts_caption_is_one_sentence_then_its_files(title, sentence):
+    from crimeoutcomes.publish.pages import html
+
+    links = html.chart_downloads({"png": "x.png", "csv": "x.csv", "png_phone": "x-phone.png", "svg": "x.svg"}, "k/")
+    assert list(links) == ["the figures (spreadsheet)", "image", "PNG for phones", "SVG"]
+    assert html.caption_sentence(title, links) == (
+        f'{sentence} Download: <a href="k/x.csv">the figures (spreadsheet)</a> · <a href="k/x.png">image</a> · '
+        '<a href="k/x-phone.png">PNG for phones</a> · <a href="k/x.svg">SVG</a>.'
+    )
+    assert html.caption_sentence(title, {}) == title.rstrip()
+    # a phone drawing has its own shape: the desk drawing's height would hold the wrong space on a phone
+    assert 'width="800" height="301"' in html.picture("a.png", None, "A chart", 800, 301)
+    assert 'width="800"' in html.picture("a.png", "p.png", "A chart", 800, 301)
+    assert "height" not in html.picture("a.png", "p.png", "A chart", 800, 301)

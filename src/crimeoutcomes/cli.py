@@ -264,7 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     def step_options(sp):
         sources(sp)
         sp.add_argument("--jobs", type=_jobs, help="workers at once (default and most: the cores, as memory allows)")
-        sp.add_argument("--keep-notebooks", action="store_true", help="keep each executed notebook")
+        sp.add_argument(
+            "--keep-notebooks", action="store_true", help="keep each executed notebook (the reports and pages steps)"
+        )
 
     def own_inputs(sp, steps):  # a user's own files in place of a declared input, and a folder of their own
         for s in steps:

@@ -164,7 +164,7 @@ class Notebook:
     audience: str
     summary: str
     parameters: dict = field(default_factory=dict, hash=False, compare=False)
-    page: str = ""  # its page, relative to reports/<edition>/; "" = the reports step renders it once per force
+    page: str = ""  # its page (pages step), relative to reports/<edition>/; "" = none (03: the reports step, per force)
     #: committed copies run with other parameters, as notebooks/examples/<name>_<suffix>.ipynb: (suffix, parameters)
     examples: tuple = field(default=(), hash=False, compare=False)
 

@@ -77,19 +77,9 @@ def chart(folder: Path, meta: dict, page_prefix: str = ""):
             "filenames": {"image/png": page_prefix + files["png"]},
         },
     )
-    links = {"the figures (spreadsheet)": files["csv"], "image": files["png"]}
-    if "png_phone" in files:
-        links["PNG for phones"] = files["png_phone"]
-    if "svg" in files:
-        links["SVG"] = files["svg"]
     figures = [numbers.Printed.from_json(f) for f in meta.get("figures", [])]
-    display(
-        _show(
-            f'<p class="chart-caption">{html.mark(meta["title"], figures)}. Download: '
-            + " · ".join(f'<a href="{html.esc(page_prefix + h)}">{html.esc(k)}</a>' for k, h in links.items())
-            + "</p>"
-        )
-    )
+    caption = html.caption_sentence(html.mark(meta["title"], figures), html.chart_downloads(files, page_prefix))
+    display(_show(f'<p class="chart-caption">{caption}</p>'))
 
 
 class ForceReport:
@@ -223,6 +213,8 @@ class StoryVersion:
     def chart(self):
         if self.data["chart"]:
             chart(self.folder, self.data["chart"], self.prefix)
+        else:
+            display(_show(version_page.no_chart(self.data)))
 
     def table(self):
         return _show(version_page.table(self.data))

@@ -280,12 +280,35 @@ def table(
 
 
 def picture(src: str, phone_src: str | None, alt: str, width: int | None = None, height: int | None = None) -> str:
-    """A chart: the phone drawing on narrow screens, the desk drawing elsewhere (both PNG at 2x)."""
-    size = f' width="{width}" height="{height}"' if width and height else ""
+    """A chart: the phone drawing on narrow screens, the desk drawing elsewhere (both PNG at 2x); width and height:
+    the desk drawing's size in CSS px (a height only without a phone drawing, whose shape differs)."""
+    size = (f' width="{width}"' if width else "") + (f' height="{height}"' if height and not phone_src else "")
     img = f'<img src="{esc(src)}" alt="{esc(alt)}" loading="lazy"{size}>'
     if not phone_src:
         return img
     return f'<picture><source media="(max-width: 600px)" srcset="{esc(phone_src)}">{img}</picture>'
+
+
+def chart_downloads(files: dict[str, str], prefix: str = "") -> dict[str, str]:
+    """A saved chart's files (charts/chart.Saved.files) as a reader asks for them, each by the way from the page to
+    it (prefix)."""
+    names = {"csv": "the figures (spreadsheet)", "png": "image", "png_phone": "PNG for phones", "svg": "SVG"}
+    return {label: prefix + files[key] for key, label in names.items() if key in files}
+
+
+#: a sentence's end: a full stop, question or exclamation mark, before any closing quotes or brackets
+_SENTENCE_END = re.compile(r"[.!?][\u201d\u2019\"')\]]*$")
+
+
+def caption_sentence(caption_html: str, downloads: dict[str, str]) -> str:
+    """A chart's caption: its title (trusted HTML) made a sentence, then its files: "Title. Download: a · b."."""
+    caption_html = caption_html.rstrip()
+    if not downloads:
+        return caption_html
+    text = re.sub(r"<[^>]+>", "", caption_html)
+    sentence = caption_html if not text or _SENTENCE_END.search(text) else f"{caption_html}."
+    links = " · ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in downloads.items())
+    return f"{sentence} Download: {links}.".lstrip()
 
 
 def figure(
@@ -297,16 +320,10 @@ def figure(
     width: int | None = None,
     height: int | None = None,
 ) -> str:
-    """A chart with its alt text, a caption (trusted HTML: the chart's title, made a sentence), and links to its
-    files (relative, so a copied folder still works); width and height: its size on the page in CSS px, when
-    known (the page keeps its place while it loads)."""
-    links = " · ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in downloads.items())
-    ends = re.sub(r"<[^>]+>", "", caption_html).rstrip()[-1:] in (".", "!", "?", ":")
-    sentence = caption_html if ends or not links else f"{caption_html}."  # a chart title has no full stop of its own
-    return (
-        f"<figure>{picture(src, phone_src, alt, width, height)}"
-        f"<figcaption>{sentence}" + (f" Download: {links}." if links else "") + "</figcaption></figure>"
-    )
+    """A chart with its alt text, a caption (trusted HTML: the chart's title), and links to its files (relative,
+    so a copied folder still works); width and height: its size on the page in CSS px, when known."""
+    caption = caption_sentence(caption_html, downloads)
+    return f"<figure>{picture(src, phone_src, alt, width, height)}<figcaption>{caption}</figcaption></figure>"
 
 
 # -------------------------------------------------------------------------------------------- edition texts

@@ -328,11 +328,7 @@ def write_index(
             chart.files["png"],
             chart.alt,
             html.mark(chart.title, [Printed.from_json(f) for f in chart.figures]),
-            {
-                "the figures (spreadsheet)": chart.files["csv"],
-                "image": chart.files["png"],
-                "image for print (SVG)": chart.files["svg"],
-            },
+            html.chart_downloads(chart.files),
             chart.files.get("png_phone"),
         ),
         html.table(

@@ -48,25 +48,28 @@ def story(data: dict) -> str:
     return f'<blockquote class="story">{text}</blockquote><p>{html.esc(state)}</p>'
 
 
+def no_chart(data: dict) -> str:
+    """What the chart's place says when the story prints no figure of the force's own to draw."""
+    what = "rate" if data["is_rate"] else "figure"
+    return (
+        f"<p>No chart: the story prints no {what} for {html.esc(data['force'])} to draw beside England and Wales.</p>"
+    )
+
+
 def chart(data: dict, folder: Path, prefix: str) -> str:
     """The version's chart (the phone drawing on narrow screens), its title as the caption, and its files; folder:
-    where the files are; prefix: the way from the page to them. Empty when the version has no chart."""
+    where the files are; prefix: the way from the page to them."""
     meta = data["chart"]
     if not meta:
-        return ""
+        return no_chart(data)
     files = meta["files"]
     with Image.open(folder / files["png"]) as png:  # drawn at 2x: shown at half its pixels
         width, height = (round(n / 2) for n in png.size)
-    links = {"the figures (spreadsheet)": files["csv"], "image": files["png"]}
-    if "png_phone" in files:
-        links["PNG for phones"] = files["png_phone"]
-    if "svg" in files:
-        links["SVG"] = files["svg"]
     return html.figure(
         prefix + files["png"],
         meta["alt"],
         html.mark(meta["title"], [numbers.Printed.from_json(f) for f in meta.get("figures", [])]),
-        {label: prefix + name for label, name in links.items()},
+        html.chart_downloads(files, prefix),
         prefix + files["png_phone"] if "png_phone" in files else None,
         width,
         height,
@@ -74,7 +77,8 @@ def chart(data: dict, folder: Path, prefix: str) -> str:
 
 
 def table(data: dict) -> str:
-    """The figures behind the chart, exact values marked, the rate beside the names (in view at 390 px)."""
+    """The figures behind the chart (or, without one, behind the story), exact values marked, the rate beside the
+    names (in view at 390 px)."""
     rows = []
     for r in data["table"]:
         row = {"Area": r["area"], "Period": r["period"]}
@@ -84,9 +88,11 @@ def table(data: dict) -> str:
         if data["is_rate"]:
             row["Of"] = numbers.Printed.from_json(r["denominator"])
         rows.append(row)
-    return html.table(
-        numbers.frame(rows), caption=f"The figures behind the chart: {data['force']} and England and Wales"
-    )
+    if data["chart"]:
+        caption = f"The figures behind the chart: {data['force']} and England and Wales"
+    else:
+        caption = "The figures behind the story: England and Wales"
+    return html.table(numbers.frame(rows), caption=caption)
 
 
 def caveats(data: dict) -> str:
