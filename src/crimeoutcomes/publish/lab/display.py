@@ -197,9 +197,6 @@ class StoryVersion:
         self.folder = path.parent
         self.prefix = f"{slug}/"  # the page is <story>/<slug>.html, its files are in <story>/<slug>/
 
-    def _figures(self):
-        return [numbers.Printed.from_json(f) for f in self.data["figures"]]
-
     # each section is made by publish/pages/version_page.py, which writes the version's page from the same functions
     def headline(self):
         return _show(version_page.headline(self.data))

@@ -22,11 +22,7 @@ from ..charts import stories as story_charts
 from ..charts import style
 from ..words import numbers, readback, story, wording
 from ..words.numbers import Printed
-from . import html
-
-
-def version_dir(story_id: str, slug: str) -> str:
-    return str(PurePosixPath(dag.file("stories", "data", story=story_id, force=slug)).parent)
+from . import html, version_page
 
 
 # ------------------------------------------------------------------------------------------- claims
@@ -153,7 +149,7 @@ def version_data(v: stories.Version, s: story.Story, chart: charts_mod.Saved | N
 
 def write_version(folder: Path, v: stories.Version, s: story.Story, about: About, site: str) -> dict:
     """A version's text, chart and version.json into the story's folder; returns version.json's content."""
-    files = folder / version_dir(v.spec.id, v.force.slug).split("/", 1)[1]
+    files = version_page.files_folder(folder, v.spec.id, v.force.slug)
     files.mkdir(parents=True, exist_ok=True)
     write_text(
         folder / PurePosixPath(dag.file("stories", "markdown", story=v.spec.id, force=v.force.slug)).name, s.markdown()

@@ -30,6 +30,11 @@ HEADINGS = {
 }
 
 
+def files_folder(folder: Path, story_id: str, slug: str) -> Path:
+    """A version's folder of files (its chart and version.json) in the story's folder, beside its page."""
+    return Path(folder) / PurePosixPath(dag.file("stories", "data", story=story_id, force=slug)).parent.name
+
+
 def headline(data: dict) -> str:
     return f"<h1>{data['headline_html']}</h1>"
 
@@ -137,7 +142,7 @@ def write(folder: Path, data: dict, site: str) -> Path:
     to the site's folder."""
     story_id, slug = data["story"], data["slug"]
     page = Path(folder) / PurePosixPath(dag.file("stories", "version", story=story_id, force=slug)).name
-    files = Path(folder) / PurePosixPath(dag.file("stories", "data", story=story_id, force=slug)).parent.name
+    files = files_folder(folder, story_id, slug)
     write_text(
         page,
         html.page(
