@@ -17,9 +17,8 @@ import pytest
 from crimeoutcomes import cli, context, dag, paths, pipeline, procs, stamps
 from crimeoutcomes.errors import BusyError, DataError
 from crimeoutcomes.publish.lab import display
-from crimeoutcomes.tools import synthetic
-from tests.conftest import SYNTHETIC_EDITION, build_synthetic, run_steps, synthetic_context
-from tests.test_faults import one_error_line, run_cli
+from tests.conftest import SYNTHETIC_EDITION, run_steps, synthetic_context
+from tests.test_faults import assert_no_calendar_year, one_error_line, one_year, run_cli
 
 
 # ---------------------------------------------------------------------------------- 6. deleted outputs
@@ -222,8 +221,7 @@ def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
 
 
 def test_an_edition_of_one_year_and_three_forces_produces_every_output(tmp_path):
-    frame = synthetic.grid("2018/19", force_names=["Cheshire", "Derbyshire", "Kent"], n_offences=1, seed=3)
-    mf = build_synthetic(tmp_path, {"2018/19": frame})[1]
+    mf = one_year(tmp_path)
     ran, _ = run_steps(None, "synthetic-test", manifest_path=mf)
     assert all(r.ran for r in ran if r.step != "build")
     out = paths.reports_dir("synthetic-test")
@@ -232,6 +230,7 @@ def test_an_edition_of_one_year_and_three_forces_produces_every_output(tmp_path)
         # no whole calendar year; England and Wales is the three forces the edition holds, the rest said as absent
         assert figures["periods"] == {"calendar": None, "financial": "financial year 2018/19"}
         assert "SYNTHETIC DATA" in (out / "forces" / f"{slug}.html").read_text()
+        assert_no_calendar_year(out, slug)
     for nb in dag.PAGES:
         assert "Traceback" not in (out / nb.page).read_text()
     assert sorted(stamps.read(out / dag.BY_NAME["site"].stamp)["files"]) == sorted(
