@@ -305,13 +305,22 @@ def _chart_text(images: list[dict]) -> list[str]:
     return out
 
 
-def _axe(page) -> list[str]:
-    """axe-core's violations of any impact, one line each."""
-    from axe_playwright_python.sync_playwright import Axe
+@functools.cache
+def _axe_script() -> str:
+    """axe-core's source (bundled by axe-playwright-python): each tab's pages get it as they open (an init script of
+    the tab's browser context), not sent to the browser again for every check."""
+    from axe_playwright_python.base import AXE_SCRIPT
 
-    result = Axe().run(page)
+    return AXE_SCRIPT
+
+
+def _axe(page) -> list[str]:
+    """axe-core's violations of any impact, one line each (axe-core is in the page already: _Tab)."""
+    from axe_playwright_python.sync_playwright import DEFAULT_OPTIONS
+
+    response = page.evaluate("(options) => axe.run(document, options)", DEFAULT_OPTIONS)
     out = []
-    for v in result.response["violations"]:
+    for v in response["violations"]:
         nodes = v.get("nodes", [])
         where = ", ".join(str(n.get("target", [""])[0]) for n in nodes[:3])
         out.append(f"{v['id']} ({v.get('impact')}): {v.get('help', '')}; {len(nodes)} element(s): {where[:200]}")
@@ -622,19 +631,36 @@ class _Events:
 
 
 # ---------------------------------------------------------------------------------------------- the check
-def _open(browser, events: _Events, width: int):
-    """A fresh browser context and page at one width, its requests and errors reported to `events`."""
-    context = browser.new_context(
-        viewport={"width": width, "height": PHONE_HEIGHT if width < 600 else DESK_HEIGHT},
-        device_scale_factor=1,
-        service_workers="block",
-    )
-    context.route("**/*", events.route)
-    page = context.new_page()
-    page.on("console", events.console)
-    page.on("pageerror", events.pageerror)
-    page.on("response", events.response)
-    return context, page
+class _Tab:
+    """One tab at one width, in a browser context of its own, that opens the pages to check one after the other (a
+    new context and tab for every page cost about 0.3 s each); axe-core is added to every page it opens. Its requests
+    and errors go to the `events` of the page being checked. Routing its requests turns the HTTP cache off, so no
+    page is served what an earlier one loaded."""
+
+    def __init__(self, browser, width: int):
+        self.width = width
+        self.events = _Events("")  # until a page is checked: nothing to report for
+        context = browser.new_context(
+            viewport={"width": width, "height": PHONE_HEIGHT if width < 600 else DESK_HEIGHT},
+            device_scale_factor=1,
+            service_workers="block",
+        )
+        context.add_init_script(script=_axe_script())
+        self.page = page = context.new_page()
+        page.route("**/*", lambda route: self.events.route(route))
+        page.on("console", lambda msg: self.events.console(msg))
+        page.on("pageerror", lambda err: self.events.pageerror(err))
+        page.on("response", lambda resp: self.events.response(resp))
+
+    def open(self, events: _Events):
+        """The tab, reporting to `events` from now on."""
+        self.events = events
+        return self.page
+
+    def leave(self) -> None:
+        """Open an empty page in place of the page checked, so that anything it does as it closes is reported for it,
+        never for the next page."""
+        self.page.goto("about:blank")
 
 
 def _load(page, origin: str, rel: str, found: list) -> bool:
@@ -715,7 +741,7 @@ def _network_problems(events: _Events, refs: _Refs) -> None:
 
 
 def _check_one(
-    browser, server: _SiteServer, root: Path, rel: str, stem: str, out_dir: Path, widths, log: Callable
+    tabs: list[_Tab], server: _SiteServer, root: Path, rel: str, stem: str, out_dir: Path, log: Callable
 ) -> list[Problem]:
     """One page at every width: it loads, its layout, images and tables, its links and numbers (once), a
     screenshot, the width's own checks, axe-core, sorting by keyboard, and what it requests; the problems that every
@@ -723,30 +749,29 @@ def _check_one(
     origin = server.origin
     per_width: dict[int, list[tuple[str, str]]] = {}
     refs: _Refs | None = None
-    for width in widths:
-        events = _Events(origin)
+    for tab in tabs:
+        width, events = tab.width, _Events(origin)
         found = per_width[width] = events.found
-        context, page = _open(browser, events, width)
-        try:
-            if not _load(page, origin, rel, found):
-                continue
-            facts = _layout_problems(page, found)
-            if refs is None:  # links and numbers do not depend on the width: checked once
-                refs = _check_refs(facts, rel, root, origin)
-                refs.problems.extend(_numbers(root, rel))
-                if refs.external_links:
-                    log(f"{rel}  note: {len(refs.external_links)} external link(s), listed, not fetched (no internet)")
-            out_dir.mkdir(parents=True, exist_ok=True)
-            _screenshot(page, out_dir / f"{stem}-{width}.png")
-            _width_problems(page, width, found)
-            found.extend(("axe", msg) for msg in _axe(page))
-            for t in facts["tables"]:
-                for msg in _keyboard_sort(page, t):
-                    found.append(("sort-keyboard", msg))
-            page.wait_for_timeout(20)  # let late console messages arrive
-            _network_problems(events, refs)
-        finally:
-            context.close()
+        page = tab.open(events)
+        if not _load(page, origin, rel, found):
+            tab.leave()
+            continue
+        facts = _layout_problems(page, found)
+        if refs is None:  # links and numbers do not depend on the width: checked once
+            refs = _check_refs(facts, rel, root, origin)
+            refs.problems.extend(_numbers(root, rel))
+            if refs.external_links:
+                log(f"{rel}  note: {len(refs.external_links)} external link(s), listed, not fetched (no internet)")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _screenshot(page, out_dir / f"{stem}-{width}.png")
+        _width_problems(page, width, found)
+        found.extend(("axe", msg) for msg in _axe(page))
+        for t in facts["tables"]:
+            for msg in _keyboard_sort(page, t):
+                found.append(("sort-keyboard", msg))
+        page.wait_for_timeout(20)  # let late console messages arrive
+        tab.leave()
+        _network_problems(events, refs)
     problems = [Problem(rel, None, k, d) for k, d in (refs.problems if refs else [])]
     problems += [Problem(rel, w, k, d) for w, k, d in _merge(per_width)]
     return problems
@@ -792,8 +817,9 @@ def check_pages(pages: list[Path], site_root: Path, out_dir: Path, widths=WIDTHS
             except PlaywrightError as exc:
                 raise ChromiumError(f"Chromium at {chromium} does not start: {str(exc).splitlines()[0]}") from exc
             try:
+                tabs = [_Tab(browser, width) for width in widths]
                 for rel in todo:
-                    found = _check_one(browser, server, root, rel, stems[rel], out_dir, widths, log)
+                    found = _check_one(tabs, server, root, rel, stems[rel], out_dir, log)
                     for prob in found:
                         log(prob.line())
                     problems.extend(found)
