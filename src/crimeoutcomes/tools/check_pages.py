@@ -305,15 +305,6 @@ def _chart_text(images: list[dict]) -> list[str]:
     return out
 
 
-@functools.cache
-def _axe_script() -> str:
-    """axe-core's source (bundled by axe-playwright-python): each tab's pages get it as they open (an init script of
-    the tab's browser context), not sent to the browser again for every check."""
-    from axe_playwright_python.base import AXE_SCRIPT
-
-    return AXE_SCRIPT
-
-
 def _axe(page) -> list[str]:
     """axe-core's violations of any impact, one line each (axe-core is in the page already: _Tab)."""
     from axe_playwright_python.sync_playwright import DEFAULT_OPTIONS
@@ -638,6 +629,8 @@ class _Tab:
     page is served what an earlier one loaded."""
 
     def __init__(self, browser, width: int):
+        from axe_playwright_python.base import AXE_SCRIPT
+
         self.width = width
         self.events = _Events("")  # until a page is checked: nothing to report for
         context = browser.new_context(
@@ -645,7 +638,7 @@ class _Tab:
             device_scale_factor=1,
             service_workers="block",
         )
-        context.add_init_script(script=_axe_script())
+        context.add_init_script(script=AXE_SCRIPT)  # axe-core's source, bundled by axe-playwright-python
         self.page = page = context.new_page()
         page.route("**/*", lambda route: self.events.route(route))
         page.on("console", lambda msg: self.events.console(msg))
